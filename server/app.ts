@@ -1,0 +1,158 @@
+/**
+ * Builds the whole server on one port: the HTTP API, the built client and the sync WebSocket. Used by
+ * `main.ts` and by the tests, which start it on a random loopback port with a temporary DATA_DIR.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import http from 'node:http'
+import path from 'node:path'
+import express from 'express'
+import helmet from 'helmet'
+import { CLOSE_CODES } from '../shared/protocol/messages.ts'
+import { LoginLimiter } from './auth/loginLimiter.ts'
+import { SessionService } from './auth/sessions.ts'
+import type { Config } from './config.ts'
+import type { AppContext } from './context.ts'
+import { ConsensusService } from './domain/consensusService.ts'
+import { openDecisionRecord } from './domain/decisionRecordFile.ts'
+import { DeliverableService } from './domain/deliverableService.ts'
+import { apiRouter } from './http/api.ts'
+import { errorHandler } from './http/errors.ts'
+import { requestId } from './http/middleware.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { FileDocumentStore } from './storage/documentStore.ts'
+import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
+import { MetadataStore } from './storage/metadataStore.ts'
+import { AccessControl } from './sync/accessControl.ts'
+import { DocumentHub } from './sync/documentHub.ts'
+import { attachSyncServer } from './sync/upgrade.ts'
+
+export interface AccordServer {
+  ctx: AppContext
+  server: http.Server
+  listen(): Promise<number>
+  /** Flushes everything to disk and closes every connection. */
+  close(code?: number): Promise<void>
+}
+
+export async function createAccordServer(
+  config: Config,
+  options: { logger?: Logger; fileSystem?: FileSystem } = {},
+): Promise<AccordServer> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const fs = options.fileSystem ?? nodeFileSystem
+  await mkdir(config.dataDir, { recursive: true })
+  const metadata = await MetadataStore.open(config.dataDir)
+  if (metadata.unreadable) logger.error(metadata.unreadable)
+  const store = await FileDocumentStore.open(fs, config.dataDir)
+  const hub = new DocumentHub(store, config, logger)
+  const consensus = new ConsensusService(hub, metadata, (id) =>
+    openDecisionRecord(fs, config.dataDir, id, logger),
+  )
+  const sessions = new SessionService(metadata)
+  const ctx: AppContext = {
+    config,
+    logger,
+    metadata,
+    sessions,
+    loginLimiter: new LoginLimiter({
+      perAccount: config.loginLimitPerAccount,
+      perAddress: config.loginLimitPerAddress,
+      windowSeconds: config.loginLimitWindowSeconds,
+    }),
+    hub,
+    consensus,
+    deliverables: new DeliverableService(metadata, hub, consensus),
+    access: new AccessControl(hub, metadata, sessions),
+    setupToken: config.setupToken ?? randomBytes(18).toString('base64url'),
+    passwordCost: config.scryptCost,
+  }
+  hub.onLoad(async (live) => {
+    live.onHello = (connection) => {
+      connection.tell({
+        type: 'welcome',
+        version: 1,
+        canEdit: connection.canEdit,
+        userId: connection.user.id,
+        lockedSections: [],
+      })
+      void consensus.sectionStates(live.id).then(
+        (sections) => connection.tell({ type: 'consensus', sections }),
+        (error) => logger.error({ err: error }, 'consensus state unavailable'),
+      )
+    }
+  })
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+  app.use(requestId())
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  )
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint()
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      logger.info(
+        { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms },
+        'request',
+      )
+    })
+    next()
+  })
+  app.use('/api', apiRouter(ctx))
+  serveClient(app, config)
+  app.use(errorHandler(logger))
+
+  const server = http.createServer(app)
+  const wss = attachSyncServer(server, ctx)
+
+  return {
+    ctx,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(config.port, config.host, () => {
+          const address = server.address()
+          resolve(typeof address === 'object' && address ? address.port : config.port)
+        })
+      }),
+    async close(code = CLOSE_CODES.goingAway) {
+      server.close()
+      await hub.shutdown(code, 'server shutting down')
+      for (const client of wss.clients) client.terminate()
+      await metadata.flush()
+      server.closeAllConnections()
+    },
+  }
+}
+
+/** The built client, with index.html for every other GET so that client-side routes load. */
+function serveClient(app: express.Express, config: Config): void {
+  const index = path.join(config.clientDir, 'index.html')
+  app.use(express.static(config.clientDir, { index: false, maxAge: '1h' }))
+  app.get(/^(?!\/api\/|\/sync\/).*/, (_req, res, next) => {
+    if (!existsSync(index)) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(index)
+  })
+}

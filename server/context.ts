@@ -1,0 +1,25 @@
+/** The server's parts, built once in app.ts and handed to the routes and the sync layer. */
+import type { LoginLimiter } from './auth/loginLimiter.ts'
+import type { SessionService } from './auth/sessions.ts'
+import type { Config } from './config.ts'
+import type { ConsensusService } from './domain/consensusService.ts'
+import type { DeliverableService } from './domain/deliverableService.ts'
+import type { Logger } from './logger.ts'
+import type { MetadataStore } from './storage/metadataStore.ts'
+import type { AccessControl } from './sync/accessControl.ts'
+import type { DocumentHub } from './sync/documentHub.ts'
+
+export interface AppContext {
+  config: Config
+  logger: Logger
+  metadata: MetadataStore
+  sessions: SessionService
+  loginLimiter: LoginLimiter
+  hub: DocumentHub
+  consensus: ConsensusService
+  deliverables: DeliverableService
+  access: AccessControl
+  /** The first-run setup token while setup is still needed. */
+  setupToken: string
+  passwordCost: number
+}

@@ -1,0 +1,66 @@
+/**
+ * One deliverable's consensus state, rebuilt by folding its decision record (the record is the truth; the
+ * state is derived, so they can never disagree). Actions on one deliverable run one at a time.
+ */
+import {
+  applyDecision,
+  type DecisionEvent,
+  initialSectionConsensus,
+  type SectionConsensus,
+} from '../../shared/domain/consensus.ts'
+
+export interface DecisionRecord {
+  append(event: DecisionEvent): Promise<void>
+  readAll(): Promise<DecisionEvent[]>
+}
+
+export class ConsensusBook {
+  private readonly states = new Map<string, SectionConsensus>()
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly record: DecisionRecord,
+    private readonly events: DecisionEvent[],
+  ) {
+    for (const event of events) this.fold(event)
+  }
+
+  static async open(record: DecisionRecord): Promise<ConsensusBook> {
+    return new ConsensusBook(record, await record.readAll())
+  }
+
+  private fold(event: DecisionEvent): void {
+    this.states.set(event.sectionId, applyDecision(this.state(event.sectionId), event))
+  }
+
+  state(sectionId: string): SectionConsensus {
+    return this.states.get(sectionId) ?? initialSectionConsensus()
+  }
+
+  allStates(): Map<string, SectionConsensus> {
+    return this.states
+  }
+
+  history(sectionId: string): DecisionEvent[] {
+    return this.events.filter((e) => e.sectionId === sectionId)
+  }
+
+  get nextSeq(): number {
+    return this.events.length + 1
+  }
+
+  /** Appends durably (fsync), then folds: a decision exists only once it is on disk. */
+  async commit(event: DecisionEvent): Promise<SectionConsensus> {
+    await this.record.append(event)
+    this.events.push(event)
+    this.fold(event)
+    return this.state(event.sectionId)
+  }
+
+  /** Runs `task` after every earlier task on this deliverable has finished. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Consensus actions on clauses (API.md "Consensus"; SYNC.md §5). The policy decides who, the shared rules
+ * decide when; this runs the accepted action in the durable order and pushes the new state to live clients.
+ */
+import { clauseCanonicalContent, contentHash, listClauses } from '../../shared/clauses/clauseText.ts'
+import { type ActionRequest, checkAction, type DecisionEvent } from '../../shared/domain/consensus.ts'
+import { newId } from '../../shared/domain/ids.ts'
+import { mayOnDeliverable } from '../../shared/domain/policy.ts'
+import type { Deliverable, User } from '../../shared/domain/types.ts'
+import type { SectionState } from '../../shared/protocol/messages.ts'
+import {
+  AuthorizationError,
+  ConflictError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../http/errors.ts'
+import type { MetadataStore } from '../storage/metadataStore.ts'
+import type { DocumentHub } from '../sync/documentHub.ts'
+import type { LiveDocument } from '../sync/liveDocument.ts'
+import { ConsensusBook, type DecisionRecord } from './consensusBook.ts'
+import { type PresentedSection, presentSections } from './sections.ts'
+
+export interface ActionInput extends ActionRequest {
+  sectionId: string
+  meetingId?: string | null
+  suggestion?: string | null
+  textHash?: string | null
+}
+
+export class ConsensusService {
+  private readonly books = new Map<string, Promise<ConsensusBook>>()
+
+  constructor(
+    private readonly hub: DocumentHub,
+    private readonly metadata: MetadataStore,
+    private readonly openRecord: (deliverableId: string) => Promise<DecisionRecord>,
+  ) {
+    hub.onLoad((live) => this.restoreLocks(live))
+  }
+
+  book(deliverableId: string): Promise<ConsensusBook> {
+    let book = this.books.get(deliverableId)
+    if (!book) {
+      book = this.openRecord(deliverableId).then((record) => ConsensusBook.open(record))
+      book.catch(() => this.books.delete(deliverableId))
+      this.books.set(deliverableId, book)
+    }
+    return book
+  }
+
+  /** Locks agreed clauses and protects required ones before any client reaches the document. */
+  private async restoreLocks(live: LiveDocument): Promise<void> {
+    const book = await this.book(live.id)
+    for (const [sectionId, state] of book.allStates()) {
+      if (state.agreed) live.locks.protect(live.doc, state.agreed.item, sectionId, 'agreed')
+    }
+    const deliverable = this.metadata.deliverable(live.id)
+    for (const item of deliverable?.requiredClauseItems ?? [])
+      live.locks.protect(live.doc, item, `required:${item.client}:${item.clock}`, 'required')
+  }
+
+  async sections(deliverableId: string): Promise<PresentedSection[]> {
+    const live = await this.hub.get(deliverableId)
+    return presentSections(live.body, await this.book(deliverableId))
+  }
+
+  async sectionStates(deliverableId: string): Promise<SectionState[]> {
+    return (await this.sections(deliverableId)).map(toSectionState)
+  }
+
+  async act(deliverable: Deliverable, user: User, input: ActionInput): Promise<PresentedSection> {
+    if (!mayOnDeliverable(user, input.action, deliverable, this.metadata.groupLookup))
+      throw new AuthorizationError(`Your role on this deliverable does not allow "${input.action}".`)
+    const live = await this.hub.get(deliverable.id)
+    const book = await this.book(deliverable.id)
+    return book.exclusive(async () => {
+      const entry = listClauses(live.body).find((c) => c.id === input.sectionId)
+      if (!entry) throw new NotFoundError('No such section in this deliverable.')
+      const verdict = checkAction(book.state(input.sectionId), input)
+      if (!verdict.ok) {
+        if (verdict.kind === 'invalid') throw new ValidationError(verdict.message)
+        if (verdict.kind === 'forbidden') throw new AuthorizationError(verdict.message)
+        throw new ConflictError(verdict.message)
+      }
+      const event: DecisionEvent = {
+        seq: book.nextSeq,
+        sectionId: input.sectionId,
+        action: input.action,
+        userId: user.id,
+        at: new Date().toISOString(),
+        note: input.note?.trim() || null,
+        meetingId: input.meetingId ?? null,
+        hash: contentHash(clauseCanonicalContent(entry.element)),
+      }
+      if (input.action === 'object') {
+        event.objectionId = newId(10)
+        event.suggestion = input.suggestion ?? null
+      }
+      if (input.objectionId) event.objectionId = input.objectionId
+      const agreedBefore = book.state(input.sectionId).agreed
+      if (input.action === 'agree') await this.agree(live, entry.element, event, input.textHash ?? null)
+      else await book.commit(event)
+      // The decision is durable; only now may the clause change again.
+      if (input.action === 'reopen' && agreedBefore) live.locks.unprotect(agreedBefore.item, 'agreed')
+      const sections = presentSections(live.body, book)
+      const section = sections.find((s) => s.id === input.sectionId)!
+      live.tellAll({ type: 'consensus', sections: [toSectionState(section)] })
+      return section
+    })
+  }
+
+  /**
+   * SYNC.md §5: lock in memory first (no later update can touch the clause), make the log durable up to now,
+   * take the agreed content from the server's document, append and fsync the decision; undo the lock if any
+   * step fails.
+   */
+  private async agree(
+    live: LiveDocument,
+    element: import('yjs').XmlElement,
+    event: DecisionEvent,
+    textHash: string | null,
+  ): Promise<void> {
+    const book = await this.book(live.id)
+    const id = element._item!.id
+    const item = { client: id.client, clock: id.clock }
+    live.locks.protect(live.doc, item, event.sectionId, 'agreed')
+    try {
+      await live.flush()
+      if (!live.writable) throw new UnavailableError('The server cannot save right now; nothing was agreed.')
+      const content = clauseCanonicalContent(element)
+      const hash = contentHash(content)
+      if (textHash && textHash !== hash)
+        throw new ConflictError('The clause changed since you read it; nothing was agreed.', 'stale_text')
+      await book.commit({ ...event, hash, item, content })
+    } catch (error) {
+      live.locks.unprotect(item, 'agreed')
+      throw error
+    }
+  }
+
+  async history(deliverableId: string, sectionId: string): Promise<DecisionEvent[]> {
+    return (await this.book(deliverableId)).history(sectionId)
+  }
+}
+
+export function toSectionState(section: PresentedSection): SectionState {
+  return {
+    id: section.id,
+    status: section.status,
+    hash: section.hash,
+    objections: section.objections,
+    agreedHash: section.status === 'agreed' ? section.hash : null,
+  }
+}

@@ -1,0 +1,74 @@
+/** Use cases on deliverables: create one with its seeded skeleton, find the visible ones, their progress. */
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
+import { listClauses } from '../../shared/clauses/clauseText.ts'
+import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
+import { newId } from '../../shared/domain/ids.ts'
+import { mayOnDeliverable } from '../../shared/domain/policy.ts'
+import type { DeliverableType, User } from '../../shared/domain/types.ts'
+import { accordSchema, BODY_FIELD } from '../../shared/editor/extensions.ts'
+import { NotFoundError } from '../http/errors.ts'
+import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
+import type { DocumentHub } from '../sync/documentHub.ts'
+import type { ConsensusService } from './consensusService.ts'
+
+export class DeliverableService {
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly hub: DocumentHub,
+    private readonly consensus: ConsensusService,
+  ) {}
+
+  /**
+   * Seeds the type's skeleton on the server, once, with the very schema the editor uses (so every attribute
+   * the editor would write is already there), records which clauses may never be removed, then the metadata.
+   */
+  async create(input: { title: string; type: DeliverableType; groupId: string }): Promise<StoredDeliverable> {
+    const id = newId()
+    const skeleton = skeletonFor(input.type, () => newId(12))
+    const live = await this.hub.create(id, (doc) => {
+      prosemirrorJSONToYXmlFragment(accordSchema(), skeleton.doc, doc.getXmlFragment(BODY_FIELD))
+    })
+    const required = new Set(skeleton.requiredClauseIds)
+    const requiredClauseItems = listClauses(live.body)
+      .filter((c) => required.has(c.id))
+      .map((c) => ({ client: c.element._item!.id.client, clock: c.element._item!.id.clock }))
+    for (const item of requiredClauseItems)
+      live.locks.protect(live.doc, item, `required:${item.client}:${item.clock}`, 'required')
+    const deliverable: StoredDeliverable = {
+      id,
+      title: input.title,
+      type: input.type,
+      groupId: input.groupId,
+      members: {},
+      createdAt: new Date().toISOString(),
+      requiredClauseItems,
+    }
+    await this.metadata.update((data) => {
+      data.deliverables.push(deliverable)
+    })
+    return deliverable
+  }
+
+  /** The deliverable if the user may see it; 404 otherwise (its existence is not revealed). */
+  visible(user: User, id: string): StoredDeliverable {
+    const deliverable = this.metadata.deliverable(id)
+    if (!deliverable || !mayOnDeliverable(user, 'view', deliverable, this.metadata.groupLookup))
+      throw new NotFoundError('No such deliverable, or you are not a member of it.')
+    return deliverable
+  }
+
+  listVisible(user: User): StoredDeliverable[] {
+    return this.metadata.data.deliverables.filter((d) =>
+      mayOnDeliverable(user, 'view', d, this.metadata.groupLookup),
+    )
+  }
+
+  async progress(id: string): Promise<{ agreed: number; total: number } | null> {
+    try {
+      const sections = await this.consensus.sections(id)
+      return { agreed: sections.filter((s) => s.status === 'agreed').length, total: sections.length }
+    } catch {
+      return null
+    }
+  }
+}

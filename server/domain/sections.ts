@@ -1,0 +1,34 @@
+/** Sections as the API presents them: the clause tree of the live document joined with consensus state. */
+import type * as Y from 'yjs'
+import {
+  clauseCanonicalContent,
+  clauseOwnText,
+  contentHash,
+  listClauses,
+} from '../../shared/clauses/clauseText.ts'
+import type { Section } from '../../shared/domain/types.ts'
+import type { ConsensusBook } from './consensusBook.ts'
+
+export interface PresentedSection extends Section {
+  agreedAt: string | null
+  /** The canonical content of the last agreement, for the redline after a reopen. */
+  lastAgreedContent: string | null
+}
+
+export function presentSections(body: Y.XmlFragment, book: ConsensusBook): PresentedSection[] {
+  return listClauses(body).map((entry) => {
+    const state = book.state(entry.id)
+    return {
+      id: entry.id,
+      number: entry.number,
+      title: entry.title,
+      level: entry.level,
+      status: state.status,
+      text: clauseOwnText(entry.element),
+      hash: contentHash(clauseCanonicalContent(entry.element)),
+      objections: state.objections,
+      agreedAt: state.agreed?.at ?? null,
+      lastAgreedContent: state.lastAgreedContent,
+    }
+  })
+}

@@ -1,0 +1,43 @@
+/** API.md "Consensus": actions on a section and its decision history. */
+import { Router } from 'express'
+import type { AppContext } from '../../context.ts'
+import { currentUser, requireUser } from '../middleware.ts'
+import { sectionActionBody } from '../schemas.ts'
+import { parseBody, routeId } from '../validation.ts'
+
+export function consensusRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true })
+  router.use(requireUser)
+
+  router.post('/:id/sections/:sectionId/actions', async (req, res) => {
+    const user = currentUser(req)
+    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
+    const sectionId = routeId(req.params.sectionId)
+    const body = parseBody(sectionActionBody, req.body)
+    const section = await ctx.consensus.act(deliverable, user, {
+      ...body,
+      sectionId,
+      userId: user.id,
+    } as Parameters<typeof ctx.consensus.act>[2])
+    res.json({ section })
+  })
+
+  router.get('/:id/sections/:sectionId/history', async (req, res) => {
+    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
+    const events = await ctx.consensus.history(deliverable.id, routeId(req.params.sectionId))
+    res.json({
+      events: events.map((e) => ({
+        action: e.action,
+        userId: e.userId,
+        at: e.at,
+        note: e.note,
+        meetingId: e.meetingId,
+        hash: e.hash,
+        objectionId: e.objectionId ?? null,
+        suggestion: e.suggestion ?? null,
+      })),
+    })
+  })
+
+  return router
+}

@@ -1,0 +1,91 @@
+/**
+ * The decision record of one deliverable: JSON events in a checksummed, fsync'd record log at
+ * `<dataDir>/docs/<docId>/decisions.log`. Status, objections and decisions live here rather than in the Y.Doc
+ * (SYNC.md §5), and an event counts only once `append` has resolved.
+ */
+import { join } from 'node:path'
+import { documentDirectory } from './documentLayout.ts'
+import { DocumentNotFoundError, readError, StorageCorruptError } from './errors.ts'
+import type { FileSystem } from './fileSystem.ts'
+import { type LogRepair, RecordLog } from './recordLog.ts'
+
+export const DECISION_LOG_FILE = 'decisions.log'
+
+export interface OpenedDecisionLog<Event extends object> {
+  log: DecisionLog<Event>
+  events: Event[]
+  /** Set when a torn tail was cut off (its bytes were copied aside first). */
+  repair?: LogRepair
+}
+
+export interface DecisionLogOptions {
+  now?: () => number
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+function parseEvents<Event extends object>(path: string, records: Uint8Array[]): Event[] {
+  return records.map((record, index) => {
+    try {
+      const event: unknown = JSON.parse(decoder.decode(record))
+      if (event === null || typeof event !== 'object') throw new Error('not an object')
+      return event as Event
+    } catch {
+      throw new StorageCorruptError(
+        path,
+        undefined,
+        `event ${index} has a valid checksum but is not a JSON object`,
+      )
+    }
+  })
+}
+
+/**
+ * A failed append is not retried: a decision whose append was rejected was reported as not taken, so it must not
+ * appear later.
+ */
+export class DecisionLog<Event extends object = Record<string, unknown>> {
+  private constructor(private readonly records: RecordLog) {}
+
+  /** Opens (creating when missing) the log of an existing document; DocumentNotFoundError otherwise. */
+  static async open<Event extends object = Record<string, unknown>>(
+    fs: FileSystem,
+    dataDir: string,
+    docId: string,
+    options: DecisionLogOptions = {},
+  ): Promise<OpenedDecisionLog<Event>> {
+    const dir = documentDirectory(dataDir, docId)
+    const exists = await fs.stat(dir).catch((error) => Promise.reject(readError(dir, error)))
+    if (!exists?.isDirectory) throw new DocumentNotFoundError(docId, dir)
+    const path = join(dir, DECISION_LOG_FILE)
+    const opened = await RecordLog.open(fs, path, options.now ? { now: options.now } : {})
+    let events: Event[]
+    try {
+      events = parseEvents<Event>(path, opened.records)
+    } catch (error) {
+      await opened.log.close()
+      throw error
+    }
+    const log = new DecisionLog<Event>(opened.log)
+    return opened.repair ? { log, events, repair: opened.repair } : { log, events }
+  }
+
+  get path(): string {
+    return this.records.path
+  }
+
+  /** Resolves once the event is fsync'd; rejects with StorageWriteError (with `code`) otherwise. */
+  append(event: Event): Promise<void> {
+    return this.records.append(encoder.encode(JSON.stringify(event)))
+  }
+
+  /** Every durable event, read back from the file. */
+  async readAll(): Promise<Event[]> {
+    return parseEvents<Event>(this.path, await this.records.readRecords())
+  }
+
+  async close(): Promise<void> {
+    await this.records.close()
+  }
+}

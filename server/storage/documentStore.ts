@@ -1,0 +1,332 @@
+/**
+ * Durable storage of live Yjs documents: a snapshot plus update logs per document (layout in
+ * documentLayout.ts). The store keeps bytes; applying them (`Y.applyUpdate`, snapshot first) is the caller's.
+ *
+ * Acknowledged means durable: `create`, `append` and `compact` resolve only after fsync of the files and of the
+ * directories whose entries they changed.
+ */
+import { join } from 'node:path'
+import { newId } from '../../shared/domain/ids.ts'
+import {
+  docsDirectory,
+  documentDirectory,
+  isDocumentDataFile,
+  SNAPSHOT_FILE,
+  updateLogGenerations,
+  updateLogName,
+} from './documentLayout.ts'
+import { ensureDirectory, isNotFound } from './durableFiles.ts'
+import {
+  DocumentExistsError,
+  DocumentNotFoundError,
+  readError,
+  StorageCorruptError,
+  writeError,
+} from './errors.ts'
+import type { FileSystem } from './fileSystem.ts'
+import { type LogRepair, RecordLog, type RecordLogOptions } from './recordLog.ts'
+import { readSnapshot, writeSnapshot } from './snapshotFile.ts'
+import { decodeStoredUpdate, encodeStoredUpdate, type StoredUpdate } from './updateRecord.ts'
+
+export type { LogRepair } from './recordLog.ts'
+export type { StoredUpdate } from './updateRecord.ts'
+
+export interface LoadedDocument {
+  /** The whole state as of the last compaction, as one Yjs update; null before the first one. */
+  snapshot: Uint8Array | null
+  /** Updates appended since, in append order (apply after the snapshot; re-applying is harmless). */
+  updates: StoredUpdate[]
+  /** Torn tails cut off while opening; the dropped bytes were copied aside first. */
+  repairs: LogRepair[]
+}
+
+export interface DocumentStore {
+  /** Opens a document for appending. Null when it has no storage at all; throws StorageError when unreadable. */
+  load(docId: string): Promise<LoadedDocument | null>
+  /** Stores a new document and opens it; throws DocumentExistsError when it exists. */
+  create(docId: string, initialUpdate: Uint8Array, userId: string): Promise<void>
+  /**
+   * Resolves once the update is fsync'd (appends in flight together share one fsync). Rejects with
+   * StorageWriteError (`code`: ENOSPC, EIO, ...) when it is not known to be; the store then writes it again
+   * with the next append, so a later durable update never lacks an earlier one.
+   */
+  append(docId: string, update: Uint8Array, userId: string): Promise<void>
+  /** Resolves once every update appended so far is durable. */
+  flush(docId: string): Promise<void>
+  /**
+   * Replaces the logs by a snapshot. `fullState` must contain every update appended before this call
+   * (`Y.encodeStateAsUpdate` of the document they were applied to); appends may go on meanwhile. While a
+   * compaction runs, another call returns the running one.
+   */
+  compact(docId: string, fullState: Uint8Array): Promise<void>
+  /** Waits for appends in flight, then releases the document's files. */
+  close(docId: string): Promise<void>
+  closeAll(): Promise<void>
+  listDocuments(): Promise<string[]>
+  /** Size of the snapshot and update logs (not of the decision log or of saved torn tails). */
+  bytesOnDisk(docId: string): Promise<number>
+}
+
+export interface FileDocumentStoreOptions {
+  now?: () => number
+  maxRecordBytes?: number
+}
+
+interface HeldAppend {
+  /** null for a flush. */
+  record: Uint8Array | null
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
+interface OpenDocument {
+  dir: string
+  live: RecordLog
+  generation: number
+  /** While compaction starts the next log, appends wait here, in order. */
+  held: HeldAppend[] | null
+  compacting: Promise<void> | null
+}
+
+export class FileDocumentStore implements DocumentStore {
+  private readonly documents = new Map<string, OpenDocument>()
+  private readonly opening = new Set<string>()
+  private readonly logOptions: RecordLogOptions
+
+  private constructor(
+    private readonly fs: FileSystem,
+    private readonly dataDir: string,
+    private readonly now: () => number,
+    maxRecordBytes: number | undefined,
+  ) {
+    this.logOptions = { rewriteRejected: true, now, ...(maxRecordBytes ? { maxRecordBytes } : {}) }
+  }
+
+  static async open(fs: FileSystem, dataDir: string, options: FileDocumentStoreOptions = {}) {
+    await ensureDirectory(fs, docsDirectory(dataDir))
+    return new FileDocumentStore(fs, dataDir, options.now ?? Date.now, options.maxRecordBytes)
+  }
+
+  async load(docId: string): Promise<LoadedDocument | null> {
+    const dir = documentDirectory(this.dataDir, docId)
+    this.claim(docId)
+    try {
+      if (!(await this.exists(dir))) return null
+      const names = await this.fs.readdir(dir).catch((error) => Promise.reject(readError(dir, error)))
+      const snapshot = await readSnapshot(this.fs, join(dir, SNAPSHOT_FILE))
+      const covered = snapshot?.generation ?? 0
+      const all = updateLogGenerations(names)
+      if (!snapshot && all.length === 0)
+        throw new StorageCorruptError(dir, undefined, 'no snapshot and no update log')
+      await this.removeCoveredLogs(dir, names, covered).catch(() => undefined)
+      const generations = all.filter((generation) => generation > covered)
+      if (generations.length === 0) generations.push(covered + 1)
+      const loaded: LoadedDocument = { snapshot: snapshot?.update ?? null, updates: [], repairs: [] }
+      let live: RecordLog | undefined
+      for (const generation of generations) {
+        await live?.close()
+        live = await this.openLog(join(dir, updateLogName(generation)), loaded)
+      }
+      this.documents.set(docId, {
+        dir,
+        live: live!,
+        generation: generations.at(-1)!,
+        held: null,
+        compacting: null,
+      })
+      return loaded
+    } finally {
+      this.opening.delete(docId)
+    }
+  }
+
+  async create(docId: string, initialUpdate: Uint8Array, userId: string): Promise<void> {
+    const dir = documentDirectory(this.dataDir, docId)
+    if (this.documents.has(docId)) throw new DocumentExistsError(docId, dir)
+    this.claim(docId)
+    try {
+      if (await this.exists(dir)) throw new DocumentExistsError(docId, dir)
+      // Built under a temporary name and renamed whole: a crash never leaves a document without its first update.
+      const staging = join(docsDirectory(this.dataDir), `.creating-${docId}-${newId(8)}`)
+      const logName = updateLogName(1)
+      try {
+        await this.fs.mkdir(staging)
+        const { log } = await RecordLog.open(this.fs, join(staging, logName), this.logOptions)
+        await log
+          .append(encodeStoredUpdate({ userId, at: this.now(), update: initialUpdate }))
+          .finally(() => log.close())
+        await this.fs.rename(staging, dir)
+        await this.fs.syncDirectory(docsDirectory(this.dataDir))
+      } catch (error) {
+        await this.fs.unlink(join(staging, logName)).catch(() => undefined)
+        await this.fs.rmdir(staging).catch(() => undefined)
+        throw writeError(dir, error)
+      }
+      const live = await this.openLog(join(dir, logName), { snapshot: null, updates: [], repairs: [] })
+      this.documents.set(docId, { dir, live, generation: 1, held: null, compacting: null })
+    } finally {
+      this.opening.delete(docId)
+    }
+  }
+
+  append(docId: string, update: Uint8Array, userId: string): Promise<void> {
+    return this.submit(docId, encodeStoredUpdate({ userId, at: this.now(), update }))
+  }
+
+  flush(docId: string): Promise<void> {
+    return this.submit(docId, null)
+  }
+
+  compact(docId: string, fullState: Uint8Array): Promise<void> {
+    const doc = this.openDocument(docId)
+    if (doc.compacting) return doc.compacting
+    // The boundary is now: appends made before this call are in the current log (and in fullState), later ones
+    // wait for the next log.
+    doc.held = []
+    const covered = doc.generation
+    doc.compacting = this.compactDocument(doc, covered, fullState).finally(() => {
+      doc.compacting = null
+    })
+    return doc.compacting
+  }
+
+  async close(docId: string): Promise<void> {
+    const doc = this.documents.get(docId)
+    if (!doc) return
+    this.documents.delete(docId)
+    await doc.compacting?.catch(() => undefined)
+    // One more try for updates whose append failed: they may still be written.
+    await doc.live.flush().catch(() => undefined)
+    await doc.live.close()
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.documents.keys()].map((docId) => this.close(docId)))
+  }
+
+  async listDocuments(): Promise<string[]> {
+    const docs = docsDirectory(this.dataDir)
+    try {
+      const names = await this.fs.readdir(docs)
+      return names.filter((name) => !name.startsWith('.')).sort()
+    } catch (error) {
+      throw readError(docs, error)
+    }
+  }
+
+  async bytesOnDisk(docId: string): Promise<number> {
+    const dir = documentDirectory(this.dataDir, docId)
+    if (!(await this.exists(dir))) throw new DocumentNotFoundError(docId, dir)
+    try {
+      let total = 0
+      for (const name of (await this.fs.readdir(dir)).filter(isDocumentDataFile)) {
+        total += (await this.fs.stat(join(dir, name)))?.size ?? 0
+      }
+      return total
+    } catch (error) {
+      throw readError(dir, error)
+    }
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      return (await this.fs.stat(path)) !== null
+    } catch (error) {
+      throw readError(path, error)
+    }
+  }
+
+  private claim(docId: string): void {
+    if (this.documents.has(docId) || this.opening.has(docId))
+      throw new Error(`Document ${docId} is already open`)
+    this.opening.add(docId)
+  }
+
+  private openDocument(docId: string): OpenDocument {
+    const doc = this.documents.get(docId)
+    if (!doc) throw new Error(`Document ${docId} is not open: load or create it first`)
+    return doc
+  }
+
+  private submit(docId: string, record: Uint8Array | null): Promise<void> {
+    let doc: OpenDocument
+    try {
+      doc = this.openDocument(docId)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const held = doc.held
+    if (held) return new Promise((resolve, reject) => held.push({ record, resolve, reject }))
+    return record ? doc.live.append(record) : doc.live.flush()
+  }
+
+  /** Opens one update log, adding its updates and any repair to `loaded`. */
+  private async openLog(path: string, loaded: LoadedDocument): Promise<RecordLog> {
+    const opened = await RecordLog.open(this.fs, path, this.logOptions)
+    if (opened.repair) loaded.repairs.push(opened.repair)
+    for (const [index, record] of opened.records.entries()) {
+      const update = decodeStoredUpdate(record)
+      if (!update) {
+        await opened.log.close()
+        throw new StorageCorruptError(
+          path,
+          undefined,
+          `record ${index} has a valid checksum but does not decode`,
+        )
+      }
+      loaded.updates.push(update)
+    }
+    return opened.log
+  }
+
+  private async compactDocument(doc: OpenDocument, covered: number, fullState: Uint8Array): Promise<void> {
+    await this.startNextLog(doc, covered + 1)
+    await writeSnapshot(this.fs, join(doc.dir, SNAPSHOT_FILE), { generation: covered, update: fullState })
+    await this.removeCoveredLogs(doc.dir, await this.fs.readdir(doc.dir), covered)
+  }
+
+  /** Opens the next log (durably), then sends held appends to it; on failure they go to the current log. */
+  private async startNextLog(doc: OpenDocument, generation: number): Promise<void> {
+    let next: RecordLog
+    try {
+      next = (await RecordLog.open(this.fs, join(doc.dir, updateLogName(generation)), this.logOptions)).log
+    } catch (error) {
+      this.release(doc, doc.live)
+      throw error
+    }
+    // Updates whose append failed are not in a durable log yet: they go first into the next one.
+    const unwritten = await doc.live.close()
+    doc.live = next
+    doc.generation = generation
+    for (const record of unwritten) next.append(record).catch(() => undefined)
+    this.release(doc, next)
+  }
+
+  private release(doc: OpenDocument, log: RecordLog): void {
+    const held = doc.held ?? []
+    doc.held = null
+    for (const { record, resolve, reject } of held)
+      (record ? log.append(record) : log.flush()).then(resolve, reject)
+  }
+
+  /** Deletes logs a durable snapshot covers, and a temporary snapshot left by a crash. */
+  private async removeCoveredLogs(dir: string, names: string[], covered: number): Promise<void> {
+    const stale = updateLogGenerations(names)
+      .filter((generation) => generation <= covered)
+      .map(updateLogName)
+    if (names.includes(`${SNAPSHOT_FILE}.tmp`)) stale.push(`${SNAPSHOT_FILE}.tmp`)
+    if (stale.length === 0) return
+    try {
+      // The snapshot's name must be durable before the logs it replaces can go.
+      await this.fs.syncDirectory(dir)
+      for (const name of stale) {
+        await this.fs.unlink(join(dir, name)).catch((error) => {
+          if (!isNotFound(error)) throw error
+        })
+      }
+      await this.fs.syncDirectory(dir)
+    } catch (error) {
+      throw writeError(dir, error)
+    }
+  }
+}

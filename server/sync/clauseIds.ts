@@ -1,0 +1,49 @@
+/**
+ * Duplicate clause ids (from a split, a paste or an undo) are repaired by the server, as a server-side edit:
+ * within each group of clauses sharing an id, an agreed clause keeps it (a locked clause is never renamed),
+ * otherwise the first in document order does; the others, and clauses without an id, get fresh ids.
+ */
+import * as Y from 'yjs'
+import { clauseIdOf, listClauses } from '../../shared/clauses/clauseText.ts'
+import { newId } from '../../shared/domain/ids.ts'
+import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
+import type { DecodedUpdate } from './checks/decodedUpdate.ts'
+import { itemKey, type LockTable } from './checks/lockTable.ts'
+
+/** Only updates that add a clause or set an `id` attribute can create a duplicate. */
+export function mayDuplicateClauseIds(update: DecodedUpdate): boolean {
+  return update.structs.some(
+    (s) =>
+      s instanceof Y.Item &&
+      (s.parentSub === 'id' ||
+        (s.content instanceof Y.ContentType &&
+          s.content.type instanceof Y.XmlElement &&
+          s.content.type.nodeName === CLAUSE)),
+  )
+}
+
+/** Renames the duplicates in one transaction; returns how many clauses got a new id. */
+export function repairClauseIds(body: Y.XmlFragment, locks: LockTable, origin: unknown): number {
+  const byId = new Map<string, Y.XmlElement[]>()
+  const renames: Y.XmlElement[] = []
+  for (const { element } of listClauses(body)) {
+    const id = clauseIdOf(element)
+    if (!id) {
+      renames.push(element)
+      continue
+    }
+    const group = byId.get(id) ?? []
+    group.push(element)
+    byId.set(id, group)
+  }
+  for (const group of byId.values()) {
+    if (group.length < 2) continue
+    const keeper = group.find((e) => e._item && locks.isAgreed(itemKey(e._item.id))) ?? group[0]
+    for (const element of group) if (element !== keeper) renames.push(element)
+  }
+  if (renames.length === 0) return 0
+  body.doc!.transact(() => {
+    for (const element of renames) element.setAttribute('id', newId(12))
+  }, origin)
+  return renames.length
+}

@@ -1,0 +1,71 @@
+/** One client socket on a live document: who it is, what it may do, and how to tell it things. */
+import type { WebSocket } from 'ws'
+import { CLOSE_CODES, REFUSAL_CLOSE_CODE, type ServerMessage } from '../../shared/protocol/messages.ts'
+import type { Verdict } from './checks/types.ts'
+import type { PresenceUser } from './presence.ts'
+import { encodeAccord } from './wire.ts'
+
+/** A client that reads this far behind is cut off rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
+
+export class SyncConnection {
+  /** Announced `hello`: understands Accord's own messages. */
+  speaksAccord = false
+  /** After a refusal the connection's replica is finished (SYNC.md §3): further sync input is ignored. */
+  refused = false
+  readonly awarenessClients = new Set<number>()
+  /** Highest clock per clientID this connection has written, for "saved" acknowledgements. */
+  readonly written = new Map<number, number>()
+  closed = false
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly user: PresenceUser,
+    readonly sessionId: string,
+    public canEdit: boolean,
+  ) {}
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE_CODES.tryAgainLater, 'client too slow')
+      return
+    }
+    this.socket.send(frame)
+  }
+
+  tell(message: ServerMessage): void {
+    if (this.speaksAccord) this.send(encodeAccord(message))
+  }
+
+  /** Tells the client why its update was refused: a message if it understands them, else a 44xx close. */
+  refuse(verdict: Exclude<Verdict, { ok: true }>): void {
+    if (verdict.reason === 'storage-unavailable') {
+      // Not the replica's fault: the client reconnects later and re-sends, nothing is dropped.
+      this.tell({ type: 'storage', writable: false, message: verdict.message })
+      this.close(CLOSE_CODES.tryAgainLater, 'storage unavailable')
+      return
+    }
+    this.refused = true
+    if (this.speaksAccord) {
+      this.tell({
+        type: 'refused',
+        reason: verdict.reason,
+        message: verdict.message,
+        sectionIds: verdict.sectionIds,
+      })
+    } else {
+      this.close(REFUSAL_CLOSE_CODE[verdict.reason], verdict.reason)
+    }
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    try {
+      this.socket.close(code, reason.slice(0, 120))
+    } catch {
+      this.socket.terminate()
+    }
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * One deliverable's live Yjs document: its connections, presence, the check pipeline and its writer. The
+ * protocol loop here knows nothing of roles, locks or disks: permission comes from the connection, the checks
+ * from the pipeline, durability from the writer.
+ */
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { BODY_FIELD } from '../../shared/editor/extensions.ts'
+import type { ServerMessage } from '../../shared/protocol/messages.ts'
+import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
+import type { Logger } from '../logger.ts'
+import { type DecodedUpdate, decodeClientUpdate, UndecodableUpdateError } from './checks/decodedUpdate.ts'
+import { LockTable } from './checks/lockTable.ts'
+import type { UpdatePipeline } from './checks/pipeline.ts'
+import { mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
+import type { SyncConnection } from './connection.ts'
+import type { DocumentWriter } from './documentWriter.ts'
+import { applyOwnPresence, MalformedAwarenessError, removePresence } from './presence.ts'
+import {
+  decodeIncoming,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  type IncomingMessage,
+} from './wire.ts'
+
+/** The origin of edits the server makes itself (seeding, id repair); stored as user "system". */
+export const SERVER_ORIGIN = Symbol('server')
+
+export interface Limits {
+  maxSyncMessageBytes: number
+  maxAwarenessMessageBytes: number
+}
+
+export class LiveDocument {
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  readonly locks = new LockTable()
+  readonly connections = new Set<SyncConnection>()
+  lastActivity = Date.now()
+  private writer!: DocumentWriter
+
+  constructor(
+    readonly id: string,
+    doc: Y.Doc,
+    private readonly pipeline: (locks: LockTable) => UpdatePipeline,
+    private readonly limits: Limits,
+    private readonly logger: Logger,
+  ) {
+    this.doc = doc
+    this.awareness = new Awareness(doc)
+    this.awareness.setLocalState(null)
+    this.doc.on('update', this.onDocumentUpdate)
+    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  get body(): Y.XmlFragment {
+    return this.doc.getXmlFragment(BODY_FIELD)
+  }
+
+  attachWriter(writer: DocumentWriter): void {
+    this.writer = writer
+    writer.on('writable', (writable, message) => this.tellAll({ type: 'storage', writable, message }))
+  }
+
+  get writable(): boolean {
+    return this.writer.writable
+  }
+
+  /** Resolves when every accepted update so far is durable (or has failed). */
+  flush(): Promise<void> {
+    return this.writer.flush()
+  }
+
+  attach(connection: SyncConnection): void {
+    this.connections.add(connection)
+    this.lastActivity = Date.now()
+    connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    const states = [...this.awareness.getStates().keys()]
+    if (states.length > 0) connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, states)))
+  }
+
+  detach(connection: SyncConnection): void {
+    if (!this.connections.delete(connection)) return
+    removePresence(this.awareness, connection.awarenessClients, connection)
+    this.lastActivity = Date.now()
+  }
+
+  receive(connection: SyncConnection, data: Uint8Array): void {
+    this.lastActivity = Date.now()
+    let message: IncomingMessage
+    try {
+      message = decodeIncoming(data)
+    } catch (error) {
+      this.closeMalformed(connection, (error as Error).message)
+      return
+    }
+    const limit =
+      message.kind === 'awareness' ? this.limits.maxAwarenessMessageBytes : this.limits.maxSyncMessageBytes
+    if (data.byteLength > limit) {
+      connection.refused = true
+      connection.tell({
+        type: 'refused',
+        reason: 'too-large',
+        message: `Message over the ${limit}-byte limit.`,
+      })
+      connection.close(CLOSE_CODES.tooLarge, 'too-large')
+      return
+    }
+    switch (message.kind) {
+      case 'sync-step-1':
+        // The answer is built from the server's own document: nothing of the client is applied here.
+        connection.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)))
+        return
+      case 'sync-step-2':
+      case 'sync-update':
+        this.receiveUpdate(connection, message.update)
+        return
+      case 'awareness':
+        try {
+          applyOwnPresence(
+            this.awareness,
+            message.update,
+            connection.awarenessClients,
+            (clientId) => this.ownedElsewhere(connection, clientId),
+            connection.user,
+            connection,
+          )
+        } catch (error) {
+          if (error instanceof MalformedAwarenessError) this.closeMalformed(connection, error.message)
+          else throw error
+        }
+        return
+      case 'query-awareness':
+        connection.send(
+          encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
+        )
+        return
+      case 'auth':
+        return
+      case 'accord':
+        if (message.message.type === 'hello') {
+          connection.speaksAccord = true
+          this.onHello?.(connection)
+        }
+        return
+    }
+  }
+
+  /** Set by the hub: sends the welcome and the consensus state to a client that said hello. */
+  onHello?: (connection: SyncConnection) => void
+
+  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array): void {
+    if (connection.refused) return
+    let update: DecodedUpdate
+    try {
+      update = decodeClientUpdate(bytes)
+    } catch (error) {
+      if (error instanceof UndecodableUpdateError)
+        this.closeMalformed(connection, `undecodable update: ${error.message}`)
+      else throw error
+      return
+    }
+    if (update.empty) return
+    if (!this.writer.writable) {
+      connection.refuse({
+        ok: false,
+        reason: 'storage-unavailable',
+        message: 'The server cannot save right now.',
+      })
+      return
+    }
+    const verdict = this.pipeline(this.locks).run({ doc: this.doc, update, canEdit: connection.canEdit })
+    if (!verdict.ok) {
+      this.logger.info(
+        { docId: this.id, user: connection.user.id, step: verdict.step, reason: verdict.reason },
+        'update refused',
+      )
+      connection.refuse(verdict)
+      return
+    }
+    for (const [client, clock] of update.clocks)
+      connection.written.set(client, Math.max(connection.written.get(client) ?? 0, clock))
+    const before = this.pendingAcks
+    Y.applyUpdate(this.doc, bytes, connection)
+    this.assertNothingPending()
+    if (this.pendingAcks === before) this.acknowledgeAfterFlush(connection)
+    if (mayDuplicateClauseIds(update)) repairClauseIds(this.body, this.locks, SERVER_ORIGIN)
+  }
+
+  private pendingAcks = 0
+
+  private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
+    const frame = encodeSyncUpdate(update)
+    for (const connection of this.connections) if (connection !== origin) connection.send(frame)
+    if (origin === 'load') return
+    const sender = origin as SyncConnection | typeof SERVER_ORIGIN
+    const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? 'system' : sender.user.id
+    this.pendingAcks++
+    const appended = this.writer.append(update, userId)
+    if (typeof sender === 'object')
+      appended.then(
+        () => this.acknowledge(sender),
+        () => undefined,
+      )
+  }
+
+  /** A duplicate changes nothing but is still acknowledged, once everything before it is durable. */
+  private acknowledgeAfterFlush(connection: SyncConnection): void {
+    void this.writer.flush().then(() => {
+      if (!this.writer.hasUnsaved) this.acknowledge(connection)
+    })
+  }
+
+  private acknowledge(connection: SyncConnection): void {
+    connection.tell({ type: 'saved', clocks: Object.fromEntries(connection.written) })
+  }
+
+  /** Yjs must never hold a pending struct here (SYNC.md §2); if a crafted update slipped through, drop it. */
+  private assertNothingPending(): void {
+    const store = this.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown }
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      this.logger.error({ docId: this.id }, 'an update left pending structs; they were dropped')
+      store.pendingStructs = null
+      store.pendingDs = null
+    }
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed]
+    const frame = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed))
+    for (const connection of this.connections) connection.send(frame)
+  }
+
+  private ownedElsewhere(connection: SyncConnection, clientId: number): boolean {
+    for (const other of this.connections)
+      if (other !== connection && other.awarenessClients.has(clientId)) return true
+    return false
+  }
+
+  private closeMalformed(connection: SyncConnection, message: string): void {
+    this.logger.info(
+      { docId: this.id, user: connection.user.id, message },
+      'malformed message; connection closed',
+    )
+    connection.refused = true
+    connection.close(CLOSE_CODES.malformed, 'malformed message')
+  }
+
+  /** An edit by the server itself (seeding, repair): stored as user "system". */
+  serverEdit(change: () => void): void {
+    this.doc.transact(change, SERVER_ORIGIN)
+  }
+
+  tellAll(message: ServerMessage): void {
+    for (const connection of this.connections) connection.tell(message)
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const connection of this.connections) connection.close(code, reason)
+  }
+
+  destroy(): void {
+    this.writer.dispose()
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}

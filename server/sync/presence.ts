@@ -1,0 +1,83 @@
+/**
+ * Presence (SYNC.md §4): `applyAwarenessUpdate` would accept any clientID, let a client erase others' presence
+ * and parse unchecked JSON. So each connection owns the awareness clientIDs it introduced, entries for others
+ * are dropped, and the server writes the `user` field from the authenticated user.
+ */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { type Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
+
+export interface PresenceUser {
+  id: string
+  name: string
+  organization: string
+  color: string
+}
+
+export class MalformedAwarenessError extends Error {}
+
+interface Entry {
+  clientId: number
+  clock: number
+  state: Record<string, unknown> | null
+}
+
+function decodeEntries(update: Uint8Array): Entry[] {
+  try {
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    if (count > 1000) throw new MalformedAwarenessError('too many awareness entries')
+    const entries: Entry[] = []
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      const state: unknown = JSON.parse(decoding.readVarString(decoder))
+      if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
+        throw new MalformedAwarenessError('an awareness state must be an object or null')
+      entries.push({ clientId, clock, state: state as Record<string, unknown> | null })
+    }
+    return entries
+  } catch (error) {
+    if (error instanceof MalformedAwarenessError) throw error
+    throw new MalformedAwarenessError(`undecodable awareness update: ${(error as Error).message}`)
+  }
+}
+
+function encodeEntries(entries: Entry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId)
+    encoding.writeVarUint(encoder, entry.clock)
+    encoding.writeVarString(encoder, JSON.stringify(entry.state))
+  }
+  return encoding.toUint8Array(encoder)
+}
+
+/**
+ * Applies the entries this connection may set, with `user` overwritten; returns the clientIDs it now owns.
+ * `isOwnedElsewhere` tells whether another connection already introduced a clientID.
+ */
+export function applyOwnPresence(
+  awareness: Awareness,
+  update: Uint8Array,
+  owned: Set<number>,
+  isOwnedElsewhere: (clientId: number) => boolean,
+  user: PresenceUser,
+  origin: unknown,
+): void {
+  const accepted = decodeEntries(update)
+    .filter((entry) => owned.has(entry.clientId) || !isOwnedElsewhere(entry.clientId))
+    .filter((entry) => entry.clientId !== awareness.clientID)
+    .map((entry) => ({
+      ...entry,
+      state: entry.state === null ? null : { ...entry.state, user: { ...user } },
+    }))
+  if (accepted.length === 0) return
+  for (const entry of accepted) owned.add(entry.clientId)
+  applyAwarenessUpdate(awareness, encodeEntries(accepted), origin)
+}
+
+export function removePresence(awareness: Awareness, owned: Set<number>, origin: unknown): void {
+  if (owned.size > 0) removeAwarenessStates(awareness, [...owned], origin)
+}

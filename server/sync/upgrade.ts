@@ -1,0 +1,97 @@
+/**
+ * The WebSocket upgrade at /sync/:deliverableId. Every refusal is an HTTP status before any WebSocket exists:
+ * 403 foreign Origin, 401 no live session, 404 unknown or invisible deliverable, 503 unreadable storage.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { type RawData, WebSocketServer } from 'ws'
+import { isWellFormedId } from '../../shared/domain/ids.ts'
+import { isOwnOrigin } from '../config.ts'
+import type { AppContext } from '../context.ts'
+import { sessionToken } from '../http/middleware.ts'
+import { colorFor } from '../http/presenters.ts'
+import { SyncConnection } from './connection.ts'
+import type { LiveDocument } from './liveDocument.ts'
+
+/** ws refuses frames over this outright (code 1009); our own, smaller limits answer with 44xx codes first. */
+const HARD_FRAME_LIMIT = 64 * 1024 * 1024
+
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: { code: String(status), message } })
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
+function statusText(status: number): string {
+  return (
+    { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error'
+  )
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false })
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    void handleUpgrade(req, socket, head).catch((error) => {
+      ctx.logger.error({ err: error }, 'upgrade failed')
+      refuseUpgrade(socket, 503, 'The document could not be opened.')
+    })
+  })
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const match = /^\/sync\/([^/?#]+)(?:\?.*)?$/.exec(req.url ?? '')
+    const deliverableId = match ? decodeURIComponent(match[1]!) : ''
+    if (!match || !isWellFormedId(deliverableId)) return refuseUpgrade(socket, 404, 'Not found.')
+    if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.config))
+      return refuseUpgrade(socket, 403, 'Connections from another site are not accepted.')
+    const resolved = ctx.sessions.resolve(sessionToken(req.headers.cookie))
+    if (!resolved) return refuseUpgrade(socket, 401, 'Log in to open this deliverable.')
+    const { user, session } = resolved
+    if (!ctx.access.mayView(user, deliverableId)) return refuseUpgrade(socket, 404, 'No such deliverable.')
+    let live: LiveDocument
+    try {
+      live = await ctx.hub.get(deliverableId)
+    } catch (error) {
+      ctx.logger.error({ err: error, deliverableId }, 'document storage unreadable')
+      return refuseUpgrade(socket, 503, `This document's storage cannot be read: ${(error as Error).message}`)
+    }
+    if (socket.destroyed) return
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new SyncConnection(
+        ws,
+        { id: user.id, name: user.name, organization: user.organization, color: colorFor(user.id) },
+        session.id,
+        ctx.access.mayEdit(user, deliverableId),
+      )
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) {
+          connection.close(4400, 'text frames are not part of the protocol')
+          return
+        }
+        try {
+          live.receive(connection, toBytes(data))
+        } catch (error) {
+          // Never let one connection's input take the server down.
+          ctx.logger.error({ err: error, deliverableId, userId: user.id }, 'message handling failed')
+          connection.close(4400, 'message could not be handled')
+        }
+      })
+      ws.on('close', () => {
+        connection.closed = true
+        live.detach(connection)
+      })
+      ws.on('error', (error) => ctx.logger.debug({ err: error, deliverableId }, 'socket error'))
+      live.attach(connection)
+    })
+  }
+
+  return wss
+}

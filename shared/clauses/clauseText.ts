@@ -1,0 +1,126 @@
+/**
+ * Reading clauses out of the shared Y.XmlFragment: the tree (for numbering), a clause's own plain text and the
+ * digest that agreement binds to. Used by the server (API answers, agree, checks) and by the client (the hash of
+ * what the chair sees), so both compute exactly the same values.
+ */
+
+import { toHexString as hex } from 'lib0/buffer'
+import { digest } from 'lib0/hash/sha256'
+import * as Y from 'yjs'
+import { CLAUSE, CLAUSE_HEADING, CLAUSE_KINDS, type ClauseKind } from '../editor/clauseNodes.ts'
+import { type ClauseNode, type NumberedClause, numberClauses } from './numbering.ts'
+
+export function isClauseElement(node: unknown): node is Y.XmlElement {
+  return node instanceof Y.XmlElement && node.nodeName === CLAUSE
+}
+
+export function clauseKindOf(element: Y.XmlElement): ClauseKind {
+  const kind = element.getAttribute('kind')
+  return (CLAUSE_KINDS as readonly string[]).includes(kind as string) ? (kind as ClauseKind) : 'numbered'
+}
+
+export function clauseIdOf(element: Y.XmlElement): string {
+  const id = element.getAttribute('id')
+  return typeof id === 'string' ? id : ''
+}
+
+/** Plain text of a Yjs XML node: text runs concatenated, blocks separated by newlines, fields by a space. */
+export function plainText(node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string {
+  if (node instanceof Y.XmlText)
+    return node
+      .toDelta()
+      .map((op: { insert: unknown }) => textOf(op.insert))
+      .join('')
+  const parts: string[] = []
+  for (const child of node.toArray()) {
+    if (child instanceof Y.XmlText) parts.push(plainText(child))
+    else if (child instanceof Y.XmlElement || child instanceof Y.XmlFragment) parts.push(plainText(child))
+  }
+  const inlineContainer = node instanceof Y.XmlElement && isFieldOrInlineBlock(node)
+  return parts.join(inlineContainer ? '' : separatorFor(node))
+}
+
+function textOf(insert: unknown): string {
+  return typeof insert === 'string' ? insert : ''
+}
+
+const ENTRY_NODES = new Set(['definition', 'abbreviation', 'reference', 'requirement'])
+function separatorFor(node: Y.XmlElement | Y.XmlFragment): string {
+  return node instanceof Y.XmlElement && (ENTRY_NODES.has(node.nodeName) || node.nodeName === 'tableRow')
+    ? ' '
+    : '\n'
+}
+
+function isFieldOrInlineBlock(node: Y.XmlElement): boolean {
+  return node.toArray().every((child) => child instanceof Y.XmlText)
+}
+
+export function clauseHeadingOf(element: Y.XmlElement): Y.XmlElement | undefined {
+  return element
+    .toArray()
+    .find((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === CLAUSE_HEADING)
+}
+
+export function clauseTitle(element: Y.XmlElement): string {
+  const heading = clauseHeadingOf(element)
+  return heading ? plainText(heading) : ''
+}
+
+/** The clause's own blocks: everything but its heading and its sub-clauses. */
+export function ownBlocks(element: Y.XmlElement): (Y.XmlElement | Y.XmlText)[] {
+  return element
+    .toArray()
+    .filter(
+      (c): c is Y.XmlElement | Y.XmlText =>
+        (c instanceof Y.XmlElement && c.nodeName !== CLAUSE && c.nodeName !== CLAUSE_HEADING) ||
+        c instanceof Y.XmlText,
+    )
+}
+
+/** The clause's own plain text (heading and sub-clauses excluded), as the API's `section.text`. */
+export function clauseOwnText(element: Y.XmlElement): string {
+  return ownBlocks(element)
+    .map((block) => plainText(block))
+    .join('\n')
+}
+
+/**
+ * The canonical form that `hash` digests: the heading and the clause's own blocks as Yjs serializes them
+ * (element names, sorted attributes, text with its formatting), sub-clauses excluded. Documented in docs/API.md.
+ */
+export function clauseCanonicalContent(element: Y.XmlElement): string {
+  return element
+    .toArray()
+    .filter((c) => !isClauseElement(c))
+    .map((c) => c.toString())
+    .join('\n')
+}
+
+export function contentHash(canonical: string): string {
+  return `sha256-${hex(digest(new TextEncoder().encode(canonical)))}`
+}
+
+export function clauseHash(element: Y.XmlElement): string {
+  return contentHash(clauseCanonicalContent(element))
+}
+
+export interface ClauseEntry extends NumberedClause {
+  element: Y.XmlElement
+}
+
+/** Every clause of the body in document order, numbered, with its element. */
+export function listClauses(body: Y.XmlFragment): ClauseEntry[] {
+  const elements: Y.XmlElement[] = []
+  const toNode = (element: Y.XmlElement): ClauseNode => {
+    elements.push(element)
+    return {
+      id: clauseIdOf(element),
+      kind: clauseKindOf(element),
+      title: clauseTitle(element),
+      children: element.toArray().filter(isClauseElement).map(toNode),
+    }
+  }
+  const roots = body.toArray().filter(isClauseElement).map(toNode)
+  // numberClauses walks in the same pre-order as toNode, so the i-th entry is the i-th element.
+  return numberClauses(roots).map((entry, i) => ({ ...entry, element: elements[i]! }))
+}

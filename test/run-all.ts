@@ -1,0 +1,22 @@
+/**
+ * `npm test`: every suite, quick profiles with fixed seeds. Node suites first (parallel files), then the browser
+ * suites one file at a time; prints how long each part took so that the CI budget stays visible.
+ */
+import { spawnSync } from 'node:child_process'
+
+const parts: { name: string; args: string[] }[] = [
+  { name: 'node suites', args: ['vitest', 'run', '--project', 'node'] },
+  { name: 'browser suites', args: ['vitest', 'run', '--project', 'browser'] },
+]
+
+let failed = false
+const timings: string[] = []
+for (const part of parts) {
+  const started = Date.now()
+  const result = spawnSync('npx', part.args, { stdio: 'inherit', env: process.env })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  timings.push(`${part.name}: ${seconds} s (exit ${result.status})`)
+  if (result.status !== 0) failed = true
+}
+console.log(`\nTest timings:\n  ${timings.join('\n  ')}`)
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,154 @@
+/**
+ * Starts the real Accord server for a test: on 127.0.0.1, a free port, a temporary DATA_DIR. In-process by
+ * default (the tests can reach its parts); `childProcess: true` runs `server/main.ts` as its own process, for
+ * tests that kill it or drive it from a browser.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { type AccordServer, createAccordServer } from '../../server/app.ts'
+import { type Config, loadConfig } from '../../server/config.ts'
+import { createLogger } from '../../server/logger.ts'
+import type { FileSystem } from '../../server/storage/fileSystem.ts'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const SETUP_TOKEN = 'test-setup-token'
+
+/** Settings that keep tests quick without changing behaviour: a cheaper KDF, generous login limits. */
+export const TEST_ENV: Record<string, string> = {
+  SETUP_TOKEN,
+  SCRYPT_COST: '1024',
+  LOGIN_LIMIT_PER_ACCOUNT: '1000',
+  LOGIN_LIMIT_PER_ADDRESS: '10000',
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+}
+
+export interface TestServer {
+  url: string
+  wsUrl: string
+  port: number
+  dataDir: string
+  setupToken: string
+  /** Present for in-process servers. */
+  accord?: AccordServer
+  /** Graceful stop (SIGTERM for a child process); removes the data dir unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>
+  /** Child process only: SIGKILL, as a crash. */
+  kill(): Promise<void>
+  /** Child process only: start again on the same port and data dir. */
+  restart(): Promise<void>
+  output(): string
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>
+  childProcess?: boolean
+  dataDir?: string
+  fileSystem?: FileSystem
+  config?: Partial<Config>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'accord-test-')))
+  const port = await freePort()
+  const env: Record<string, string> = { ...TEST_ENV, ...options.env, PORT: String(port), DATA_DIR: dataDir }
+  const base = {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    port,
+    dataDir,
+    setupToken: env.SETUP_TOKEN ?? SETUP_TOKEN,
+  }
+  const removeData = (keep?: boolean) =>
+    keep ? Promise.resolve() : rm(dataDir, { recursive: true, force: true })
+
+  if (!options.childProcess) {
+    const config = loadConfig(
+      { ...process.env, ...env },
+      { clientDir: path.join(ROOT, 'dist/client'), ...options.config },
+    )
+    const accord = await createAccordServer(config, {
+      logger: createLogger(env.LOG_LEVEL ?? 'warn'),
+      ...(options.fileSystem ? { fileSystem: options.fileSystem } : {}),
+    })
+    await accord.listen()
+    return {
+      ...base,
+      accord,
+      async stop(stopOptions) {
+        await accord.close()
+        await removeData(stopOptions?.keepData)
+      },
+      kill: () => Promise.reject(new Error('kill() needs childProcess: true')),
+      restart: () => Promise.reject(new Error('restart() needs childProcess: true')),
+      output: () => '',
+    }
+  }
+
+  let child: ChildProcess | null = null
+  let output = ''
+  const launch = async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, CLIENT_DIR: path.join(ROOT, 'dist/client') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout?.on('data', (chunk) => (output += chunk))
+    child.stderr?.on('data', (chunk) => (output += chunk))
+    await waitForHealth(
+      base.url,
+      () => child?.exitCode != null,
+      () => output,
+    )
+  }
+  const exited = () =>
+    new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+    })
+  await launch()
+  return {
+    ...base,
+    async stop(stopOptions) {
+      child?.kill('SIGTERM')
+      await exited()
+      await removeData(stopOptions?.keepData)
+    },
+    async kill() {
+      child?.kill('SIGKILL')
+      await exited()
+    },
+    restart: launch,
+    output: () => output,
+  }
+}
+
+async function waitForHealth(url: string, died: () => boolean, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (died()) throw new Error(`server exited during start:\n${output()}`)
+    try {
+      const response = await fetch(`${url}/api/health`)
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`server did not answer /api/health within 30 s:\n${output()}`)
+}

@@ -1,6 +1,9 @@
 /** Typed errors that travel to one handler (`errorHandler`), which maps them to the API's error shape. */
 import type { ErrorRequestHandler } from 'express'
 import type { Logger } from 'pino'
+import { StorageError } from '../storage/errors.ts'
+import { MetadataUnreadableError } from '../storage/metadataStore.ts'
+import { DocumentStorageMissingError } from '../sync/documentHub.ts'
 
 export class HttpError extends Error {
   constructor(
@@ -61,6 +64,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds))
     if (error instanceof HttpError) {
       res.status(error.status).json({ error: { code: error.code, message: error.message } })
+      return
+    }
+    // Unreadable or unwritable storage: say so plainly; the files are left as they are.
+    if (error instanceof StorageError || error instanceof DocumentStorageMissingError || error instanceof MetadataUnreadableError) {
+      logger.error({ err: error, reqId: req.id }, 'storage error')
+      res.status(503).json({ error: { code: 'storage_unavailable', message: error.message } })
       return
     }
     // body-parser's own errors: malformed JSON, too large.

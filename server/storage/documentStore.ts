@@ -24,6 +24,7 @@ import {
   writeError,
 } from './errors.ts'
 import type { FileSystem } from './fileSystem.ts'
+import { LiveUpdateLog } from './liveUpdateLog.ts'
 import { type LogRepair, RecordLog, type RecordLogOptions } from './recordLog.ts'
 import { readSnapshot, writeSnapshot } from './snapshotFile.ts'
 import { decodeStoredUpdate, encodeStoredUpdate, type StoredUpdate } from './updateRecord.ts'
@@ -72,20 +73,14 @@ export interface FileDocumentStoreOptions {
   maxRecordBytes?: number
 }
 
-interface HeldAppend {
-  /** null for a flush. */
-  record: Uint8Array | null
-  resolve: () => void
-  reject: (error: Error) => void
-}
-
 interface OpenDocument {
   dir: string
-  live: RecordLog
-  generation: number
-  /** While compaction starts the next log, appends wait here, in order. */
-  held: HeldAppend[] | null
+  log: LiveUpdateLog
   compacting: Promise<void> | null
+}
+
+function notOpen(docId: string): Error {
+  return new Error(`Document ${docId} is not open: load or create it first`)
 }
 
 export class FileDocumentStore implements DocumentStore {
@@ -127,13 +122,7 @@ export class FileDocumentStore implements DocumentStore {
         await live?.close()
         live = await this.openLog(join(dir, updateLogName(generation)), loaded)
       }
-      this.documents.set(docId, {
-        dir,
-        live: live!,
-        generation: generations.at(-1)!,
-        held: null,
-        compacting: null,
-      })
+      this.documents.set(docId, { dir, log: new LiveUpdateLog(live!, generations.at(-1)!), compacting: null })
       return loaded
     } finally {
       this.opening.delete(docId)
@@ -163,7 +152,7 @@ export class FileDocumentStore implements DocumentStore {
         throw writeError(dir, error)
       }
       const live = await this.openLog(join(dir, logName), { snapshot: null, updates: [], repairs: [] })
-      this.documents.set(docId, { dir, live, generation: 1, held: null, compacting: null })
+      this.documents.set(docId, { dir, log: new LiveUpdateLog(live, 1), compacting: null })
     } finally {
       this.opening.delete(docId)
     }
@@ -178,13 +167,10 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   compact(docId: string, fullState: Uint8Array): Promise<void> {
-    const doc = this.openDocument(docId)
+    const doc = this.documents.get(docId)
+    if (!doc) return Promise.reject(notOpen(docId))
     if (doc.compacting) return doc.compacting
-    // The boundary is now: appends made before this call are in the current log (and in fullState), later ones
-    // wait for the next log.
-    doc.held = []
-    const covered = doc.generation
-    doc.compacting = this.compactDocument(doc, covered, fullState).finally(() => {
+    doc.compacting = this.compactDocument(doc, fullState).finally(() => {
       doc.compacting = null
     })
     return doc.compacting
@@ -195,9 +181,7 @@ export class FileDocumentStore implements DocumentStore {
     if (!doc) return
     this.documents.delete(docId)
     await doc.compacting?.catch(() => undefined)
-    // One more try for updates whose append failed: they may still be written.
-    await doc.live.flush().catch(() => undefined)
-    await doc.live.close()
+    await doc.log.close()
   }
 
   async closeAll(): Promise<void> {
@@ -242,22 +226,10 @@ export class FileDocumentStore implements DocumentStore {
     this.opening.add(docId)
   }
 
-  private openDocument(docId: string): OpenDocument {
-    const doc = this.documents.get(docId)
-    if (!doc) throw new Error(`Document ${docId} is not open: load or create it first`)
-    return doc
-  }
-
   private submit(docId: string, record: Uint8Array | null): Promise<void> {
-    let doc: OpenDocument
-    try {
-      doc = this.openDocument(docId)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    const held = doc.held
-    if (held) return new Promise((resolve, reject) => held.push({ record, resolve, reject }))
-    return record ? doc.live.append(record) : doc.live.flush()
+    const doc = this.documents.get(docId)
+    if (!doc) return Promise.reject(notOpen(docId))
+    return record ? doc.log.append(record) : doc.log.flush()
   }
 
   /** Opens one update log, adding its updates and any repair to `loaded`. */
@@ -279,34 +251,14 @@ export class FileDocumentStore implements DocumentStore {
     return opened.log
   }
 
-  private async compactDocument(doc: OpenDocument, covered: number, fullState: Uint8Array): Promise<void> {
-    await this.startNextLog(doc, covered + 1)
+  private async compactDocument(doc: OpenDocument, fullState: Uint8Array): Promise<void> {
+    // The boundary is this call (moveTo holds later appends before its first await): appends made before it are
+    // in the current log and in fullState, later ones go to the next log.
+    const covered = doc.log.generation
+    const next = join(doc.dir, updateLogName(covered + 1))
+    await doc.log.moveTo(covered + 1, async () => (await RecordLog.open(this.fs, next, this.logOptions)).log)
     await writeSnapshot(this.fs, join(doc.dir, SNAPSHOT_FILE), { generation: covered, update: fullState })
     await this.removeCoveredLogs(doc.dir, await this.fs.readdir(doc.dir), covered)
-  }
-
-  /** Opens the next log (durably), then sends held appends to it; on failure they go to the current log. */
-  private async startNextLog(doc: OpenDocument, generation: number): Promise<void> {
-    let next: RecordLog
-    try {
-      next = (await RecordLog.open(this.fs, join(doc.dir, updateLogName(generation)), this.logOptions)).log
-    } catch (error) {
-      this.release(doc, doc.live)
-      throw error
-    }
-    // Updates whose append failed are not in a durable log yet: they go first into the next one.
-    const unwritten = await doc.live.close()
-    doc.live = next
-    doc.generation = generation
-    for (const record of unwritten) next.append(record).catch(() => undefined)
-    this.release(doc, next)
-  }
-
-  private release(doc: OpenDocument, log: RecordLog): void {
-    const held = doc.held ?? []
-    doc.held = null
-    for (const { record, resolve, reject } of held)
-      (record ? log.append(record) : log.flush()).then(resolve, reject)
   }
 
   /** Deletes logs a durable snapshot covers, and a temporary snapshot left by a crash. */

@@ -61,10 +61,10 @@ export async function saveAside(
   now: number,
 ): Promise<string> {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-')
-  const taken = new Set(await fs.readdir(dirname(path)))
   let target = `${path}.torn-${stamp}`
-  for (let n = 1; taken.has(basename(target)); n++) target = `${path}.torn-${stamp}-${n}`
   try {
+    const taken = new Set(await fs.readdir(dirname(path)))
+    for (let n = 1; taken.has(basename(target)); n++) target = `${path}.torn-${stamp}-${n}`
     await writeAndSync(fs, target, bytes)
     await fs.syncDirectory(dirname(path))
   } catch (error) {

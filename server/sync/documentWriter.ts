@@ -1,11 +1,11 @@
 /**
- * Makes a live document's accepted updates durable, in order, and tells when: an append resolves only after
- * fsync (group commit in the store). A write error (disk full, I/O error) keeps the update in memory, stops
- * the document from accepting edits and retries until the disk takes it again: nothing is lost, and nothing is
- * acknowledged that is not on disk.
+ * Makes a live document's accepted updates durable and tells when. Appends go straight to the store, which
+ * orders them and shares one fsync among every append in flight (group commit); an append resolves only after
+ * its fsync. A write error (disk full, I/O error) stops the document from accepting edits: the store keeps the
+ * failed records and writes them again ahead of the next batch, so nothing accepted is dropped, and a retry loop
+ * reopens the document once the disk takes writes again.
  */
 import { EventEmitter } from 'node:events'
-import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { DocumentStore } from '../storage/documentStore.ts'
 
@@ -16,12 +16,9 @@ export interface WriterEvents {
 const RETRY_MS = 1000
 
 export class DocumentWriter extends EventEmitter<WriterEvents> {
-  private tail: Promise<void> = Promise.resolve()
-  /** Updates applied in memory whose append failed; retried until the disk takes them. */
-  private unsaved: { update: Uint8Array; userId: string }[] = []
   private retryTimer: NodeJS.Timeout | null = null
   private bytesSinceCompaction = 0
-  private compacting = false
+  private compacting: Promise<void> | null = null
   writable = true
 
   constructor(
@@ -34,49 +31,36 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
     super()
   }
 
-  /** Appends; resolves once this and every earlier update are durable, rejects if this one is not. */
+  /** Resolves once this update (and every earlier one) is durable; rejects when that is not known. */
   append(update: Uint8Array, userId: string): Promise<void> {
-    const run = this.tail.then(async () => {
-      if (!this.writable) {
-        this.unsaved.push({ update, userId })
-        throw new Error('storage unavailable')
-      }
-      try {
-        await this.store.append(this.docId, update, userId)
+    const appended = this.store.append(this.docId, update, userId)
+    appended.then(
+      () => {
         this.bytesSinceCompaction += update.byteLength
-      } catch (error) {
-        this.unsaved.push({ update, userId })
-        this.fail(error as Error)
-        throw error
-      }
-    })
-    this.tail = run.catch(() => undefined)
-    void run.then(
-      () => this.maybeCompact(),
-      () => undefined,
+        this.maybeCompact()
+      },
+      (error: Error) => this.fail(error),
     )
-    return run
+    return appended
   }
 
-  /** Resolves when everything appended so far has settled (durable or failed). */
+  /** Resolves when everything appended so far has settled (durable, or failed and kept for the retry). */
   async flush(): Promise<void> {
-    await this.tail
+    await this.store.flush(this.docId).catch(() => undefined)
+    await this.compacting
   }
 
+  /** True while updates accepted earlier are not known to be on disk. */
   get hasUnsaved(): boolean {
-    return this.unsaved.length > 0
+    return !this.writable
   }
 
   private fail(error: Error): void {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
-    this.logger.error({ docId: this.docId, code, err: error }, 'document storage write failed')
     if (!this.writable) return
+    this.logger.error({ docId: this.docId, code, err: error }, 'document storage write failed')
     this.writable = false
-    this.emit(
-      'writable',
-      false,
-      `The server cannot save right now (${code}). Your changes are kept on your device.`,
-    )
+    this.emit('writable', false, `The server cannot save right now (${code}). Your changes are kept on your device.`)
     this.scheduleRetry()
   }
 
@@ -89,58 +73,29 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
     this.retryTimer.unref()
   }
 
-  /** Writes what failed as one merged update; on success the document accepts edits again. */
+  /** A flush writes the kept records again; once it succeeds, the document accepts edits again. */
   private async retry(): Promise<void> {
-    const pending = this.unsaved
-    if (pending.length === 0) {
-      this.recover()
-      return
-    }
-    const merged = Y.mergeUpdates(pending.map((p) => p.update))
-    const attempt = this.tail.then(() => this.store.append(this.docId, merged, pending[0]!.userId))
-    this.tail = attempt.catch(() => undefined)
     try {
-      await attempt
-      this.unsaved = this.unsaved.slice(pending.length)
-      this.recover()
+      await this.store.flush(this.docId)
+      this.writable = true
+      this.logger.info({ docId: this.docId }, 'document storage writable again')
+      this.emit('writable', true, 'All changes can be saved again.')
     } catch (error) {
-      this.logger.warn(
-        { docId: this.docId, code: (error as NodeJS.ErrnoException).code },
-        'storage still failing',
-      )
+      this.logger.warn({ docId: this.docId, code: (error as NodeJS.ErrnoException).code }, 'storage still failing')
       this.scheduleRetry()
     }
   }
 
-  private recover(): void {
-    if (this.unsaved.length > 0) {
-      this.scheduleRetry()
-      return
-    }
-    if (this.writable) return
-    this.writable = true
-    this.logger.info({ docId: this.docId }, 'document storage writable again')
-    this.emit('writable', true, 'All changes can be saved again.')
-  }
-
-  /**
-   * Compaction runs in the append chain, so no append interleaves with it: the snapshot's state is taken when
-   * it runs and covers every earlier append (they were applied before being appended).
-   */
+  /** The store lets appends go on during a compaction; the state covers every update appended before it. */
   private maybeCompact(): void {
     if (this.compacting || this.bytesSinceCompaction < this.compactAfterBytes || !this.writable) return
-    this.compacting = true
-    const run = this.tail.then(async () => {
-      try {
-        await this.store.compact(this.docId, this.fullState())
-        this.bytesSinceCompaction = 0
-      } catch (error) {
-        this.logger.warn({ docId: this.docId, err: error }, 'compaction failed; the log stays as it is')
-      } finally {
-        this.compacting = false
-      }
-    })
-    this.tail = run
+    this.bytesSinceCompaction = 0
+    this.compacting = this.store
+      .compact(this.docId, this.fullState())
+      .catch((error) => this.logger.warn({ docId: this.docId, err: error }, 'compaction failed; the log stays'))
+      .finally(() => {
+        this.compacting = null
+      })
   }
 
   dispose(): void {

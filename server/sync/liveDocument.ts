@@ -182,14 +182,22 @@ export class LiveDocument {
     }
     for (const [client, clock] of update.clocks)
       connection.written.set(client, Math.max(connection.written.get(client) ?? 0, clock))
-    const before = this.pendingAcks
-    Y.applyUpdate(this.doc, bytes, connection)
+    // What this update's acknowledgement may claim: nothing received after it, which is not durable yet.
+    const covers = Object.fromEntries(connection.written)
+    this.applying = { connection, covers, emitted: false }
+    try {
+      Y.applyUpdate(this.doc, bytes, connection)
+    } finally {
+      const { emitted } = this.applying
+      this.applying = null
+      if (!emitted) this.acknowledgeAfterFlush(connection, covers)
+    }
     this.assertNothingPending()
-    if (this.pendingAcks === before) this.acknowledgeAfterFlush(connection)
     if (mayDuplicateClauseIds(update)) repairClauseIds(this.body, this.locks, SERVER_ORIGIN)
   }
 
-  private pendingAcks = 0
+  /** The client update being applied right now, so that the document's update event can acknowledge it. */
+  private applying: { connection: SyncConnection; covers: Record<string, number>; emitted: boolean } | null = null
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     const frame = encodeSyncUpdate(update)
@@ -197,24 +205,26 @@ export class LiveDocument {
     if (origin === 'load') return
     const sender = origin as SyncConnection | typeof SERVER_ORIGIN
     const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? 'system' : sender.user.id
-    this.pendingAcks++
     const appended = this.writer.append(update, userId)
-    if (typeof sender === 'object')
+    const applying = this.applying
+    if (applying && applying.connection === origin) {
+      applying.emitted = true
       appended.then(
-        () => this.acknowledge(sender),
+        () => this.acknowledge(applying.connection, applying.covers),
         () => undefined,
       )
+    }
   }
 
   /** A duplicate changes nothing but is still acknowledged, once everything before it is durable. */
-  private acknowledgeAfterFlush(connection: SyncConnection): void {
+  private acknowledgeAfterFlush(connection: SyncConnection, covers: Record<string, number>): void {
     void this.writer.flush().then(() => {
-      if (!this.writer.hasUnsaved) this.acknowledge(connection)
+      if (!this.writer.hasUnsaved) this.acknowledge(connection, covers)
     })
   }
 
-  private acknowledge(connection: SyncConnection): void {
-    connection.tell({ type: 'saved', clocks: Object.fromEntries(connection.written) })
+  private acknowledge(connection: SyncConnection, covers: Record<string, number>): void {
+    connection.tell({ type: 'saved', clocks: covers })
   }
 
   /** Yjs must never hold a pending struct here (SYNC.md §2); if a crafted update slipped through, drop it. */

@@ -22,7 +22,7 @@ export const TEST_ENV: Record<string, string> = {
   SCRYPT_COST: '1024',
   LOGIN_LIMIT_PER_ACCOUNT: '1000',
   LOGIN_LIMIT_PER_ADDRESS: '10000',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
   HOST: '127.0.0.1',
 }
 
@@ -41,6 +41,8 @@ export interface TestServer {
   /** Child process only: start again on the same port and data dir. */
   restart(): Promise<void>
   output(): string
+  /** Child process only: how the last process ended (exit code, or null while running / when signalled). */
+  exitCode(): number | null
 }
 
 export interface TestServerOptions {
@@ -97,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       kill: () => Promise.reject(new Error('kill() needs childProcess: true')),
       restart: () => Promise.reject(new Error('restart() needs childProcess: true')),
       output: () => '',
+      exitCode: () => null,
     }
   }
 
@@ -135,6 +138,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     restart: launch,
     output: () => output,
+    exitCode: () => child?.exitCode ?? null,
   }
 }
 

@@ -5,7 +5,7 @@ import { clauseByTitle, firstParagraphText, type LiveClient } from './syncClient
  * Types numbered tokens and records which of them the server acknowledged as saved (its `saved` message
  * covers the clock of the token's insert).
  */
-export function tokenStreamer(client: LiveClient, clause = 'Summary') {
+export function tokenStreamer(client: LiveClient, clause = 'Summary', prefix = '') {
   const text = firstParagraphText(clauseByTitle(client.body, clause))
   const clockOf = new Map<string, number>()
   const acknowledged = new Set<string>()
@@ -20,7 +20,7 @@ export function tokenStreamer(client: LiveClient, clause = 'Summary') {
   return {
     acknowledged,
     typeOne() {
-      const token = `<${n++}>`
+      const token = `<${prefix}${n++}>`
       text.insert(text.length, token)
       clockOf.set(token, Y.getState(client.doc.store, client.doc.clientID))
       onMessage()

@@ -106,3 +106,16 @@ export function holds(doc: Y.Doc, history: Map<number, number>): boolean {
   for (const [client, clock] of history) if (Y.getState(doc.store, client) < clock) return false
   return true
 }
+
+/** Resolves as soon as `doc` holds `history` (checked on every update it receives, no polling). */
+export function untilHolds(doc: Y.Doc, history: Map<number, number>): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!holds(doc, history)) return
+      doc.off('update', check)
+      resolve()
+    }
+    doc.on('update', check)
+    check()
+  })
+}

@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { buildWorkspace } from '../support/factories.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { type ConcurrentTrace, holds, loadTrace, replayConcurrent } from '../support/traces.ts'
+import { type ConcurrentTrace, holds, loadTrace, replayConcurrent, untilHolds } from '../support/traces.ts'
 
 let server: TestServer
 beforeAll(async () => {
@@ -25,7 +25,7 @@ test('the real two-person trace friendsforever, typed by two clients in causal o
   await replayConcurrent(trace, base, locate, async (agent, update, history) => {
     const client = clients[agent]!
     // A client types only on text it has: wait for the other agent's transactions to arrive from the server.
-    if (!holds(client.doc, history)) await waitFor(() => holds(client.doc, history), 'causal history')
+    if (!holds(client.doc, history)) await untilHolds(client.doc, history)
     Y.applyUpdate(client.doc, update, 'trace')
   })
 
@@ -40,4 +40,4 @@ test('the real two-person trace friendsforever, typed by two clients in causal o
   await waitFor(() => locate(late.doc).toString() === trace.endContent, 'a late joiner has endContent')
   expect(text(0)).toBe(trace.endContent)
   for (const c of [...clients, late]) c.destroy()
-})
+}, 180_000)

@@ -9,7 +9,9 @@ const port = await accord.listen()
 const { logger, metadata, setupToken } = accord.ctx
 logger.info({ port, host: config.host, dataDir: config.dataDir }, 'Accord is listening')
 const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
-if (!metadata.data.setupCompleted) {
+if (metadata.unreadable) {
+  console.error(`\nAccord started, but serves nothing until this is fixed:\n${metadata.unreadable}\n`)
+} else if (!metadata.data.setupCompleted) {
   // Printed, not logged as JSON, so a person can click it.
   console.log(
     `\nAccord is running at ${base}\nFirst run: create the administrator at ${base}/setup?token=${setupToken}\n`,

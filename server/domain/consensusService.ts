@@ -93,11 +93,13 @@ export class ConsensusService {
         meetingId: input.meetingId ?? null,
         hash: contentHash(clauseCanonicalContent(entry.element)),
       }
+      // A new objection always gets a fresh id: one named by the request would merge it with another.
       if (input.action === 'object') {
         event.objectionId = newId(10)
         event.suggestion = input.suggestion ?? null
+      } else if (input.action === 'withdraw-objection' || input.action === 'dismiss-objection') {
+        event.objectionId = input.objectionId ?? undefined
       }
-      if (input.objectionId) event.objectionId = input.objectionId
       const agreedBefore = book.state(input.sectionId).agreed
       if (input.action === 'agree') await this.agree(live, entry.element, event, input.textHash ?? null)
       else await book.commit(event)

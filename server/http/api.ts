@@ -1,7 +1,7 @@
 /** The HTTP API router: middleware in order, then the routes, then 404 and the error handler. */
 import express, { Router } from 'express'
 import type { AppContext } from '../context.ts'
-import { NotFoundError } from './errors.ts'
+import { NotFoundError, UnavailableError } from './errors.ts'
 import { attachSession, originCheck } from './middleware.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { consensusRoutes } from './routes/consensus.ts'
@@ -10,9 +10,17 @@ import { groupRoutes } from './routes/groups.ts'
 
 export function apiRouter(ctx: AppContext): Router {
   const api = Router()
+  const unreadable = ctx.metadata.unreadable
   api.get('/health', (_req, res) => {
-    res.json({ ok: true })
+    if (unreadable) res.status(503).json({ ok: false, error: { code: 'storage_unavailable', message: unreadable } })
+    else res.json({ ok: true })
   })
+  // Unreadable metadata: the server stays up to say so, but serves nothing that could act on empty data
+  // (a second first-run setup, for one) and never writes the file.
+  if (unreadable)
+    api.use(() => {
+      throw new UnavailableError(unreadable)
+    })
   api.use(originCheck(ctx.config))
   api.use(express.json({ limit: '1mb' }))
   api.use(attachSession(ctx.sessions))

@@ -93,3 +93,26 @@ describe('process lifecycle', () => {
     await again.stop()
   })
 })
+
+describe('unreadable metadata', () => {
+  test('invalid metadata JSON: the server starts, says what it could not read, serves nothing and never overwrites it', async () => {
+    const first = await startTestServer()
+    await buildWorkspace(first)
+    await first.stop({ keepData: true })
+    const file = path.join(first.dataDir, 'metadata.json')
+    const broken = `${(await readFile(file, 'utf8')).slice(0, 200)}<<truncated`
+    await writeFile(file, broken)
+    const server = await startTestServer({ dataDir: first.dataDir })
+    const health = await fetch(`${server.url}/api/health`)
+    expect(health.status).toBe(503)
+    expect((await health.json()).error.message).toContain('metadata.json')
+    const setup = await fetch(`${server.url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: server.setupToken, email: 'x@example.org', name: 'X', password: 'long enough pw' }),
+    })
+    expect(setup.status).toBe(503)
+    await server.stop({ keepData: true })
+    expect(await readFile(file, 'utf8')).toBe(broken)
+  })
+})

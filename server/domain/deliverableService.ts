@@ -2,6 +2,7 @@
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import { listClauses } from '../../shared/clauses/clauseText.ts'
 import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
+import type { Skeleton } from '../../shared/clauses/skeletons.ts'
 import { newId } from '../../shared/domain/ids.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { DeliverableType, User } from '../../shared/domain/types.ts'
@@ -22,9 +23,14 @@ export class DeliverableService {
    * Seeds the type's skeleton on the server, once, with the very schema the editor uses (so every attribute
    * the editor would write is already there), records which clauses may never be removed, then the metadata.
    */
-  async create(input: { title: string; type: DeliverableType; groupId: string }): Promise<StoredDeliverable> {
+  async create(
+    input: { title: string; type: DeliverableType; groupId: string },
+    /** Fills the skeleton before it is seeded (the demo's sample text); the structure stays the type's. */
+    fill?: (skeleton: Skeleton) => void,
+  ): Promise<StoredDeliverable> {
     const id = newId()
     const skeleton = skeletonFor(input.type, () => newId(12))
+    fill?.(skeleton)
     const live = await this.hub.create(id, (doc) => {
       prosemirrorJSONToYXmlFragment(accordSchema(), skeleton.doc, doc.getXmlFragment(BODY_FIELD))
     })

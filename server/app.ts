@@ -75,7 +75,7 @@ export async function createAccordServer(
         version: 1,
         canEdit: connection.canEdit,
         userId: connection.user.id,
-        lockedSections: [],
+        lockedSections: live.locks.agreedSectionIds(),
       })
       void consensus.sectionStates(live.id).then(
         (sections) => connection.tell({ type: 'consensus', sections }),

@@ -72,6 +72,10 @@ export class LockTable {
     return this.locked.get(key)?.protection === 'agreed'
   }
 
+  agreedSectionIds(): string[] {
+    return [...this.locked.values()].filter((e) => e.protection === 'agreed').map((e) => e.sectionId)
+  }
+
   agreedKeys(): string[] {
     return [...this.locked].filter(([, e]) => e.protection === 'agreed').map(([k]) => k)
   }

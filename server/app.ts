@@ -70,15 +70,17 @@ export async function createAccordServer(
   }
   hub.onLoad(async (live) => {
     live.onHello = (connection) => {
-      connection.tell({
-        type: 'welcome',
-        version: 1,
-        canEdit: connection.canEdit,
-        userId: connection.user.id,
-        lockedSections: live.locks.agreedSectionIds(),
-      })
       void consensus.sectionStates(live.id).then(
-        (sections) => connection.tell({ type: 'consensus', sections }),
+        (sections) => {
+          connection.tell({
+            type: 'welcome',
+            version: 1,
+            canEdit: connection.canEdit,
+            userId: connection.user.id,
+            lockedSections: sections.filter((s) => s.status === 'agreed').map((s) => s.id),
+          })
+          connection.tell({ type: 'consensus', sections })
+        },
         (error) => logger.error({ err: error }, 'consensus state unavailable'),
       )
     }

@@ -1,8 +1,8 @@
 /** Use cases on deliverables: create one with its seeded skeleton, find the visible ones, their progress. */
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import { listClauses } from '../../shared/clauses/clauseText.ts'
-import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
 import type { Skeleton } from '../../shared/clauses/skeletons.ts'
+import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
 import { newId } from '../../shared/domain/ids.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { DeliverableType, User } from '../../shared/domain/types.ts'

@@ -12,7 +12,8 @@ export function apiRouter(ctx: AppContext): Router {
   const api = Router()
   const unreadable = ctx.metadata.unreadable
   api.get('/health', (_req, res) => {
-    if (unreadable) res.status(503).json({ ok: false, error: { code: 'storage_unavailable', message: unreadable } })
+    if (unreadable)
+      res.status(503).json({ ok: false, error: { code: 'storage_unavailable', message: unreadable } })
     else res.json({ ok: true })
   })
   // Unreadable metadata: the server stays up to say so, but serves nothing that could act on empty data

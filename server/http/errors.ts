@@ -67,7 +67,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return
     }
     // Unreadable or unwritable storage: say so plainly; the files are left as they are.
-    if (error instanceof StorageError || error instanceof DocumentStorageMissingError || error instanceof MetadataUnreadableError) {
+    if (
+      error instanceof StorageError ||
+      error instanceof DocumentStorageMissingError ||
+      error instanceof MetadataUnreadableError
+    ) {
       logger.error({ err: error, reqId: req.id }, 'storage error')
       res.status(503).json({ error: { code: 'storage_unavailable', message: error.message } })
       return

@@ -22,8 +22,26 @@ export function mayDuplicateClauseIds(update: DecodedUpdate): boolean {
   )
 }
 
-/** Renames the duplicates in one transaction; returns how many clauses got a new id. */
-export function repairClauseIds(body: Y.XmlFragment, locks: LockTable, origin: unknown): number {
+/** The item keys of the clause elements an update inserts: on a duplicate, these are the copies. */
+export function insertedClauseKeys(update: DecodedUpdate): Set<string> {
+  const keys = new Set<string>()
+  for (const s of update.structs)
+    if (s instanceof Y.Item && s.content instanceof Y.ContentType && s.content.type instanceof Y.XmlElement)
+      if (s.content.type.nodeName === CLAUSE) keys.add(itemKey(s.id))
+  return keys
+}
+
+/**
+ * Renames the duplicates in one transaction; returns how many clauses got a new id. Within a group, an agreed
+ * clause keeps the id, else one that existed before this update (a pasted copy never takes over the
+ * original's id, status and objections), else the first in document order.
+ */
+export function repairClauseIds(
+  body: Y.XmlFragment,
+  locks: LockTable,
+  origin: unknown,
+  inserted: Set<string> = new Set(),
+): number {
   const byId = new Map<string, Y.XmlElement[]>()
   const renames: Y.XmlElement[] = []
   for (const { element } of listClauses(body)) {
@@ -38,7 +56,10 @@ export function repairClauseIds(body: Y.XmlFragment, locks: LockTable, origin: u
   }
   for (const group of byId.values()) {
     if (group.length < 2) continue
-    const keeper = group.find((e) => e._item && locks.isAgreed(itemKey(e._item.id))) ?? group[0]
+    const keeper =
+      group.find((e) => e._item && locks.isAgreed(itemKey(e._item.id))) ??
+      group.find((e) => e._item && !inserted.has(itemKey(e._item.id))) ??
+      group[0]
     for (const element of group) if (element !== keeper) renames.push(element)
   }
   if (renames.length === 0) return 0

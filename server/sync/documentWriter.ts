@@ -60,7 +60,11 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
     if (!this.writable) return
     this.logger.error({ docId: this.docId, code, err: error }, 'document storage write failed')
     this.writable = false
-    this.emit('writable', false, `The server cannot save right now (${code}). Your changes are kept on your device.`)
+    this.emit(
+      'writable',
+      false,
+      `The server cannot save right now (${code}). Your changes are kept on your device.`,
+    )
     this.scheduleRetry()
   }
 
@@ -81,7 +85,10 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
       this.logger.info({ docId: this.docId }, 'document storage writable again')
       this.emit('writable', true, 'All changes can be saved again.')
     } catch (error) {
-      this.logger.warn({ docId: this.docId, code: (error as NodeJS.ErrnoException).code }, 'storage still failing')
+      this.logger.warn(
+        { docId: this.docId, code: (error as NodeJS.ErrnoException).code },
+        'storage still failing',
+      )
       this.scheduleRetry()
     }
   }
@@ -92,7 +99,9 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
     this.bytesSinceCompaction = 0
     this.compacting = this.store
       .compact(this.docId, this.fullState())
-      .catch((error) => this.logger.warn({ docId: this.docId, err: error }, 'compaction failed; the log stays'))
+      .catch((error) =>
+        this.logger.warn({ docId: this.docId, err: error }, 'compaction failed; the log stays'),
+      )
       .finally(() => {
         this.compacting = null
       })

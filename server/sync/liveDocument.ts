@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts'
 import { type DecodedUpdate, decodeClientUpdate, UndecodableUpdateError } from './checks/decodedUpdate.ts'
 import { LockTable } from './checks/lockTable.ts'
 import type { UpdatePipeline } from './checks/pipeline.ts'
-import { mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
+import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
 import type { SyncConnection } from './connection.ts'
 import type { DocumentWriter } from './documentWriter.ts'
 import { applyOwnPresence, MalformedAwarenessError, removePresence } from './presence.ts'
@@ -193,11 +193,13 @@ export class LiveDocument {
       if (!emitted) this.acknowledgeAfterFlush(connection, covers)
     }
     this.assertNothingPending()
-    if (mayDuplicateClauseIds(update)) repairClauseIds(this.body, this.locks, SERVER_ORIGIN)
+    if (mayDuplicateClauseIds(update))
+      repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(update))
   }
 
   /** The client update being applied right now, so that the document's update event can acknowledge it. */
-  private applying: { connection: SyncConnection; covers: Record<string, number>; emitted: boolean } | null = null
+  private applying: { connection: SyncConnection; covers: Record<string, number>; emitted: boolean } | null =
+    null
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     const frame = encodeSyncUpdate(update)

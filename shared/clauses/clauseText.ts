@@ -85,15 +85,18 @@ export function clauseOwnText(element: Y.XmlElement): string {
 }
 
 /**
- * The canonical form that `hash` digests: the heading and the clause's own blocks as Yjs serializes them
- * (element names, sorted attributes, text with its formatting), sub-clauses excluded. Documented in docs/API.md.
+ * The canonical form that `hash` digests: the clause's kind, then its heading and own blocks as Yjs serializes
+ * them (element names, sorted attributes, text with its formatting), sub-clauses excluded. Documented in
+ * docs/API.md.
  */
 export function clauseCanonicalContent(element: Y.XmlElement): string {
-  return element
+  // The clause's kind changes how it is numbered and printed (annex, appendix): part of what is agreed.
+  const own = `<clause kind="${clauseKindOf(element)}">`
+  const children = element
     .toArray()
     .filter((c) => !isClauseElement(c))
     .map((c) => c.toString())
-    .join('\n')
+  return [own, ...children].join('\n')
 }
 
 export function contentHash(canonical: string): string {

@@ -109,7 +109,12 @@ describe('unreadable metadata', () => {
     const setup = await fetch(`${server.url}/api/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: server.setupToken, email: 'x@example.org', name: 'X', password: 'long enough pw' }),
+      body: JSON.stringify({
+        token: server.setupToken,
+        email: 'x@example.org',
+        name: 'X',
+        password: 'long enough pw',
+      }),
     })
     expect(setup.status).toBe(503)
     await server.stop({ keepData: true })

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { buildWorkspace } from '../support/factories.ts'
 import { type DiskOptions, PowerCutDisk } from '../support/powerCutFileSystem.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../support/syncClients.ts'
-import { type TestServer, startTestServer } from '../support/testServer.ts'
+import { startTestServer, type TestServer } from '../support/testServer.ts'
 import { tokenStreamer } from '../support/tokenStreamer.ts'
 
 /**
@@ -25,7 +25,10 @@ beforeAll(async () => {
 afterAll(async () => rm(dataDir, { recursive: true, force: true }))
 
 /** Streams edits, cuts the power once `ackedBefore` edits are acknowledged, restarts; returns what was lost. */
-async function cutDuringTyping(disk: PowerCutDisk, ackedBefore: number): Promise<{ acknowledged: number; lost: string[] }> {
+async function cutDuringTyping(
+  disk: PowerCutDisk,
+  ackedBefore: number,
+): Promise<{ acknowledged: number; lost: string[] }> {
   const server: TestServer = await startTestServer({ dataDir, fileSystem: disk.fileSystem() })
   const client = connectClient(server, ws.deliverable.id, ws.editor.cookie, { accord: true })
   await client.synced()

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { buildWorkspace } from '../support/factories.ts'
 import { PowerCutDisk } from '../support/powerCutFileSystem.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../support/syncClients.ts'
-import { type TestServer, startTestServer } from '../support/testServer.ts'
+import { startTestServer, type TestServer } from '../support/testServer.ts'
 import { tokenStreamer } from '../support/tokenStreamer.ts'
 
 let dataDir: string
@@ -41,10 +41,17 @@ for (const code of ['ENOSPC', 'EIO']) {
     await watcher.synced()
 
     let failing = true
-    disk.failWhen((operation, file) => (failing && file.includes('updates') && (operation === 'write' || operation === 'fsync') ? code : undefined))
+    disk.failWhen((operation, file) =>
+      failing && file.includes('updates') && (operation === 'write' || operation === 'fsync')
+        ? code
+        : undefined,
+    )
     const text = firstParagraphText(clauseByTitle(client.body, 'Summary'))
     text.insert(text.length, `<during-${code}>`)
-    await waitFor(() => watcher.messages.some((m) => m.type === 'storage' && !m.writable), 'the storage message')
+    await waitFor(
+      () => watcher.messages.some((m) => m.type === 'storage' && !m.writable),
+      'the storage message',
+    )
     for (const m of watcher.messages) if (m.type === 'storage') storageMessages.push(m)
     expect(storageMessages[0]!.writable).toBe(false)
     // While failing, nothing new is acknowledged.
@@ -53,9 +60,18 @@ for (const code of ['ENOSPC', 'EIO']) {
 
     failing = false
     disk.failWhen(undefined)
-    await waitFor(() => watcher.messages.some((m) => m.type === 'storage' && m.writable), 'writable again', 20_000)
+    await waitFor(
+      () => watcher.messages.some((m) => m.type === 'storage' && m.writable),
+      'writable again',
+      20_000,
+    )
     // The editor reconnects by itself (1013 is not a 44xx code) and its edit is saved.
-    await waitFor(() => firstParagraphText(clauseByTitle(watcher.body, 'Summary')).toString().includes(`<during-${code}>`), 'edit arrives', 20_000)
+    await waitFor(
+      () =>
+        firstParagraphText(clauseByTitle(watcher.body, 'Summary')).toString().includes(`<during-${code}>`),
+      'edit arrives',
+      20_000,
+    )
     for (const c of [client, watcher]) c.destroy()
 
     const reader = connectClient(server, ws.deliverable.id, ws.observer.cookie)

@@ -7,7 +7,7 @@
 import * as Y from 'yjs'
 import { CLAUSE } from '../../../shared/editor/clauseNodes.ts'
 import { type DecodedUpdate, resolveStruct } from './decodedUpdate.ts'
-import { itemKey, type LockTable } from './lockTable.ts'
+import { itemKey, type LockTable, sectionIdOf } from './lockTable.ts'
 import { ACCEPT, type UpdateCheck, type Verdict } from './types.ts'
 
 /** Deep enough for any real clause tree; guards against a crafted parent cycle inside one update. */
@@ -66,7 +66,7 @@ export function createClauseLockCheck(locks: LockTable): UpdateCheck {
         if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue
         const clause = nearestClause(doc, update, parentOf(doc, update, struct))
         const lock = clause ? locks.lockOn(itemKey(clause.id)) : undefined
-        if (lock?.protection === 'agreed') hits.push(lock.sectionId)
+        if (lock?.protection === 'agreed') hits.push(sectionIdOf(lock))
       }
       if (hits.length > 0)
         return locked(hits, 'This clause is agreed: its text is locked until a chair reopens it.')
@@ -83,11 +83,11 @@ export function createClauseLockCheck(locks: LockTable): UpdateCheck {
             if (!(item instanceof Y.Item) || item.deleted) continue
             const key = itemKey(item.id)
             const own = locks.lockOn(key)
-            if (own) hits.push(own.sectionId)
-            for (const below of locks.below(key) ?? []) hits.push(below.sectionId)
+            if (own) hits.push(sectionIdOf(own))
+            for (const below of locks.below(key) ?? []) hits.push(sectionIdOf(below))
             const clause = nearestClause(doc, update, parentOf(doc, update, item))
             if (clause && locks.isAgreed(itemKey(clause.id)))
-              hits.push(locks.lockOn(itemKey(clause.id))!.sectionId)
+              hits.push(sectionIdOf(locks.lockOn(itemKey(clause.id))!))
           }
         }
       }

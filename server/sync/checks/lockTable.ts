@@ -11,16 +11,26 @@ export const itemKey = (id: { client: number; clock: number }): string => `${id.
 
 export type Protection = 'agreed' | 'required'
 
-interface Entry {
-  sectionId: string
+export interface Entry {
+  /** The section id recorded with the lock (for a required clause, a placeholder). */
+  recordedId: string
   protection: Protection
+  element: Y.XmlElement
+}
+
+/** The clause id a refusal names: the element's own `id`, which a locked clause keeps. */
+export function sectionIdOf(entry: Entry): string {
+  const id = entry.element.getAttribute('id')
+  return typeof id === 'string' && id !== '' ? id : entry.recordedId
 }
 
 export class LockTable {
-  private readonly locked = new Map<string, Entry>()
+  /** Element item key → its protections; a required clause may be agreed too, and keeps both. */
+  private readonly locked = new Map<string, Entry[]>()
   /** Ancestor item key → the protected elements below it. */
   private readonly ancestors = new Map<string, Entry[]>()
 
+  /** How many elements are protected. */
   get size(): number {
     return this.locked.size
   }
@@ -30,11 +40,10 @@ export class LockTable {
     const element = elementAt(doc, item)
     if (!element) return false
     const key = itemKey(item)
-    const existing = this.locked.get(key)
-    // An agreed lock is stronger than the removal protection of a required clause.
-    if (existing && (existing.protection === 'agreed' || protection === 'required')) return true
-    const entry: Entry = { sectionId, protection }
-    this.locked.set(key, entry)
+    const entries = this.locked.get(key) ?? []
+    if (entries.some((e) => e.protection === protection)) return true
+    const entry: Entry = { recordedId: sectionId, protection, element }
+    this.locked.set(key, [...entries, entry])
     let parent = element._item?.parent as Y.AbstractType<unknown> | null
     while (parent?._item) {
       const ancestorKey = itemKey(parent._item.id)
@@ -46,21 +55,26 @@ export class LockTable {
     return true
   }
 
+  /** Removes this one protection; any other protection of the element (a required clause's) stays. */
   unprotect(item: ItemId, protection: Protection): void {
     const key = itemKey(item)
-    const entry = this.locked.get(key)
-    if (!entry || entry.protection !== protection) return
-    this.locked.delete(key)
+    const entries = this.locked.get(key) ?? []
+    const entry = entries.find((e) => e.protection === protection)
+    if (!entry) return
+    const rest = entries.filter((e) => e !== entry)
+    if (rest.length === 0) this.locked.delete(key)
+    else this.locked.set(key, rest)
     for (const [ancestorKey, list] of this.ancestors) {
-      const rest = list.filter((e) => e !== entry)
-      if (rest.length === 0) this.ancestors.delete(ancestorKey)
-      else this.ancestors.set(ancestorKey, rest)
+      const others = list.filter((e) => e !== entry)
+      if (others.length === 0) this.ancestors.delete(ancestorKey)
+      else if (others.length !== list.length) this.ancestors.set(ancestorKey, others)
     }
   }
 
-  /** The lock on this element, if any. */
+  /** The strongest lock on this element, if any: an agreed lock before the removal protection. */
   lockOn(key: string): Entry | undefined {
-    return this.locked.get(key)
+    const entries = this.locked.get(key)
+    return entries?.find((e) => e.protection === 'agreed') ?? entries?.[0]
   }
 
   /** The protected elements below this item, if any. */
@@ -69,15 +83,17 @@ export class LockTable {
   }
 
   isAgreed(key: string): boolean {
-    return this.locked.get(key)?.protection === 'agreed'
+    return this.locked.get(key)?.some((e) => e.protection === 'agreed') ?? false
   }
 
   agreedSectionIds(): string[] {
-    return [...this.locked.values()].filter((e) => e.protection === 'agreed').map((e) => e.sectionId)
+    return [...this.locked.values()]
+      .flatMap((entries) => entries.filter((e) => e.protection === 'agreed'))
+      .map((e) => sectionIdOf(e))
   }
 
   agreedKeys(): string[] {
-    return [...this.locked].filter(([, e]) => e.protection === 'agreed').map(([k]) => k)
+    return [...this.locked].filter(([key]) => this.isAgreed(key)).map(([key]) => key)
   }
 }
 

@@ -2,7 +2,12 @@
  * Consensus actions on clauses (API.md "Consensus"; SYNC.md §5). The policy decides who, the shared rules
  * decide when; this runs the accepted action in the durable order and pushes the new state to live clients.
  */
-import { clauseCanonicalContent, contentHash, listClauses } from '../../shared/clauses/clauseText.ts'
+import {
+  clauseCanonicalContent,
+  clauseOwnText,
+  contentHash,
+  listClauses,
+} from '../../shared/clauses/clauseText.ts'
 import { type ActionRequest, checkAction, type DecisionEvent } from '../../shared/domain/consensus.ts'
 import { newId } from '../../shared/domain/ids.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
@@ -134,7 +139,7 @@ export class ConsensusService {
       const hash = contentHash(content)
       if (textHash && textHash !== hash)
         throw new ConflictError('The clause changed since you read it; nothing was agreed.', 'stale_text')
-      await book.commit({ ...event, hash, item, content })
+      await book.commit({ ...event, hash, item, content, text: clauseOwnText(element) })
     } catch (error) {
       live.locks.unprotect(item, 'agreed')
       throw error

@@ -13,6 +13,8 @@ export interface PresentedSection extends Section {
   agreedAt: string | null
   /** The canonical content of the last agreement, for the redline after a reopen. */
   lastAgreedContent: string | null
+  /** The plain text of the last agreement, kept after a reopen: the base of the redline. */
+  lastAgreedText: string | null
 }
 
 export function presentSections(body: Y.XmlFragment, book: ConsensusBook): PresentedSection[] {
@@ -29,6 +31,7 @@ export function presentSections(body: Y.XmlFragment, book: ConsensusBook): Prese
       objections: state.objections,
       agreedAt: state.agreed?.at ?? null,
       lastAgreedContent: state.lastAgreedContent,
+      lastAgreedText: state.lastAgreedText,
     }
   })
 }

@@ -29,6 +29,8 @@ export interface SectionConsensus {
   agreed: { hash: string; content: string; item: ItemId; at: string; by: string } | null
   /** The content of the last agreement, kept after a reopen to show what changed since. */
   lastAgreedContent: string | null
+  /** The plain text of the last agreement (the clause's own text), for the redline after a reopen. */
+  lastAgreedText: string | null
 }
 
 export const initialSectionConsensus = (): SectionConsensus => ({
@@ -36,6 +38,7 @@ export const initialSectionConsensus = (): SectionConsensus => ({
   objections: [],
   agreed: null,
   lastAgreedContent: null,
+  lastAgreedText: null,
 })
 
 /** One entry of the decision record. */
@@ -54,6 +57,8 @@ export interface DecisionEvent {
   /** For `agree`: the locked element and the agreed canonical content. */
   item?: ItemId
   content?: string
+  /** For `agree`: the agreed plain text (heading excluded). */
+  text?: string
 }
 
 export interface ActionRequest {
@@ -156,6 +161,7 @@ export function applyDecision(state: SectionConsensus, event: DecisionEvent): Se
           by: event.userId,
         },
         lastAgreedContent: event.content ?? null,
+        lastAgreedText: event.text ?? null,
       }
     case 'reopen':
       return { ...state, status: 'draft', agreed: null, objections: state.objections.filter((o) => o.open) }

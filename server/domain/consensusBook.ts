@@ -16,6 +16,8 @@ export interface DecisionRecord {
 
 export class ConsensusBook {
   private readonly states = new Map<string, SectionConsensus>()
+  /** Set when a decision's write failed and could not be taken back: the record's tail is in doubt. */
+  uncertainSince: string | null = null
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(

@@ -20,6 +20,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../http/errors.ts'
+import { StorageWriteError } from '../storage/errors.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
@@ -80,6 +81,10 @@ export class ConsensusService {
     const live = await this.hub.get(deliverable.id)
     const book = await this.book(deliverable.id)
     return book.exclusive(async () => {
+      if (book.uncertainSince)
+        throw new UnavailableError(
+          `The decision record is in doubt since a failed write: ${book.uncertainSince}`,
+        )
       const entry = listClauses(live.body).find((c) => c.id === input.sectionId)
       if (!entry) throw new NotFoundError('No such section in this deliverable.')
       const verdict = checkAction(book.state(input.sectionId), input)
@@ -107,7 +112,12 @@ export class ConsensusService {
       }
       const agreedBefore = book.state(input.sectionId).agreed
       if (input.action === 'agree') await this.agree(live, entry.element, event, input.textHash ?? null)
-      else await book.commit(event)
+      else
+        await book.commit(event).catch((error) => {
+          throw error instanceof StorageWriteError && error.outcomeUnknown
+            ? this.uncertain(book, error)
+            : error
+        })
       // The decision is durable; only now may the clause change again.
       if (input.action === 'reopen' && agreedBefore) live.locks.unprotect(agreedBefore.item, 'agreed')
       const sections = presentSections(live.body, book)
@@ -141,9 +151,20 @@ export class ConsensusService {
         throw new ConflictError('The clause changed since you read it; nothing was agreed.', 'stale_text')
       await book.commit({ ...event, hash, item, content, text: clauseOwnText(element) })
     } catch (error) {
+      // Written but not known to be durable, and not taken back: the agreement may be read after a restart,
+      // so the clause stays locked and the record takes no further decision until the disk is repaired.
+      if (error instanceof StorageWriteError && error.outcomeUnknown) throw this.uncertain(book, error)
       live.locks.unprotect(item, 'agreed')
       throw error
     }
+  }
+
+  private uncertain(book: ConsensusBook, error: StorageWriteError): UnavailableError {
+    book.uncertainSince = error.message
+    return new UnavailableError(
+      `The decision record could not be written, nor the failed write taken back: ${error.message} ` +
+        'No further decisions are taken on this deliverable until the server is restarted with a repaired disk.',
+    )
   }
 
   async history(deliverableId: string, sectionId: string): Promise<DecisionEvent[]> {

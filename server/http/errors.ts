@@ -78,10 +78,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // body-parser's own errors: malformed JSON, too large.
     const status = typeof error?.status === 'number' ? error.status : 500
-    if (status === 400) {
+    if (status === 400 && error?.type === 'entity.parse.failed') {
       res
         .status(400)
         .json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } })
+      return
+    }
+    if (status === 400) {
+      res
+        .status(400)
+        .json({ error: { code: 'invalid_request', message: 'The address or request is not valid.' } })
       return
     }
     if (status === 413) {

@@ -55,9 +55,20 @@ export class StorageCorruptError extends StorageError {
 export class StorageWriteError extends StorageError {
   readonly code: string
 
-  constructor(path: string, cause: unknown) {
+  constructor(
+    path: string,
+    cause: unknown,
+    /**
+     * The failed bytes could not be taken back either: they may or may not be read after a restart. Whoever
+     * reported "not saved" must not act as if it were certain.
+     */
+    readonly outcomeUnknown = false,
+  ) {
     const code = codeOf(cause)
-    super(`Could not write ${path} (${code}). The change was not saved. ${hintFor(code)}`, path, { cause })
+    const what = outcomeUnknown
+      ? 'The change may or may not have been saved: it could neither be made durable nor taken back.'
+      : 'The change was not saved.'
+    super(`Could not write ${path} (${code}). ${what} ${hintFor(code)}`, path, { cause })
     this.code = code
   }
 }

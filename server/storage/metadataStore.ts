@@ -11,6 +11,7 @@ import { Low } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
 import type { ItemId } from '../../shared/domain/consensus.ts'
 import type { Deliverable, Group, User } from '../../shared/domain/types.ts'
+import { StorageWriteError } from './errors.ts'
 
 export interface StoredUser extends User {
   passwordHash: string
@@ -94,8 +95,15 @@ export class MetadataStore {
   async update<T>(change: (data: MetadataSchema) => T): Promise<T> {
     if (this.unreadable) throw new MetadataUnreadableError(this.unreadable)
     const run = this.writeChain.then(async () => {
+      // A failed write (disk full) must not leave memory ahead of the file: restore what the file holds.
+      const before = structuredClone(this.db.data)
       const result = change(this.db.data)
-      await this.db.write()
+      try {
+        await this.db.write()
+      } catch (error) {
+        this.db.data = before
+        throw new StorageWriteError(this.file, error)
+      }
       return result
     })
     this.writeChain = run.then(

@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path'
 import { saveAside } from './durableFiles.ts'
-import { readError, StorageCorruptError, writeError } from './errors.ts'
+import { readError, StorageCorruptError, StorageWriteError, writeError } from './errors.ts'
 import type { AppendHandle, FileSystem } from './fileSystem.ts'
 import { DEFAULT_MAX_RECORD_BYTES, encodeRecord, findValidRecordAfter, scanRecords } from './recordFormat.ts'
 
@@ -181,8 +181,11 @@ export class RecordLog {
         for (const pending of batch) pending.resolve()
       } catch (error) {
         if (this.options.rewriteRejected) this.rejected = records
-        await this.cutUndurableBytes()
-        const failure = writeError(this.path, error)
+        const cut = await this.cutUndurableBytes()
+        const failure =
+          cut || this.options.rewriteRejected
+            ? writeError(this.path, error)
+            : new StorageWriteError(this.path, error, true)
         for (const pending of batch) pending.reject(failure)
       }
     }
@@ -194,15 +197,25 @@ export class RecordLog {
    * reported as not taken). If this fails too, the next batch tries again before writing, and the next open
    * treats the bytes as a torn tail.
    */
-  private async cutUndurableBytes(): Promise<void> {
-    if (!this.dirty) return
+  /**
+   * Returns false when the bytes are still in the file (the truncate failed). A truncate whose fsync fails has
+   * still taken them back from what any reader, and a restart after a crash, will see.
+   */
+  private async cutUndurableBytes(): Promise<boolean> {
+    if (!this.dirty) return true
     try {
       await this.handle.truncate(this.durableLength)
+    } catch {
+      // Kept dirty: retried before the next write.
+      return false
+    }
+    try {
       await this.handle.sync()
       this.dirty = false
     } catch {
-      // Kept dirty: retried before the next write.
+      // The cut is done but not durable: kept dirty so that it is made again, and synced, before the next write.
     }
+    return true
   }
 
   private async writeDurably(records: Uint8Array[]): Promise<void> {

@@ -102,7 +102,14 @@ export class DocumentHub {
         Y.encodeStateAsUpdate(doc),
       ),
     )
-    for (const hook of this.loadHooks) await hook(live)
+    try {
+      for (const hook of this.loadHooks) await hook(live)
+    } catch (error) {
+      // Not registered: release the store's handles so that the next attempt reports the same cause.
+      live.destroy()
+      await this.store.close(id).catch(() => undefined)
+      throw error
+    }
     this.live.set(id, live)
     return live
   }

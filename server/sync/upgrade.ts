@@ -48,7 +48,12 @@ export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServ
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const match = /^\/sync\/([^/?#]+)(?:\?.*)?$/.exec(req.url ?? '')
-    const deliverableId = match ? decodeURIComponent(match[1]!) : ''
+    let deliverableId = ''
+    try {
+      deliverableId = match ? decodeURIComponent(match[1]!) : ''
+    } catch {
+      // Malformed percent-encoding names nothing.
+    }
     if (!match || !isWellFormedId(deliverableId)) return refuseUpgrade(socket, 404, 'Not found.')
     if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.config))
       return refuseUpgrade(socket, 403, 'Connections from another site are not accepted.')

@@ -1,6 +1,7 @@
 /** API.md "Consensus": actions on a section and its decision history. */
 import { Router } from 'express'
 import type { AppContext } from '../../context.ts'
+import { NotFoundError } from '../errors.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { sectionActionBody } from '../schemas.ts'
 import { parseBody, routeId } from '../validation.ts'
@@ -24,7 +25,14 @@ export function consensusRoutes(ctx: AppContext): Router {
 
   router.get('/:id/sections/:sectionId/history', async (req, res) => {
     const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
-    const events = await ctx.consensus.history(deliverable.id, routeId(req.params.sectionId))
+    const sectionId = routeId(req.params.sectionId)
+    const events = await ctx.consensus.history(deliverable.id, sectionId)
+    // A removed clause keeps its history; a section that never existed is not found.
+    if (
+      events.length === 0 &&
+      !(await ctx.consensus.sections(deliverable.id)).some((s) => s.id === sectionId)
+    )
+      throw new NotFoundError('No such section in this deliverable.')
     res.json({
       events: events.map((e) => ({
         action: e.action,

@@ -1,0 +1,256 @@
+/**
+ * Damaged files (issue part 3): a torn or cut update log, bytes flipped in the middle of an update log, a
+ * damaged snapshot, a decision log flipped in the middle or with a torn tail, missing storage, and metadata that
+ * is not what the server wrote. The server starts, keeps serving everything else, says exactly which file it
+ * could not read (the same answer every time it is asked), and never writes over the evidence; a torn tail is
+ * cut off only after its bytes were saved aside.
+ */
+import { createHash } from 'node:crypto'
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { buildWorkspace, createDeliverable, setDeliverableRole } from '../support/factories.ts'
+import { request } from '../support/http.ts'
+import { clauseByTitle, firstParagraphText } from '../support/syncClients.ts'
+import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { recordFigures } from './support/figures.ts'
+import { openRaw, UpgradeStatus } from './support/rawSync.ts'
+import { connectAt, savedAll, type Workspace } from './support/workload.ts'
+
+type Damage = {
+  name: string
+  outcome: 'refused' | 'repaired'
+  names: RegExp
+  damage: (dir: string) => Promise<void>
+}
+
+const logs = async (dir: string) => (await readdir(dir)).filter((n) => /^updates-\d+\.log$/.test(n)).sort()
+const flip = async (file: string, at: (size: number) => number) => {
+  const bytes = await readFile(file)
+  const offset = at(bytes.length)
+  bytes[offset] = bytes[offset]! ^ 0x5a
+  await writeFile(file, bytes)
+}
+
+const DAMAGES: Damage[] = [
+  {
+    name: 'an update log cut in the middle of its last record',
+    outcome: 'repaired',
+    names: /updates-\d+\.log/,
+    damage: async (dir) =>
+      truncate(
+        path.join(dir, (await logs(dir)).at(-1)!),
+        (await stat(path.join(dir, (await logs(dir)).at(-1)!))).size - 3,
+      ),
+  },
+  {
+    name: 'a byte flipped in the middle of an update log',
+    outcome: 'refused',
+    names: /updates-\d+\.log at byte \d+/,
+    damage: async (dir) => flip(path.join(dir, (await logs(dir)).at(-1)!), () => 12),
+  },
+  {
+    name: 'a byte flipped in the header of a snapshot',
+    outcome: 'refused',
+    names: /snapshot\.bin at byte \d+/,
+    damage: async (dir) => flip(path.join(dir, 'snapshot.bin'), () => 6),
+  },
+  {
+    name: 'a snapshot cut short',
+    outcome: 'refused',
+    names: /snapshot\.bin/,
+    damage: async (dir) => truncate(path.join(dir, 'snapshot.bin'), 40),
+  },
+  {
+    name: 'an empty snapshot',
+    outcome: 'refused',
+    names: /snapshot\.bin/,
+    damage: async (dir) => truncate(path.join(dir, 'snapshot.bin'), 0),
+  },
+  {
+    name: 'a byte flipped in the middle of the decision log',
+    outcome: 'refused',
+    names: /decisions\.log at byte \d+/,
+    // In the first record, with valid ones after it: damage, not a torn tail.
+    damage: async (dir) => flip(path.join(dir, 'decisions.log'), () => 12),
+  },
+  {
+    name: 'a torn record at the end of the decision log',
+    outcome: 'repaired',
+    names: /decisions\.log/,
+    damage: async (dir) =>
+      writeFile(
+        path.join(dir, 'decisions.log'),
+        Buffer.concat([
+          await readFile(path.join(dir, 'decisions.log')),
+          Buffer.from([0, 0, 0, 90, 1, 2, 3, 4, 5]),
+        ]),
+      ),
+  },
+  {
+    name: 'a document directory with neither snapshot nor log',
+    outcome: 'refused',
+    names: /no snapshot and no update log/,
+    damage: async (dir) => {
+      for (const name of await readdir(dir)) if (name !== 'decisions.log') await rm(path.join(dir, name))
+    },
+  },
+  {
+    name: 'a document directory that is gone',
+    outcome: 'refused',
+    names: /missing from the data directory/,
+    damage: async (dir) => rm(dir, { recursive: true }),
+  },
+]
+
+let server: TestServer
+let ws: Workspace
+const cases: { damage: Damage; id: string; dir: string; before: Map<string, string> }[] = []
+let healthy: string
+let checks = 0
+
+async function fingerprint(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>()
+  for (const name of await readdir(dir).catch(() => [] as string[]))
+    files.set(
+      name,
+      createHash('sha256')
+        .update(await readFile(path.join(dir, name)))
+        .digest('hex'),
+    )
+  return files
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { COMPACT_AFTER_BYTES: '1500' } })
+  ws = await buildWorkspace(server)
+  healthy = ws.deliverable.id
+  for (const damage of DAMAGES) {
+    const deliverable = await createDeliverable(ws.chair, ws.wg.id)
+    await setDeliverableRole(ws.chair, deliverable.id, ws.editor.user.id, 'editor')
+    const editor = connectAt(server, deliverable.id, ws.editor)
+    await editor.synced()
+    // Enough text for a compaction (a snapshot and a later log), then separate updates after it.
+    const text = firstParagraphText(clauseByTitle(editor.body, 'Summary'))
+    for (let n = 0; n < 60; n++) text.insert(text.length, `Sentence ${n} of the summary. `)
+    await savedAll(editor)
+    await new Promise((r) => setTimeout(r, 200))
+    for (let n = 0; n < 5; n++) {
+      text.insert(0, `<${n}>`)
+      await savedAll(editor)
+    }
+    editor.destroy()
+    const sections = (await ws.chair.api.get(`/api/deliverables/${deliverable.id}`)).body.sections
+    const idOf = (title: string) => sections.find((s: { title: string }) => s.title === title).id
+    const act = (session: typeof ws.chair, title: string, action: string) =>
+      session.api.post(`/api/deliverables/${deliverable.id}/sections/${idOf(title)}/actions`, { action })
+    await act(ws.editor, 'Scope', 'propose')
+    await act(ws.editor, 'Summary', 'propose')
+    await act(ws.chair, 'Scope', 'agree')
+    cases.push({
+      damage,
+      id: deliverable.id,
+      dir: path.join(server.dataDir, 'docs', deliverable.id),
+      before: new Map(),
+    })
+  }
+  await server.stop({ keepData: true })
+  for (const c of cases) {
+    expect(await readdir(c.dir)).toContain('snapshot.bin')
+    await c.damage.damage(c.dir)
+    c.before = await fingerprint(c.dir)
+  }
+  server = await startTestServer({ dataDir: server.dataDir })
+})
+
+afterAll(async () => {
+  await recordFigures('corruption', { damagedFilesChecked: DAMAGES.length, corruptionChecks: checks })
+  await server?.stop()
+})
+
+describe('damaged document files', () => {
+  for (const [index, damage] of DAMAGES.entries()) {
+    test(`${damage.name}: ${damage.outcome === 'refused' ? 'refused with the file named, left as it is' : 'cut off, saved aside, the rest loads'}`, async () => {
+      const c = cases[index]!
+      const get = (p: string) => request(server.url, 'GET', p, undefined, { cookie: ws.chair.cookie })
+      const answers = [await get(`/api/deliverables/${c.id}`), await get(`/api/deliverables/${c.id}`)]
+      checks += 2
+      if (damage.outcome === 'repaired') {
+        for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200)
+        const after = await readdir(c.dir)
+        expect(after.some((n) => n.includes('.torn-'))).toBe(true)
+        return
+      }
+      for (const answer of answers) {
+        expect(answer.status, JSON.stringify(answers.map((a) => [a.status, a.body]))).toBe(503)
+        expect(answer.body.error.code).toBe('storage_unavailable')
+        expect(answer.body.error.message).toMatch(damage.names)
+      }
+      // The same words every time it is asked, on every route and on the socket.
+      expect(answers[1]!.body.error.message).toBe(answers[0]!.body.error.message)
+      if (damage.names.source.includes('decisions') || damage.names.source.includes('missing')) {
+        const history = await get(`/api/deliverables/${c.id}/sections/anything/history`)
+        expect(history.status, JSON.stringify(history.body)).toBe(503)
+      }
+      await expect(openRaw(server.wsUrl, c.id, ws.chair.cookie)).rejects.toEqual(new UpgradeStatus(503))
+      checks += 2
+      // Everything else is still served.
+      expect((await get(`/api/deliverables/${healthy}`)).status).toBe(200)
+      expect((await get('/api/deliverables')).status).toBe(200)
+      expect(await fingerprint(c.dir)).toEqual(c.before)
+    })
+  }
+
+  test('after a restart, nothing damaged was written over, and the answers are the same', async () => {
+    await server.stop({ keepData: true })
+    server = await startTestServer({ dataDir: server.dataDir })
+    for (const c of cases.filter((k) => k.damage.outcome === 'refused')) {
+      const answer = await request(server.url, 'GET', `/api/deliverables/${c.id}`, undefined, {
+        cookie: ws.chair.cookie,
+      })
+      expect(answer.status).toBe(503)
+      expect(answer.body.error.message).toMatch(c.damage.names)
+      expect(await fingerprint(c.dir)).toEqual(c.before)
+      checks++
+    }
+  })
+})
+
+describe('metadata that is not what the server wrote', () => {
+  const variants: [string, string | null][] = [
+    ['valid JSON of another shape', '{"version": 2, "users": {}}'],
+    ['an empty file', ''],
+    ['a JSON array', '[]'],
+    ['a directory instead of a file', null],
+  ]
+  for (const [name, content] of variants) {
+    test(`${name}: the server starts, names metadata.json, serves nothing, and leaves it as it is`, async () => {
+      const first = await startTestServer()
+      const dataDir = first.dataDir
+      await first.stop({ keepData: true })
+      const file = path.join(dataDir, 'metadata.json')
+      await rm(file, { force: true })
+      if (content === null) await mkdir(file)
+      else await writeFile(file, content)
+      const broken = await startTestServer({ dataDir })
+      try {
+        const health = await request(broken.url, 'GET', '/api/health')
+        expect(health.status).toBe(503)
+        expect(health.body.error.message).toContain(file)
+        const setup = await request(broken.url, 'POST', '/api/setup', {
+          token: broken.setupToken,
+          email: 'x@example.org',
+          name: 'X',
+          password: 'long enough pw',
+        })
+        expect(setup.status).toBe(503)
+        checks += 2
+      } finally {
+        await broken.stop({ keepData: true })
+      }
+      if (content === null) expect((await stat(file)).isDirectory()).toBe(true)
+      else expect(await readFile(file, 'utf8')).toBe(content)
+      await rm(dataDir, { recursive: true, force: true })
+    })
+  }
+})

@@ -56,6 +56,13 @@ export function applyPatches(text: Y.Text | Y.XmlText, patches: Patch[], ascii =
 }
 
 /**
+ * Where two agents insert concurrently at the same place, Yjs orders the inserts by clientID; the traces were
+ * recorded with one particular order, so the agents' clientIDs are fixed (found by replaying offline: with these,
+ * friendsforever ends in exactly endContent every time; with random ones, in about half the runs).
+ */
+export const AGENT_CLIENT_IDS: readonly number[] = [1, 2]
+
+/**
  * Replays a concurrent trace as its agents typed it (SYNC.md §6): each transaction is made in a document that
  * holds exactly its causal history (its parents, transitively), starting from `base`; `deliver` receives each
  * transaction's Yjs update with its agent, in trace order. `locate` finds the text to type into.
@@ -65,10 +72,13 @@ export async function replayConcurrent(
   base: Uint8Array,
   locate: (doc: Y.Doc) => Y.XmlText | Y.Text,
   deliver: (agent: number, update: Uint8Array, history: Map<number, number>) => void | Promise<void>,
+  /** The Yjs clientID of each agent's edits (see AGENT_CLIENT_IDS). */
+  clientIds: readonly number[] = AGENT_CLIENT_IDS,
 ): Promise<void> {
   const updates: Uint8Array[] = new Array(trace.txns.length)
-  const agents = Array.from({ length: trace.numAgents }, () => {
+  const agents = Array.from({ length: trace.numAgents }, (_, agent) => {
     const doc = new Y.Doc()
+    doc.clientID = clientIds[agent] ?? agent + 1
     Y.applyUpdate(doc, base)
     return { doc, contains: new Uint8Array(trace.txns.length) }
   })

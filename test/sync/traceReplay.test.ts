@@ -31,7 +31,9 @@ test('the real two-person trace friendsforever, typed by two clients in causal o
 
   const text = (i: number) => locate(clients[i]!.doc).toString()
   await waitFor(
-    () => text(0) === trace.endContent && text(1) === trace.endContent,
+    () => {
+      return text(0) === trace.endContent && text(1) === trace.endContent
+    },
     'both clients reach endContent',
     60_000,
   )

@@ -1,0 +1,148 @@
+import type { Editor } from '@tiptap/core'
+import { type KeyboardEvent, memo, useCallback, useEffect, useRef, useState } from 'react'
+import { focusClause } from '../../editor/clauseCommands.ts'
+import type { OutlineEntry } from '../../editor/outline.ts'
+
+interface Props {
+  outline: OutlineEntry[]
+  statuses: Record<string, string>
+  editor: Editor | null
+  labelledBy: string
+}
+
+const STATUS_LABELS: Record<string, string> = { draft: 'Draft', proposed: 'Proposed', agreed: 'Agreed' }
+
+/** Scrolls the text to a clause; with an editable editor the cursor goes to the end of its heading. */
+export function jumpToClause(editor: Editor, entry: OutlineEntry): void {
+  const dom = editor.view.nodeDOM(entry.pos)
+  if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'start' })
+  if (editor.isEditable) {
+    // Focus first: focusing a contenteditable puts the browser's caret at its start, which the editor would read.
+    editor.view.focus()
+    focusClause(editor, entry.id)
+  }
+}
+
+/**
+ * The clause tree as an ARIA tree: one tab stop; Up and Down move, Right goes to the first sub-clause, Left to the
+ * parent, Home and End to the ends, Enter or Space opens the clause in the text.
+ */
+export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
+  const [active, setActive] = useState(0)
+  const list = useRef<HTMLUListElement>(null)
+  const activeIndex = Math.min(active, Math.max(outline.length - 1, 0))
+
+  const focusItem = useCallback((index: number) => {
+    setActive(index)
+    list.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus()
+  }, [])
+
+  const open = useCallback(
+    (index: number) => {
+      const entry = outline[index]
+      if (editor && entry) jumpToClause(editor, entry)
+    },
+    [editor, outline],
+  )
+
+  // Keep the roving tab stop on the same clause when the outline changes under it.
+  const activeId = useRef<string | undefined>(undefined)
+  useEffect(() => {
+    const index = outline.findIndex((e) => e.id === activeId.current)
+    if (index >= 0 && index !== activeIndex) setActive(index)
+  }, [outline, activeIndex])
+  activeId.current = outline[activeIndex]?.id
+
+  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    const entry = outline[activeIndex]
+    if (!entry) return
+    let next: number | null = null
+    switch (event.key) {
+      case 'ArrowDown':
+        next = Math.min(activeIndex + 1, outline.length - 1)
+        break
+      case 'ArrowUp':
+        next = Math.max(activeIndex - 1, 0)
+        break
+      case 'Home':
+        next = 0
+        break
+      case 'End':
+        next = outline.length - 1
+        break
+      case 'ArrowRight':
+        next = outline[activeIndex + 1]?.parent === activeIndex ? activeIndex + 1 : activeIndex
+        break
+      case 'ArrowLeft':
+        next = entry.parent >= 0 ? entry.parent : activeIndex
+        break
+      case 'Enter':
+      case ' ':
+        event.preventDefault()
+        open(activeIndex)
+        return
+      default:
+        return
+    }
+    event.preventDefault()
+    focusItem(next)
+  }
+
+  if (outline.length === 0) return <p className="hint">The deliverable has no clauses yet.</p>
+
+  return (
+    <ul className="outline-tree" role="tree" aria-labelledby={labelledBy} ref={list} onKeyDown={onKeyDown}>
+      {outline.map((entry, index) => (
+        <OutlineItem
+          key={`${index}:${entry.id}`}
+          entry={entry}
+          index={index}
+          status={statuses[entry.id]}
+          tabbable={index === activeIndex}
+          hasChildren={outline[index + 1]?.parent === index}
+          onOpen={open}
+          onFocusIndex={setActive}
+        />
+      ))}
+    </ul>
+  )
+}
+
+interface ItemProps {
+  entry: OutlineEntry
+  index: number
+  status: string | undefined
+  tabbable: boolean
+  hasChildren: boolean
+  onOpen: (index: number) => void
+  onFocusIndex: (index: number) => void
+}
+
+const OutlineItem = memo(function OutlineItem({ entry, index, status, tabbable, hasChildren, onOpen, onFocusIndex }: ItemProps) {
+  const title = entry.title || 'Untitled clause'
+  const statusLabel = status ? STATUS_LABELS[status] : undefined
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for all its items (roving focus)
+    <li
+      role="treeitem"
+      aria-level={entry.level}
+      aria-expanded={hasChildren ? true : undefined}
+      aria-selected={tabbable}
+      tabIndex={tabbable ? 0 : -1}
+      data-index={index}
+      data-clause-id={entry.id}
+      className={`outline-item level-${Math.min(entry.level, 5)}`}
+      onClick={() => {
+        onFocusIndex(index)
+        onOpen(index)
+      }}
+      onFocus={() => onFocusIndex(index)}
+    >
+      {entry.number && <span className="outline-number">{entry.number}</span>}
+      {entry.number && ' '}
+      <span className="outline-title">{title}</span>
+      {statusLabel && ' '}
+      {statusLabel && <span className={`status-badge status-${status}`}>{statusLabel}</span>}
+    </li>
+  )
+})

@@ -1,0 +1,70 @@
+/** Small building blocks every screen uses, so labels, errors and the way back look and read the same. */
+import { type InputHTMLAttributes, type ReactNode, useId } from 'react'
+import { Link } from 'react-router-dom'
+import { errorMessage } from '../api/http.ts'
+
+export function PageHeader({ title, back, children }: { title: string; back?: BackLink; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      {back && (
+        <Link to={back.to} className="back-link">
+          <span aria-hidden="true">← </span>
+          {back.label}
+        </Link>
+      )}
+      <div className="page-title-row">
+        <h1>{title}</h1>
+        {children && <div className="page-actions">{children}</div>}
+      </div>
+    </div>
+  )
+}
+
+export interface BackLink {
+  to: string
+  label: string
+}
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string
+  hint?: string
+}
+
+export function Field({ label, hint, id, ...input }: FieldProps) {
+  const generated = useId()
+  const inputId = id ?? generated
+  const hintId = hint ? `${inputId}-hint` : undefined
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <input id={inputId} aria-describedby={hintId} {...input} />
+      {hint && (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/** An error in words, announced when it appears. */
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null
+  return (
+    <p className="error-note" role="alert">
+      {typeof error === 'string' ? error : errorMessage(error)}
+    </p>
+  )
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return <div className="empty-state">{children}</div>
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  )
+}

@@ -1,0 +1,137 @@
+/**
+ * Everything the consensus components of the editor screen share: the clauses' consensus state, the user's
+ * abilities, which clause is selected, and a pending "raise as objection" (from the refused-text panel).
+ */
+import type { Editor } from '@tiptap/core'
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import type { SectionState } from '../../shared/protocol/messages.ts'
+import type { ApiUser } from '../api/types.ts'
+import type { OutlineEntry } from '../editor/outline.ts'
+import type { Abilities } from './actionOptions.ts'
+import { setObjectionCounts } from './clauseBadges.ts'
+import { type ConsensusMap, openObjections, type Progress } from './clauseConsensus.ts'
+import type { ConsensusSection } from './consensusApi.ts'
+import { useClauseConsensus } from './useClauseConsensus.ts'
+import { useUserDirectory } from './useClauseRecord.ts'
+import { useLiveMessage } from './useLiveMessage.ts'
+import { useSelectedClause } from './useSelectedClause.ts'
+
+export interface ObjectionDraft {
+  clauseId: string
+  suggestion: string
+  /** Distinguishes two requests with the same text. */
+  nonce: number
+}
+
+export interface ConsensusController {
+  deliverableId: string
+  userId: string
+  abilities: Abilities
+  consensus: ConsensusMap
+  /** Open objections per clause id (clauses without any are left out). */
+  objectionCounts: Readonly<Record<string, number>>
+  progress: Progress
+  record: (section: ConsensusSection) => void
+  selectedId: string | null
+  select: (id: string | null) => void
+  users: ReadonlyMap<string, ApiUser>
+  objectionDraft: ObjectionDraft | null
+  /** Opens the objection form of that clause with the text as the suggested replacement. */
+  raiseObjection: (clauseId: string, suggestion: string) => void
+  clearObjectionDraft: () => void
+  /** Says a consensus change in the panel's live region. */
+  announce: (message: string) => void
+  /** What the live region says now. */
+  announcement: string
+}
+
+export interface ControllerInput {
+  deliverableId: string
+  userId: string
+  abilities: Abilities
+  sections: readonly Pick<ConsensusSection, 'id' | 'status' | 'objections' | 'hash'>[]
+  live: Readonly<Record<string, SectionState>>
+  outline: readonly OutlineEntry[]
+  editor: Editor | null
+}
+
+export function useConsensusController(input: ControllerInput): ConsensusController {
+  const [announcement, announce] = useLiveMessage()
+  const { consensus, progress, record } = useClauseConsensus(
+    input.sections,
+    input.live,
+    input.outline,
+    announce,
+  )
+  const [selectedId, select] = useSelectedClause(input.editor)
+  const users = useUserDirectory()
+  const [objectionDraft, setDraft] = useState<ObjectionDraft | null>(null)
+  const raiseObjection = useCallback(
+    (clauseId: string, suggestion: string) => {
+      select(clauseId)
+      setDraft({ clauseId, suggestion, nonce: Date.now() })
+    },
+    [select],
+  )
+  const clearObjectionDraft = useCallback(() => setDraft(null), [])
+
+  const objectionCounts = useMemo(() => {
+    const counts: Record<string, number> = {}
+    for (const clause of Object.values(consensus)) {
+      const open = openObjections(clause).length
+      if (open > 0) counts[clause.id] = open
+    }
+    return counts
+  }, [consensus])
+
+  const { editor } = input
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) setObjectionCounts(editor.view, objectionCounts)
+  }, [editor, objectionCounts])
+
+  const { deliverableId, userId, abilities } = input
+  return useMemo(
+    () => ({
+      deliverableId,
+      userId,
+      abilities,
+      consensus,
+      objectionCounts,
+      progress,
+      record,
+      selectedId,
+      select,
+      users,
+      objectionDraft,
+      raiseObjection,
+      clearObjectionDraft,
+      announce,
+      announcement,
+    }),
+    [
+      deliverableId,
+      userId,
+      abilities,
+      consensus,
+      objectionCounts,
+      progress,
+      record,
+      selectedId,
+      select,
+      users,
+      objectionDraft,
+      raiseObjection,
+      clearObjectionDraft,
+      announce,
+      announcement,
+    ],
+  )
+}
+
+const Context = createContext<ConsensusController | null>(null)
+export const ConsensusProvider = Context.Provider
+
+/** The screen's controller; null outside the editor screen. */
+export function useConsensus(): ConsensusController | null {
+  return useContext(Context)
+}

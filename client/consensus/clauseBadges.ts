@@ -1,0 +1,122 @@
+/**
+ * In the text itself: a status badge on every clause heading ("Draft", "Proposed · 1 objection", "Agreed"), and
+ * under the heading of a locked clause the note that says why it cannot be typed into. Decorations only, never
+ * written into the document (SYNC.md §1). Status and locks come from the editor's consensus state (the same the
+ * lock guard enforces); open objection counts are pushed in with `setObjectionCounts`.
+ */
+import { Extension } from '@tiptap/core'
+import type { Node as PmNode } from '@tiptap/pm/model'
+import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
+import { ReplaceStep } from '@tiptap/pm/transform'
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
+import type { SectionStatus } from '../../shared/domain/types.ts'
+import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
+import { type ConsensusView, consensusKey, consensusOf } from '../editor/consensusState.ts'
+import { STATUS_LABELS } from './clauseConsensus.ts'
+
+export const LOCK_NOTE = 'Agreed — locked until a chair reopens it.'
+
+type Counts = Readonly<Record<string, number>>
+
+interface BadgeState {
+  counts: Counts
+  /** The consensus view the badges show, followed through its own meta (see `apply`). */
+  view: ConsensusView
+  set: DecorationSet
+}
+
+const badgeKey = new PluginKey<BadgeState>('accordConsensusBadges')
+
+export function setObjectionCounts(view: EditorView, counts: Counts): void {
+  view.dispatch(view.state.tr.setMeta(badgeKey, { counts }).setMeta('addToHistory', false))
+}
+
+export function badgeLabel(status: SectionStatus, openObjections: number): string {
+  const label = STATUS_LABELS[status]
+  if (openObjections === 0) return label
+  return `${label} · ${openObjections} ${openObjections === 1 ? 'objection' : 'objections'}`
+}
+
+function lockNote(): HTMLElement {
+  const note = document.createElement('div')
+  note.className = 'clause-lock-note'
+  note.contentEditable = 'false'
+  note.setAttribute('role', 'note')
+  note.setAttribute('data-testid', 'clause-lock-note')
+  note.textContent = LOCK_NOTE
+  return note
+}
+
+function build(doc: PmNode, consensus: ConsensusView, counts: Counts): DecorationSet {
+  const decorations: Decoration[] = []
+  doc.descendants((node, pos) => {
+    if (node.type.name !== CLAUSE) return node.isBlock
+    const id = String(node.attrs.id ?? '')
+    const locked = consensus.locked.has(id)
+    const status: SectionStatus = locked ? 'agreed' : (consensus.statuses[id] ?? 'draft')
+    const heading = node.firstChild?.type.name === CLAUSE_HEADING ? node.firstChild : null
+    if (heading) {
+      decorations.push(
+        Decoration.node(pos + 1, pos + 1 + heading.nodeSize, {
+          'data-consensus': badgeLabel(status, counts[id] ?? 0),
+          class: `consensus-${status}${counts[id] ? ' has-objections' : ''}`,
+        }),
+      )
+    }
+    if (locked) {
+      const at = pos + 1 + (heading?.nodeSize ?? 0)
+      decorations.push(
+        Decoration.widget(at, lockNote, { key: `lock-${id}`, side: -1, ignoreSelection: true }),
+      )
+    }
+    return true
+  })
+  return DecorationSet.create(doc, decorations)
+}
+
+/** True when every step only replaces inline content inside one textblock: no clause or heading came or went. */
+function onlyTextEdits(tr: Transaction): boolean {
+  return tr.steps.every((step, index) => {
+    if (!(step instanceof ReplaceStep)) return false
+    const { from, to, slice } = step
+    if (slice.openStart !== 0 || slice.openEnd !== 0) return false
+    let inline = true
+    slice.content.forEach((node) => {
+      if (!node.isInline) inline = false
+    })
+    const doc = tr.docs[index]!
+    const parent = doc.resolve(from).parent
+    return inline && parent.isTextblock && doc.resolve(to).parent === parent
+  })
+}
+
+export const ConsensusBadges = Extension.create({
+  name: 'accordConsensusBadges',
+  addProseMirrorPlugins() {
+    return [
+      new Plugin<BadgeState>({
+        key: badgeKey,
+        state: {
+          init: (_, state) => ({
+            counts: {},
+            view: consensusOf(state),
+            set: build(state.doc, consensusOf(state), {}),
+          }),
+          apply: (tr, value) => {
+            // The consensus view is read from its meta, not from the new state: plugin states are computed in
+            // order, and the consensus plugin's may not exist yet in the state being built.
+            const view = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value.view
+            const counts = (tr.getMeta(badgeKey) as { counts: Counts } | undefined)?.counts ?? value.counts
+            if (view === value.view && counts === value.counts) {
+              if (!tr.docChanged) return value
+              // Typing: the badges only move. Anything else may add, remove or renumber clauses.
+              if (onlyTextEdits(tr)) return { ...value, set: value.set.map(tr.mapping, tr.doc) }
+            }
+            return { counts, view, set: build(tr.doc, view, counts) }
+          },
+        },
+        props: { decorations: (state) => badgeKey.getState(state)?.set },
+      }),
+    ]
+  },
+})

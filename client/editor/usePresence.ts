@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react'
+import type { CollabSession } from './collabSession.ts'
+import { presenceColor } from './colors.ts'
+
+export interface Person {
+  clientId: number
+  name: string
+  organization: string
+  color: string
+  self: boolean
+  /** Has a caret in the text to scroll to. */
+  hasCaret: boolean
+}
+
+interface AwarenessUser {
+  name?: unknown
+  organization?: unknown
+  color?: unknown
+}
+
+function peopleOf(session: CollabSession): Person[] {
+  const own = session.ydoc.clientID
+  const people: Person[] = []
+  for (const [clientId, state] of session.provider.awareness.getStates()) {
+    const user = (state?.user ?? {}) as AwarenessUser
+    if (typeof user.name !== 'string') continue
+    people.push({
+      clientId,
+      name: user.name,
+      organization: typeof user.organization === 'string' ? user.organization : '',
+      color: presenceColor(user.color),
+      self: clientId === own,
+      hasCaret: state?.cursor != null,
+    })
+  }
+  return people.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name))
+}
+
+const key = (p: Person) => `${p.name}\u0000${p.organization}`
+
+/** Who is in the document (from presence, whose `user` field the server sets), announcing joins and leaves. */
+export function usePresence(session: CollabSession | null, announce: (message: string) => void): Person[] {
+  const [people, setPeople] = useState<Person[]>([])
+  useEffect(() => {
+    if (!session) return
+    const awareness = session.provider.awareness
+    let known = new Set<string>()
+    let first = true
+    const refresh = () => {
+      const next = peopleOf(session)
+      setPeople(next)
+      const others = new Map(next.filter((p) => !p.self).map((p) => [key(p), p.name]))
+      if (!first) {
+        for (const [k, name] of others) if (!known.has(k)) announce(`${name} joined`)
+        for (const k of known) if (!others.has(k)) announce(`${k.split('\u0000')[0]} left`)
+      }
+      first = false
+      known = new Set(others.keys())
+    }
+    refresh()
+    awareness.on('change', refresh)
+    return () => awareness.off('change', refresh)
+  }, [session, announce])
+  return people
+}

@@ -1,0 +1,70 @@
+import { type FormEvent, useState } from 'react'
+import { useNavigate, useSearchParams } from 'react-router-dom'
+import { useMe } from '../api/auth.tsx'
+import { api } from '../api/endpoints.ts'
+import { useResource } from '../api/useResource.ts'
+import { EmptyState, ErrorNote, Field, PageHeader } from '../components/ui.tsx'
+
+/** Administrators create the focus group (no parent) and its working groups (with the focus group as parent). */
+export function NewGroupScreen() {
+  const me = useMe()
+  const [params] = useSearchParams()
+  const navigate = useNavigate()
+  const groups = useResource(() => api.groups(), [])
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const focusGroups = groups.data?.groups.filter((g) => !g.parentId) ?? []
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const parentId = String(form.get('parentId') ?? '')
+    setBusy(true)
+    setError(undefined)
+    try {
+      await api.createGroup({ name: String(form.get('name') ?? '').trim(), ...(parentId ? { parentId } : {}) })
+      navigate('/')
+    } catch (cause) {
+      setError(cause)
+      setBusy(false)
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title="New group" back={{ to: '/', label: 'Back to the workspace' }} />
+      {!me.admin ? (
+        <EmptyState>
+          <p>Only administrators create groups.</p>
+        </EmptyState>
+      ) : (
+        <form className="form-card" onSubmit={submit}>
+          <Field label="Name" name="name" required maxLength={120} autoComplete="off" />
+          <div className="field">
+            <label htmlFor="group-parent">Part of</label>
+            <select
+              id="group-parent"
+              name="parentId"
+              defaultValue={params.get('parent') ?? ''}
+              aria-describedby="group-parent-hint"
+            >
+              <option value="">Nothing: this is a focus group</option>
+              {focusGroups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name} (working group)
+                </option>
+              ))}
+            </select>
+            <p id="group-parent-hint" className="field-hint">
+              A focus group has no parent; its working groups are part of it.
+            </p>
+          </div>
+          <ErrorNote error={error ?? groups.error} />
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create group'}
+          </button>
+        </form>
+      )}
+    </>
+  )
+}

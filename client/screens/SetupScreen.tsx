@@ -1,0 +1,99 @@
+import { type FormEvent, useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router-dom'
+import { useAuth } from '../api/auth.tsx'
+import { api } from '../api/endpoints.ts'
+import { ApiError } from '../api/http.ts'
+import { useResource } from '../api/useResource.ts'
+import { ErrorNote, Field, Loading } from '../components/ui.tsx'
+
+/** First run: the person holding the setup token becomes the first administrator. */
+export function SetupScreen() {
+  const [params] = useSearchParams()
+  const token = params.get('token') ?? ''
+  const { setUser } = useAuth()
+  const navigate = useNavigate()
+  const needed = useResource(() => api.setupNeeded(), [])
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const value = (name: string) => String(form.get(name) ?? '').trim()
+    if (value('password') !== value('confirm')) {
+      setError('The two passwords differ. Type the same password twice.')
+      return
+    }
+    setBusy(true)
+    setError(undefined)
+    try {
+      const organization = value('organization')
+      const answer = await api.setup({
+        token: value('token') || token,
+        email: value('email'),
+        name: value('name'),
+        password: String(form.get('password') ?? ''),
+        ...(organization ? { organization } : {}),
+      })
+      setUser(answer.user)
+      navigate('/', { replace: true })
+    } catch (cause) {
+      if (cause instanceof ApiError && cause.status === 403) {
+        setError('This setup link is not valid. Use the exact link that the server printed when it started.')
+      } else if (cause instanceof ApiError && cause.status === 409) {
+        setError('Accord is already set up. Log in instead.')
+      } else setError(cause)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main id="main" className="auth-page">
+      <div className="auth-card">
+        <h1>Set up Accord</h1>
+        {needed.loading && <Loading what="setup state" />}
+        {needed.data && !needed.data.needed ? (
+          <>
+            <p>Accord is already set up.</p>
+            <Link to="/login" className="button primary">
+              Go to login
+            </Link>
+          </>
+        ) : (
+          !needed.loading && (
+            <form onSubmit={submit} noValidate={false}>
+              <p>Create the first administrator account. Administrators create users, groups and deliverables.</p>
+              {!token && (
+                <Field
+                  label="Setup token"
+                  name="token"
+                  required
+                  autoComplete="off"
+                  hint="The token from the setup link the server printed."
+                />
+              )}
+              <Field label="Full name" name="name" required autoComplete="name" />
+              <Field label="Organization" name="organization" autoComplete="organization" hint="Optional" />
+              <Field label="E-mail" name="email" type="email" required autoComplete="email" />
+              <Field
+                label="Password"
+                name="password"
+                type="password"
+                required
+                minLength={8}
+                autoComplete="new-password"
+                hint="At least 8 characters."
+              />
+              <Field label="Repeat the password" name="confirm" type="password" required autoComplete="new-password" />
+              <ErrorNote error={error} />
+              <button type="submit" className="button primary" disabled={busy}>
+                {busy ? 'Creating…' : 'Create administrator'}
+              </button>
+            </form>
+          )
+        )}
+      </div>
+    </main>
+  )
+}

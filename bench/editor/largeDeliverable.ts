@@ -1,8 +1,9 @@
 /**
  * `npm run bench:editor`: the editor on a 120,000-word deliverable in 400 clauses (test/support/largeDeliverable.ts)
  * in headless Chromium: time until the text is editable, and keystroke handling while two other clients type.
- * Keystroke time is read from the browser's Event Timing API (event start to next paint, entries of 16 ms and
- * more), so the figure is the browser's own, not the harness's.
+ * Keystroke time is read from the browser's Event Timing API: the time its handlers took (processingStart to
+ * processingEnd) for keydown, keypress and beforeinput; the event's `duration` runs to the next frame and is
+ * never under a frame interval, so it says nothing about the editor.
  */
 import { ensureClientBuilt, openPage } from '../../test/browser/pages.ts'
 import { launchBrowser } from '../../test/support/browser.ts'
@@ -12,6 +13,12 @@ import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../..
 import { startTestServer } from '../../test/support/testServer.ts'
 
 const KEYSTROKES = 200
+
+function percentile(values: number[], q: number): number | null {
+  if (values.length === 0) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+}
 const RUNS = 3
 
 ensureClientBuilt()
@@ -55,8 +62,10 @@ for (let run = 0; run < RUNS; run++) {
       ;(window as unknown as { __slow: number[] }).__slow = slow
       new PerformanceObserver((list) => {
         for (const entry of list.getEntries())
-          if (entry.name === 'keydown' || entry.name === 'keypress' || entry.name === 'beforeinput')
-            slow.push(entry.duration)
+          if (entry.name === 'keydown' || entry.name === 'keypress' || entry.name === 'beforeinput') {
+            const timing = entry as PerformanceEventTiming
+            slow.push(timing.processingEnd - timing.processingStart)
+          }
       }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit)
     })
     const target = page.locator(`.itu-document [data-clause-id="${fixture.clauseIds[200]}"] p`).first()
@@ -77,8 +86,11 @@ for (let run = 0; run < RUNS; run++) {
           clauses: fixture.clauseIds.length,
           openUntilEditableMs: { runs: openTimes, median: sorted[Math.floor(sorted.length / 2)] },
           keystrokes: KEYSTROKES,
-          keystrokeEventsOver16ms: slow.length,
-          slowestKeystrokeEventMs: slow.length ? Math.max(...slow) : null,
+          keystrokeEventsReported: slow.length,
+          handlerMsMedian: percentile(slow, 0.5),
+          handlerMsP95: percentile(slow, 0.95),
+          handlerMsMax: slow.length ? Math.max(...slow) : null,
+          handlersOver16ms: slow.filter((ms) => ms > 16).length,
           harnessMsPerKeystroke: typingMs / KEYSTROKES,
         },
         null,

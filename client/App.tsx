@@ -1,8 +1,8 @@
 import { lazy, Suspense } from 'react'
 import { Route, Routes } from 'react-router-dom'
 import { AuthProvider } from './api/auth.tsx'
-import { AppShell } from './components/AppShell.tsx'
 import { Announcer } from './components/Announcer.tsx'
+import { AppShell } from './components/AppShell.tsx'
 import { RequireAuth } from './components/RequireAuth.tsx'
 import { LoginScreen } from './screens/LoginScreen.tsx'
 import { DeliverableMembersScreen, GroupMembersScreen } from './screens/MembersScreen.tsx'
@@ -14,7 +14,9 @@ import { UsersScreen } from './screens/UsersScreen.tsx'
 import { WorkspaceScreen } from './screens/WorkspaceScreen.tsx'
 
 // The editor (Tiptap, Yjs) is most of the code: load it only when a deliverable is opened.
-const EditorScreen = lazy(() => import('./screens/EditorScreen.tsx').then((m) => ({ default: m.EditorScreen })))
+const EditorScreen = lazy(() =>
+  import('./screens/EditorScreen.tsx').then((m) => ({ default: m.EditorScreen })),
+)
 
 function EditorRoute() {
   return (

@@ -20,7 +20,9 @@ interface AuthState {
 const AuthContext = createContext<AuthState | null>(null)
 
 export function loginPath(next: string): string {
-  return next && next !== '/' && !next.startsWith('/login') ? `/login?next=${encodeURIComponent(next)}` : '/login'
+  return next && next !== '/' && !next.startsWith('/login')
+    ? `/login?next=${encodeURIComponent(next)}`
+    : '/login'
 }
 
 export function AuthProvider({ children }: { children: ReactNode }) {

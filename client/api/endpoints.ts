@@ -15,12 +15,18 @@ export const api = {
   me: () => http.get<{ user: ApiUser }>('/api/me', { quietUnauthorized: true }),
 
   users: () => http.get<{ users: ApiUser[] }>('/api/users'),
-  createUser: (body: { email: string; name: string; password: string; organization?: string; admin?: boolean }) =>
-    http.post<{ user: ApiUser }>('/api/users', body),
+  createUser: (body: {
+    email: string
+    name: string
+    password: string
+    organization?: string
+    admin?: boolean
+  }) => http.post<{ user: ApiUser }>('/api/users', body),
   removeUser: (userId: string) => http.delete<void>(`/api/users/${id(userId)}`),
 
   groups: () => http.get<{ groups: ApiGroup[] }>('/api/groups'),
-  createGroup: (body: { name: string; parentId?: string }) => http.post<{ group: ApiGroup }>('/api/groups', body),
+  createGroup: (body: { name: string; parentId?: string }) =>
+    http.post<{ group: ApiGroup }>('/api/groups', body),
   setGroupRole: (groupId: string, userId: string, role: GroupRole) =>
     http.put<unknown>(`/api/groups/${id(groupId)}/members/${id(userId)}`, { role }),
   removeGroupMember: (groupId: string, userId: string) =>
@@ -28,7 +34,9 @@ export const api = {
 
   deliverables: () => http.get<{ deliverables: ApiDeliverable[] }>('/api/deliverables'),
   deliverable: (deliverableId: string) =>
-    http.get<{ deliverable: ApiDeliverable; sections: ApiSection[] }>(`/api/deliverables/${id(deliverableId)}`),
+    http.get<{ deliverable: ApiDeliverable; sections: ApiSection[] }>(
+      `/api/deliverables/${id(deliverableId)}`,
+    ),
   createDeliverable: (body: { title: string; type: DeliverableType; groupId: string }) =>
     http.post<{ deliverable: ApiDeliverable }>('/api/deliverables', body),
   setDeliverableRole: (deliverableId: string, userId: string, role: DeliverableRole) =>

@@ -70,7 +70,8 @@ export async function request<T>(
   const json = text ? safeJson(text) : undefined
   if (!response.ok) {
     const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error
-    const message = error?.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`
+    const message =
+      error?.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`
     throw new ApiError(response.status, error?.code ?? String(response.status), message)
   }
   return json as T
@@ -86,8 +87,10 @@ function safeJson(text: string): unknown {
 
 export const http = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body ?? {}, options),
-  put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, body ?? {}, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
+    request<T>('POST', path, body ?? {}, options),
+  put: <T>(path: string, body?: unknown, options?: RequestOptions) =>
+    request<T>('PUT', path, body ?? {}, options),
   delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
 }
 

@@ -1,9 +1,15 @@
 import { Link } from 'react-router-dom'
+import type { DeliverableRole } from '../../shared/domain/types.ts'
 import { memberList } from '../api/members.ts'
 import { type ApiDeliverable, type ApiUser, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
-import type { DeliverableRole } from '../../shared/domain/types.ts'
 
-export function DeliverableTable({ deliverables, users }: { deliverables: ApiDeliverable[]; users: ApiUser[] }) {
+export function DeliverableTable({
+  deliverables,
+  users,
+}: {
+  deliverables: ApiDeliverable[]
+  users: ApiUser[]
+}) {
   if (deliverables.length === 0) return <p className="hint">No deliverables yet.</p>
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? 'Unknown user'
   return (
@@ -28,7 +34,13 @@ export function DeliverableTable({ deliverables, users }: { deliverables: ApiDel
                 <Link to={`/d/${d.id}`}>{d.title}</Link>
               </th>
               <td>{DELIVERABLE_TYPE_LABELS[d.type] ?? d.type}</td>
-              <td>{editors.length ? editors.map((e) => nameOf(e.userId)).join(', ') : <span className="muted">None</span>}</td>
+              <td>
+                {editors.length ? (
+                  editors.map((e) => nameOf(e.userId)).join(', ')
+                ) : (
+                  <span className="muted">None</span>
+                )}
+              </td>
               <td>
                 <Progress progress={d.progress} />
               </td>

@@ -51,7 +51,10 @@ export function MemberEditor<Role extends string>(props: Props<Role>) {
     const userId = String(form.get('userId') ?? '')
     const role = String(form.get('role')) as Role
     if (!userId) return
-    void run(() => props.setRole(userId, role), `${userOf(userId)?.name ?? 'User'} added as ${ROLE_LABELS[role]}`)
+    void run(
+      () => props.setRole(userId, role),
+      `${userOf(userId)?.name ?? 'User'} added as ${ROLE_LABELS[role]}`,
+    )
   }
 
   return (

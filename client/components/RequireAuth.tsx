@@ -15,7 +15,9 @@ export function RequireAuth() {
   }
   if (user === null) {
     if (setupNeeded) return <SetupPendingScreen />
-    return <Navigate to={loginPath(`${location.pathname}${location.search}`)} replace state={{ expired: true }} />
+    return (
+      <Navigate to={loginPath(`${location.pathname}${location.search}`)} replace state={{ expired: true }} />
+    )
   }
   return <Outlet />
 }

@@ -3,7 +3,15 @@ import { type InputHTMLAttributes, type ReactNode, useId } from 'react'
 import { Link } from 'react-router-dom'
 import { errorMessage } from '../api/http.ts'
 
-export function PageHeader({ title, back, children }: { title: string; back?: BackLink; children?: ReactNode }) {
+export function PageHeader({
+  title,
+  back,
+  children,
+}: {
+  title: string
+  back?: BackLink
+  children?: ReactNode
+}) {
   return (
     <div className="page-header">
       {back && (

@@ -13,7 +13,8 @@ export const RECOVERY_ORIGIN = Symbol('accord-recovery')
 
 type Parent = Y.XmlElement | Y.XmlFragment
 
-const isClause = (value: unknown): value is Y.XmlElement => value instanceof Y.XmlElement && value.nodeName === CLAUSE
+const isClause = (value: unknown): value is Y.XmlElement =>
+  value instanceof Y.XmlElement && value.nodeName === CLAUSE
 
 function findClause(root: Parent, id: string): Y.XmlElement | null {
   for (const child of root.toArray()) {
@@ -30,7 +31,11 @@ function toYjs(schema: Schema, nodes: JsonNode[]): (Y.XmlElement | Y.XmlText)[] 
   const scratch = new Y.Doc()
   const fragment = scratch.getXmlFragment('scratch')
   // Wrapped in a clause, whose content expression accepts headings, blocks and clauses alike.
-  prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content: [{ type: CLAUSE, content: nodes }] }, fragment)
+  prosemirrorJSONToYXmlFragment(
+    schema,
+    { type: 'doc', content: [{ type: CLAUSE, content: nodes }] },
+    fragment,
+  )
   const wrapper = fragment.get(0) as Y.XmlElement
   return wrapper.toArray().map((child) => (child as Y.XmlElement | Y.XmlText).clone())
 }
@@ -48,14 +53,21 @@ export function applyRecoveryPlan(body: Y.XmlFragment, schema: Schema, plan: Rec
           if (!clause) continue
           const own = clause.toArray().filter((child) => !isClause(child))
           const all = clause.toArray()
-          const at = op.start < own.length ? all.indexOf(own[op.start]!) : own.length ? all.indexOf(own.at(-1)!) + 1 : 0
+          const at =
+            op.start < own.length
+              ? all.indexOf(own[op.start]!)
+              : own.length
+                ? all.indexOf(own.at(-1)!) + 1
+                : 0
           if (op.deleteCount > 0) clause.delete(at, op.deleteCount)
           if (op.insert.length > 0) clause.insert(at, toYjs(schema, op.insert))
         } else {
           const parent: Parent | null = op.parentId ? findClause(body, op.parentId) : body
           if (!parent) throw new Error('parent clause is gone')
           const children = parent.toArray()
-          const after = op.afterId ? children.findIndex((c) => isClause(c) && c.getAttribute('id') === op.afterId) : -1
+          const after = op.afterId
+            ? children.findIndex((c) => isClause(c) && c.getAttribute('id') === op.afterId)
+            : -1
           const firstClause = children.findIndex(isClause)
           const at = after >= 0 ? after + 1 : firstClause >= 0 ? firstClause : children.length
           parent.insert(at, toYjs(schema, [op.clause]))
@@ -64,7 +76,10 @@ export function applyRecoveryPlan(body: Y.XmlFragment, schema: Schema, plan: Rec
         if (op.kind === 'insert-clause') {
           failed.push({ clauseId: clauseId(op.clause), title: titleOf(op.clause), text: ownText(op.clause) })
         } else {
-          const text = op.insert.filter((n) => n.type !== 'clauseHeading').map(plainTextOf).join('\n')
+          const text = op.insert
+            .filter((n) => n.type !== 'clauseHeading')
+            .map(plainTextOf)
+            .join('\n')
           failed.push({ clauseId: op.clauseId, title: '', text })
         }
       }

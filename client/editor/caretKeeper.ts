@@ -15,7 +15,11 @@
  */
 import { Extension } from '@tiptap/core'
 import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state'
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap'
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 
 interface SyncState {
@@ -84,11 +88,15 @@ export const CaretKeeper = Extension.create({
         },
         appendTransaction: (transactions, _oldState, newState) => {
           const remote = transactions.some((tr) => {
-            const meta = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean; isUndoRedoOperation?: boolean }
+            const meta = tr.getMeta(ySyncPluginKey) as {
+              isChangeOrigin?: boolean
+              isUndoRedoOperation?: boolean
+            }
             return meta?.isChangeOrigin && !meta.isUndoRedoOperation
           })
           const sync = ySyncPluginKey.getState(newState) as SyncState | undefined
-          if (!remote || !captured || !sync?.binding || !(newState.selection instanceof TextSelection)) return null
+          if (!remote || !captured || !sync?.binding || !(newState.selection instanceof TextSelection))
+            return null
           if (!anchorAlive(sync.doc, captured.anchor) || !anchorAlive(sync.doc, captured.head)) return null
           const mapping = sync.binding.mapping as never
           const anchor = relativePositionToAbsolutePosition(sync.doc, sync.type, captured.anchor, mapping)
@@ -100,7 +108,9 @@ export const CaretKeeper = Extension.create({
           const $anchor = newState.doc.resolve(anchor)
           const $head = newState.doc.resolve(head)
           if (!$anchor.parent.isTextblock || !$head.parent.isTextblock) return null
-          return newState.tr.setSelection(TextSelection.between($anchor, $head)).setMeta('addToHistory', false)
+          return newState.tr
+            .setSelection(TextSelection.between($anchor, $head))
+            .setMeta('addToHistory', false)
         },
       }),
     ]

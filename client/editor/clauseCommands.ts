@@ -136,7 +136,10 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
           }
           const locked = consensusOf(state).locked
           const parent = state.selection.$from.node(found.depth - 1)
-          if (containsLocked(found.node, locked) || (parent.type.name === CLAUSE && locked.has(String(parent.attrs.id)))) {
+          if (
+            containsLocked(found.node, locked) ||
+            (parent.type.name === CLAUSE && locked.has(String(parent.attrs.id)))
+          ) {
             if (dispatch) notify('This clause holds agreed text and cannot be removed.')
             return false
           }
@@ -172,7 +175,10 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
         (entry: SortableEntry, clausePos?: number) =>
         ({ state, tr, dispatch }) => {
           tr.setMeta('preventDispatch', true)
-          const clause = clausePos === undefined ? currentClause(state) : { node: state.doc.nodeAt(clausePos)!, pos: clausePos }
+          const clause =
+            clausePos === undefined
+              ? currentClause(state)
+              : { node: state.doc.nodeAt(clausePos)!, pos: clausePos }
           if (!clause?.node || clause.node.type.name !== CLAUSE) return false
           if (consensusOf(state).locked.has(String(clause.node.attrs.id))) return false
           const element = yElementOf(state, clause.node)
@@ -182,7 +188,9 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
           if (plan.keep.size === units.length) return false
           if (dispatch) {
             transactStructure(state, () => reorderUnits(element, units, plan.order, plan.keep))
-            notify(`${units.length - plan.keep.size} ${entry === 'definition' ? 'terms' : 'abbreviations'} moved into alphabetical order.`)
+            notify(
+              `${units.length - plan.keep.size} ${entry === 'definition' ? 'terms' : 'abbreviations'} moved into alphabetical order.`,
+            )
           }
           return true
         },
@@ -220,6 +228,8 @@ function entryUnits(clause: Y.XmlElement, entry: SortableEntry): Y.XmlElement[][
 }
 
 function termOf(element: Y.XmlElement, entry: SortableEntry): string {
-  const field = element.toArray().find((c) => c instanceof Y.XmlElement && c.nodeName === SORTABLE_ENTRIES[entry])
+  const field = element
+    .toArray()
+    .find((c) => c instanceof Y.XmlElement && c.nodeName === SORTABLE_ENTRIES[entry])
   return field instanceof Y.XmlElement ? plainText(field) : ''
 }

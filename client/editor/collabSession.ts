@@ -99,7 +99,10 @@ export class CollabSession {
 
   constructor(private readonly options: SessionOptions) {
     this.body = this.ydoc.getXmlFragment(BODY_FIELD)
-    this.persistence = new IndexeddbPersistence(offlineDocName(options.userId, options.deliverableId), this.ydoc)
+    this.persistence = new IndexeddbPersistence(
+      offlineDocName(options.userId, options.deliverableId),
+      this.ydoc,
+    )
     this.provider = new WebsocketProvider(syncUrl(), options.deliverableId, this.ydoc, {
       connect: false,
       disableBc: options.disableBc ?? false,
@@ -199,11 +202,11 @@ export class CollabSession {
     this.socketOpened = false
     if (!event || this.finished) return
     const ending = ENDING_CLOSES[event.code]
-    if (ending) return this.end(ending)
     const refusal = REFUSAL_CLOSES[event.code]
-    if (refusal) return this.refuse({ reason: refusal, message: event.reason, sectionIds: [] })
+    if (ending) this.end(ending)
+    else if (refusal) this.refuse({ reason: refusal, message: event.reason, sectionIds: [] })
     // A browser cannot read why an upgrade failed (SYNC.md §3): ask the API whether the session still holds.
-    if (!opened) void this.checkSession()
+    else if (!opened) void this.checkSession()
   }
 
   private async checkSession(): Promise<void> {
@@ -245,7 +248,11 @@ export class CollabSession {
         return
       }
       case 'refused':
-        this.refuse({ reason: message.reason, message: message.message, sectionIds: message.sectionIds ?? [] })
+        this.refuse({
+          reason: message.reason,
+          message: message.message,
+          sectionIds: message.sectionIds ?? [],
+        })
         return
       case 'consensus':
         this.applyConsensus(message.sections)

@@ -4,8 +4,8 @@
  * entry), Backspace at the start of a field never merges it into its neighbour.
  */
 import { Extension } from '@tiptap/core'
-import type { Node as PmNode, NodeType } from '@tiptap/pm/model'
-import { type EditorState, TextSelection, type Transaction } from '@tiptap/pm/state'
+import type { NodeType, Node as PmNode } from '@tiptap/pm/model'
+import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
 import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
 import { ENTRY_FIELDS, type EntryType } from '../../shared/editor/entryNodes.ts'
 import { consensusOf } from './consensusState.ts'
@@ -96,7 +96,9 @@ export const EntryCommands = Extension.create({
         ({ state, tr, dispatch }) => {
           const pos = insertionPoint(state)
           const node =
-            type === 'note' ? state.schema.nodes.note!.create() : createEntry(state, type, fieldsFor(type, state))
+            type === 'note'
+              ? state.schema.nodes.note!.create()
+              : createEntry(state, type, fieldsFor(type, state))
           const clause = clauseAt(state.selection.$from)
           if (clause && consensusOf(state).locked.has(String(clause.node.attrs.id))) return false
           if (dispatch) {
@@ -108,6 +110,10 @@ export const EntryCommands = Extension.create({
           return true
         },
     }
+  },
+
+  addProseMirrorPlugins() {
+    return [fieldStartInput]
   },
 
   addKeyboardShortcuts() {
@@ -135,7 +141,9 @@ export const EntryCommands = Extension.create({
         }
         const after = entryPos + entry.nodeSize
         const fields: string[] = []
-        entry.forEach((child) => fields.push(child.type.name))
+        entry.forEach((child) => {
+          fields.push(child.type.name)
+        })
         const fresh = createEntry(state, entry.type.name as EntryType, fields)
         tr.insert(after, fresh)
         editor.view.dispatch(moveInto(tr, after + 2))
@@ -176,7 +184,7 @@ function leaveHeading(state: EditorState, dispatch: (tr: Transaction) => void): 
   if (clause.type.name !== CLAUSE) return false
   const next = state.doc.nodeAt(after)
   const tr = state.tr
-  if (next && next.isTextblock) {
+  if (next?.isTextblock) {
     dispatch(moveInto(tr, after + 1))
     return true
   }
@@ -184,3 +192,25 @@ function leaveHeading(state: EditorState, dispatch: (tr: Transaction) => void): 
   dispatch(moveInto(tr, after + 1))
   return true
 }
+
+/**
+ * Fields are inline elements side by side; at the very start of one (empty or not), Chrome puts typed characters
+ * at the end of the previous field instead ("metaverseAn integrative..." all in the term). There the text is
+ * inserted by the editor itself, at its own selection.
+ */
+const fieldStartInput = new Plugin({
+  key: new PluginKey('accordFieldStartInput'),
+  props: {
+    handleDOMEvents: {
+      beforeinput: (view, event) => {
+        const input = event as InputEvent
+        if (input.inputType !== 'insertText' || input.isComposing || !input.data) return false
+        const { $from, from, to } = view.state.selection
+        if (!FIELD_TYPES.has($from.parent.type.name) || $from.parentOffset !== 0) return false
+        input.preventDefault()
+        view.dispatch(view.state.tr.insertText(input.data, from, to).scrollIntoView())
+        return true
+      },
+    },
+  },
+})

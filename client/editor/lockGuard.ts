@@ -69,7 +69,8 @@ export const LockGuard = Extension.create({
         filterTransaction: (tr, state) => {
           if (!tr.docChanged) return true
           // Remote changes and undo replays come from Yjs: they are the shared truth, never blocked here.
-          if ((tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin) return true
+          if ((tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin)
+            return true
           const { locked } = consensusOf(state)
           return locked.size === 0 || !touchesLockedClause(tr, locked)
         },

@@ -20,7 +20,10 @@ describe('the outline', () => {
     { title: 'Summary', kind: 'unnumbered' },
     { title: 'Scope' },
     { title: 'References' },
-    { title: 'Definitions', children: [{ title: 'Terms defined elsewhere' }, { title: 'Terms defined here', id: 'd32' }] },
+    {
+      title: 'Definitions',
+      children: [{ title: 'Terms defined elsewhere' }, { title: 'Terms defined here', id: 'd32' }],
+    },
     { title: 'Abbreviations and acronyms' },
     { title: 'Conventions' },
     { title: 'Architecture', kind: 'annex', children: [{ title: 'Layers' }] },
@@ -29,7 +32,19 @@ describe('the outline', () => {
   const outline = buildOutline(skeleton)
 
   it('numbers clauses as ITU-T prints them', () => {
-    expect(outline.map((e) => e.number)).toEqual(['', '1', '2', '3', '3.1', '3.2', '4', '5', 'Annex A', 'A.1', 'Appendix I'])
+    expect(outline.map((e) => e.number)).toEqual([
+      '',
+      '1',
+      '2',
+      '3',
+      '3.1',
+      '3.2',
+      '4',
+      '5',
+      'Annex A',
+      'A.1',
+      'Appendix I',
+    ])
   })
 
   it('gives each clause its position, so the outline can jump to it', () => {
@@ -50,7 +65,9 @@ describe('the outline', () => {
   })
 
   it('handles hundreds of clauses', () => {
-    const many = doc(...Array.from({ length: 600 }, (_, i) => ({ title: `Clause ${i}`, children: [{ title: 'Sub' }] })))
+    const many = doc(
+      ...Array.from({ length: 600 }, (_, i) => ({ title: `Clause ${i}`, children: [{ title: 'Sub' }] })),
+    )
     const started = performance.now()
     const big = buildOutline(many)
     expect(big).toHaveLength(1200)

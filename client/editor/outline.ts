@@ -3,8 +3,8 @@
  * the outline can jump to it. Pure: takes a ProseMirror node, returns plain data.
  */
 import type { Node as PmNode, ResolvedPos } from '@tiptap/pm/model'
-import { CLAUSE, CLAUSE_HEADING, CLAUSE_KINDS, type ClauseKind } from '../../shared/editor/clauseNodes.ts'
 import { type ClauseNode, type NumberedClause, numberClauses } from '../../shared/clauses/numbering.ts'
+import { CLAUSE, CLAUSE_HEADING, CLAUSE_KINDS, type ClauseKind } from '../../shared/editor/clauseNodes.ts'
 
 export interface OutlineEntry extends NumberedClause {
   /** Position of the clause node itself (before its opening token). */
@@ -17,7 +17,9 @@ export interface OutlineEntry extends NumberedClause {
 const REQUIRED_TITLES = new Set(['references', 'definitions', 'abbreviations and acronyms', 'conventions'])
 
 export function isRequiredClause(entry: Pick<NumberedClause, 'level' | 'kind' | 'title'>): boolean {
-  return entry.level === 1 && entry.kind === 'numbered' && REQUIRED_TITLES.has(entry.title.trim().toLowerCase())
+  return (
+    entry.level === 1 && entry.kind === 'numbered' && REQUIRED_TITLES.has(entry.title.trim().toLowerCase())
+  )
 }
 
 export function clauseKind(node: PmNode): ClauseKind {

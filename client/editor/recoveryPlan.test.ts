@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { blockDiff, type JsonNode, ownText, planRecovery } from './recoveryPlan.ts'
 
-const p = (text: string): JsonNode => (text ? { type: 'paragraph', content: [{ type: 'text', text }] } : { type: 'paragraph' })
+const p = (text: string): JsonNode =>
+  text ? { type: 'paragraph', content: [{ type: 'text', text }] } : { type: 'paragraph' }
 const clause = (id: string, title: string, blocks: JsonNode[], children: JsonNode[] = []): JsonNode => ({
   type: 'clause',
   attrs: { id, kind: 'numbered' },
@@ -14,30 +15,48 @@ describe('recovery after a refusal', () => {
   const fresh = doc(clause('a', 'Scope', [p('Scope text.')]), clause('b', 'Overview', [p('Agreed text.')]))
 
   it('re-applies the user’s change to a clause that is not locked', () => {
-    const saved = doc(clause('a', 'Scope', [p('Scope text, improved.')]), clause('b', 'Overview', [p('Agreed text.')]))
+    const saved = doc(
+      clause('a', 'Scope', [p('Scope text, improved.')]),
+      clause('b', 'Overview', [p('Agreed text.')]),
+    )
     const plan = planRecovery(saved, fresh, options)
     expect(plan.ops).toEqual([
-      { kind: 'replace-blocks', clauseId: 'a', start: 1, deleteCount: 1, insert: [p('Scope text, improved.')] },
+      {
+        kind: 'replace-blocks',
+        clauseId: 'a',
+        start: 1,
+        deleteCount: 1,
+        insert: [p('Scope text, improved.')],
+      },
     ])
     expect(plan.kept).toEqual([])
   })
 
   it('keeps the text of a change to a locked clause instead of applying it', () => {
-    const saved = doc(clause('a', 'Scope', [p('Scope text.')]), clause('b', 'Overview', [p('Agreed text, changed.')]))
+    const saved = doc(
+      clause('a', 'Scope', [p('Scope text.')]),
+      clause('b', 'Overview', [p('Agreed text, changed.')]),
+    )
     const plan = planRecovery(saved, fresh, { ...options, locked: new Set(['b']) })
     expect(plan.ops).toEqual([])
     expect(plan.kept).toEqual([{ clauseId: 'b', title: 'Overview', text: 'Agreed text, changed.' }])
   })
 
   it('offers the refused clauses’ text even when it can be re-applied', () => {
-    const saved = doc(clause('a', 'Scope', [p('Scope text, improved.')]), clause('b', 'Overview', [p('Agreed text.')]))
+    const saved = doc(
+      clause('a', 'Scope', [p('Scope text, improved.')]),
+      clause('b', 'Overview', [p('Agreed text.')]),
+    )
     const plan = planRecovery(saved, fresh, { ...options, refused: new Set(['a']) })
     expect(plan.ops).toHaveLength(1)
     expect(plan.kept.map((k) => k.clauseId)).toEqual(['a'])
   })
 
   it('applies nothing for a user who may not edit, and keeps everything that differs', () => {
-    const saved = doc(clause('a', 'Scope', [p('Scope text, improved.')]), clause('b', 'Overview', [p('Agreed text.')]))
+    const saved = doc(
+      clause('a', 'Scope', [p('Scope text, improved.')]),
+      clause('b', 'Overview', [p('Agreed text.')]),
+    )
     const plan = planRecovery(saved, fresh, { ...options, canEdit: false })
     expect(plan.ops).toEqual([])
     expect(plan.kept.map((k) => k.clauseId)).toEqual(['a'])
@@ -45,7 +64,11 @@ describe('recovery after a refusal', () => {
 
   it('inserts a clause only the user had after its previous sibling', () => {
     const added = clause('n', 'New clause', [p('New text.')])
-    const saved = doc(clause('a', 'Scope', [p('Scope text.')]), added, clause('b', 'Overview', [p('Agreed text.')]))
+    const saved = doc(
+      clause('a', 'Scope', [p('Scope text.')]),
+      added,
+      clause('b', 'Overview', [p('Agreed text.')]),
+    )
     const plan = planRecovery(saved, fresh, options)
     expect(plan.ops).toEqual([{ kind: 'insert-clause', parentId: null, afterId: 'a', clause: added }])
   })

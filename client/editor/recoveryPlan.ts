@@ -90,7 +90,10 @@ function indexClauses(doc: JsonNode): Map<string, Located> {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /** The smallest run of blocks to replace so that `fresh` becomes `saved`: common head and tail stay. */
-export function blockDiff(saved: JsonNode[], fresh: JsonNode[]): Omit<ReplaceBlocks, 'kind' | 'clauseId'> | null {
+export function blockDiff(
+  saved: JsonNode[],
+  fresh: JsonNode[],
+): Omit<ReplaceBlocks, 'kind' | 'clauseId'> | null {
   let head = 0
   while (head < saved.length && head < fresh.length && same(saved[head], fresh[head])) head++
   let tail = 0
@@ -102,7 +105,11 @@ export function blockDiff(saved: JsonNode[], fresh: JsonNode[]): Omit<ReplaceBlo
     tail++
   }
   if (head === saved.length && head === fresh.length) return null
-  return { start: head, deleteCount: fresh.length - head - tail, insert: saved.slice(head, saved.length - tail) }
+  return {
+    start: head,
+    deleteCount: fresh.length - head - tail,
+    insert: saved.slice(head, saved.length - tail),
+  }
 }
 
 export function planRecovery(saved: JsonNode, fresh: JsonNode, options: RecoveryOptions): RecoveryPlan {
@@ -112,7 +119,8 @@ export function planRecovery(saved: JsonNode, fresh: JsonNode, options: Recovery
   const kept: KeptText[] = []
   const inserted = new Set<string>()
   const keep = (id: string, node: JsonNode) => {
-    if (!kept.some((k) => k.clauseId === id)) kept.push({ clauseId: id, title: titleOf(node), text: ownText(node) })
+    if (!kept.some((k) => k.clauseId === id))
+      kept.push({ clauseId: id, title: titleOf(node), text: ownText(node) })
   }
 
   for (const [id, located] of savedClauses) {

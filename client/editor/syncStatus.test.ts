@@ -3,7 +3,9 @@ import { mergeMessage, statusLabel } from './syncStatus.ts'
 
 describe('the status line', () => {
   it('says everything is saved only when the server confirmed it', () => {
-    expect(statusLabel({ connection: 'online', unsaved: false, storageProblem: false }).text).toBe('All changes saved')
+    expect(statusLabel({ connection: 'online', unsaved: false, storageProblem: false }).text).toBe(
+      'All changes saved',
+    )
     expect(statusLabel({ connection: 'online', unsaved: true, storageProblem: false }).text).toBe('Saving…')
   })
 
@@ -11,7 +13,9 @@ describe('the status line', () => {
     expect(statusLabel({ connection: 'offline', unsaved: true, storageProblem: false }).text).toBe(
       'Offline — changes kept on this device',
     )
-    expect(statusLabel({ connection: 'reconnecting', unsaved: false, storageProblem: false }).text).toBe('Reconnecting…')
+    expect(statusLabel({ connection: 'reconnecting', unsaved: false, storageProblem: false }).text).toBe(
+      'Reconnecting…',
+    )
   })
 
   it('says when the server cannot write', () => {

@@ -12,7 +12,10 @@ export interface StatusInput {
 
 export type Tone = 'ok' | 'busy' | 'warning' | 'error'
 
-export function statusLabel({ connection, unsaved, storageProblem }: StatusInput): { text: string; tone: Tone } {
+export function statusLabel({ connection, unsaved, storageProblem }: StatusInput): {
+  text: string
+  tone: Tone
+} {
   switch (connection) {
     case 'connecting':
       return { text: 'Connecting…', tone: 'busy' }
@@ -21,9 +24,13 @@ export function statusLabel({ connection, unsaved, storageProblem }: StatusInput
     case 'offline':
       return { text: 'Offline — changes kept on this device', tone: 'warning' }
     case 'ended':
-      return { text: unsaved ? 'Not connected — changes kept on this device' : 'Not connected', tone: 'error' }
+      return {
+        text: unsaved ? 'Not connected — changes kept on this device' : 'Not connected',
+        tone: 'error',
+      }
     case 'online':
-      if (storageProblem) return { text: 'The server cannot save right now — changes kept on this device', tone: 'error' }
+      if (storageProblem)
+        return { text: 'The server cannot save right now — changes kept on this device', tone: 'error' }
       return unsaved ? { text: 'Saving…', tone: 'busy' } : { text: 'All changes saved', tone: 'ok' }
   }
 }

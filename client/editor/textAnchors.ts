@@ -15,7 +15,11 @@ export const TEXT_ANCHOR_ORIGIN = Symbol('accord-text-anchor')
 
 function isNew(type: Y.XmlElement, transaction: Y.Transaction): boolean {
   const item = type._item
-  return !!item && item.id.client === transaction.doc.clientID && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)
+  return (
+    !!item &&
+    item.id.client === transaction.doc.clientID &&
+    item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)
+  )
 }
 
 /** Empty text blocks among `element` and its descendants. */
@@ -39,7 +43,8 @@ export function watchNewTextblocks(doc: Y.Doc, schema: Schema): () => void {
       const parent = type as unknown
       if (!(parent instanceof Y.XmlElement || parent === body)) return
       for (const child of (parent as Y.XmlElement | Y.XmlFragment).toArray()) {
-        if (child instanceof Y.XmlElement && isNew(child, transaction)) collectEmptyTextblocks(child, schema, empty)
+        if (child instanceof Y.XmlElement && isNew(child, transaction))
+          collectEmptyTextblocks(child, schema, empty)
       }
     })
     if (empty.length === 0) return

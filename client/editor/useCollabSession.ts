@@ -48,7 +48,12 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
   const [current, setCurrent] = useState<{ session: CollabSession; generation: number } | null>(null)
   const [recovery, setRecovery] = useState<RecoveryView | null>(null)
   const pending = useRef<Pending | null>(null)
-  const lastRecovery = useRef<{ at: number; reason: string; sectionIds: string[]; reapplied: boolean } | null>(null)
+  const lastRecovery = useRef<{
+    at: number
+    reason: string
+    sectionIds: string[]
+    reapplied: boolean
+  } | null>(null)
   const sessionRef = useRef<CollabSession | null>(null)
   const generationRef = useRef(0)
   // Bumped when work to re-apply appears, so the effect below runs even if the replica is already synced.
@@ -60,14 +65,12 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
         deliverableId,
         userId,
         disableBc,
-        onRefused: (refusal) => void replace(session, refusal),
+        onRefused: (refusal) => void replaceRef.current(session, refusal),
       })
       sessionRef.current = session
       generationRef.current = generation
       setCurrent({ session, generation })
     },
-    // `replace` is defined below and only reads refs and stable setters.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: see above
     [deliverableId, userId],
   )
 
@@ -99,13 +102,27 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
       applied: false,
     }
     await saveWork(workKey, work).catch(() => undefined)
-    lastRecovery.current = { at: Date.now(), reason: refusal.reason, sectionIds: refusal.sectionIds, reapplied: !repeated }
-    setRecovery({ reason: refusal.reason, message: refusal.message, kept: [], stopped: repeated, inProgress: true, halted: false })
+    lastRecovery.current = {
+      at: Date.now(),
+      reason: refusal.reason,
+      sectionIds: refusal.sectionIds,
+      reapplied: !repeated,
+    }
+    setRecovery({
+      reason: refusal.reason,
+      message: refusal.message,
+      kept: [],
+      stopped: repeated,
+      inProgress: true,
+      halted: false,
+    })
     pending.current = { work, reapply: !repeated }
     setPendingVersion((v) => v + 1)
     await old.discard()
     start(generationRef.current + 1, true)
   }
+  const replaceRef = useRef(replace)
+  replaceRef.current = replace
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: one replica per deliverable and user
   useEffect(() => {
@@ -154,7 +171,14 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
     })
     const failed = applyRecoveryPlan(session.body, accordSchema(), plan)
     const kept = [...plan.kept, ...failed]
-    setRecovery({ reason: work.reason, message: work.message, kept, stopped: !job.reapply, inProgress: false, halted: false })
+    setRecovery({
+      reason: work.reason,
+      message: work.message,
+      kept,
+      stopped: !job.reapply,
+      inProgress: false,
+      halted: false,
+    })
     const done: SavedWork = { ...work, doc: null, kept, applied: true }
     void (kept.length ? saveWork(workKey, done) : deleteWork(workKey)).catch(() => undefined)
   }, [session, state?.synced, state?.canEdit, state?.lockedIds, mayEdit, workKey, pendingVersion])
@@ -166,7 +190,13 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
 
   if (!current || !state) {
     // The first render before the effect created the replica.
-    return { session: null as unknown as CollabSession, generation: -1, state: initialState, recovery, dismissRecovery }
+    return {
+      session: null as unknown as CollabSession,
+      generation: -1,
+      state: initialState,
+      recovery,
+      dismissRecovery,
+    }
   }
   return { session: current.session, generation: current.generation, state, recovery, dismissRecovery }
 }

@@ -16,7 +16,10 @@ export function useStatusAnnouncements(state: SessionState, announce: (message: 
     const before = previousConnection.current
     previousConnection.current = state.connection
     if (state.connection === 'online' && before === 'connecting') return
-    announce(statusLabel({ connection: state.connection, unsaved: state.unsaved, storageProblem: !!state.storage }).text)
+    announce(
+      statusLabel({ connection: state.connection, unsaved: state.unsaved, storageProblem: !!state.storage })
+        .text,
+    )
   }, [state.connection, state.unsaved, state.storage, announce])
 
   useEffect(() => {

@@ -13,7 +13,10 @@ const clause = (id: string, children: object[] = []) => ({
   attrs: { id, kind: 'numbered' },
   content: [{ type: 'clauseHeading', content: text(id) }, p(`${id} text`), ...children],
 })
-const definition = (term: string) => ({ type: 'definition', content: [{ type: 'definitionTerm', content: text(term) }] })
+const definition = (term: string) => ({
+  type: 'definition',
+  content: [{ type: 'definitionTerm', content: text(term) }],
+})
 
 function replica(content: object[]) {
   const doc = new Y.Doc()
@@ -58,10 +61,20 @@ describe('moving clauses in the shared document', () => {
     const note = { type: 'note', content: text('about metaverse') }
     const { body } = replica([clause('d', [])])
     const d = clauseEl(body, 0)
-    const more = replica([{ type: 'clause', attrs: { id: 'x' }, content: [definition('avatar'), definition('metaverse'), note, definition('digital twin')] }])
-    const source = clauseEl(more.body, 0).toArray().map((c) => (c as Y.XmlElement).clone())
+    const more = replica([
+      {
+        type: 'clause',
+        attrs: { id: 'x' },
+        content: [definition('avatar'), definition('metaverse'), note, definition('digital twin')],
+      },
+    ])
+    const source = clauseEl(more.body, 0)
+      .toArray()
+      .map((c) => (c as Y.XmlElement).clone())
     d.insert(d.length, source)
-    const entries = d.toArray().filter((c) => c instanceof Y.XmlElement && c.nodeName === 'definition') as Y.XmlElement[]
+    const entries = d
+      .toArray()
+      .filter((c) => c instanceof Y.XmlElement && c.nodeName === 'definition') as Y.XmlElement[]
     const avatar = entries[0]!
     const units = [[entries[0]!], [entries[1]!, d.get(4) as Y.XmlElement], [entries[2]!]]
     reorderUnits(d, units, [0, 2, 1], new Set([0, 2]))

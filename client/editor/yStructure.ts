@@ -28,7 +28,8 @@ function syncState(state: EditorState): SyncState | null {
 export function yElementOf(state: EditorState, node: PmNode): Y.XmlElement | null {
   const sync = syncState(state)
   if (!sync) return null
-  for (const [type, mapped] of sync.binding.mapping) if (mapped === node && type instanceof Y.XmlElement) return type
+  for (const [type, mapped] of sync.binding.mapping)
+    if (mapped === node && type instanceof Y.XmlElement) return type
   return null
 }
 
@@ -41,7 +42,8 @@ export function transactStructure(state: EditorState, change: () => void): boole
 
 type Parent = Y.XmlElement | Y.XmlFragment
 
-const isClause = (value: unknown): value is Y.XmlElement => value instanceof Y.XmlElement && value.nodeName === CLAUSE
+const isClause = (value: unknown): value is Y.XmlElement =>
+  value instanceof Y.XmlElement && value.nodeName === CLAUSE
 
 function indexIn(parent: Parent, child: Y.XmlElement): number {
   return parent.toArray().indexOf(child)
@@ -66,7 +68,10 @@ function siblingClause(element: Y.XmlElement, direction: -1 | 1): Y.XmlElement |
 export type MoveKind = 'up' | 'down' | 'promote' | 'demote'
 
 /** Where a clause would go, or null when the move is impossible. Returns the elements whose content changes. */
-export function planMove(element: Y.XmlElement, kind: MoveKind): { touched: Y.XmlElement[]; run: () => Y.XmlElement } | null {
+export function planMove(
+  element: Y.XmlElement,
+  kind: MoveKind,
+): { touched: Y.XmlElement[]; run: () => Y.XmlElement } | null {
   const parent = element.parent as Parent
   const parentClause = isClause(parent) ? parent : null
   const touched = parentClause ? [parentClause] : []
@@ -90,7 +95,12 @@ export function planMove(element: Y.XmlElement, kind: MoveKind): { touched: Y.Xm
 }
 
 /** Reorders units (runs of elements of one parent) into `order`, moving only the units not in `keep`. */
-export function reorderUnits(parent: Y.XmlElement, units: Y.XmlElement[][], order: number[], keep: Set<number>): void {
+export function reorderUnits(
+  parent: Y.XmlElement,
+  units: Y.XmlElement[][],
+  order: number[],
+  keep: Set<number>,
+): void {
   const first = units[0]?.[0]
   if (!first) return
   const children = parent.toArray()

@@ -15,8 +15,8 @@ import { PresenceList } from '../components/editor/PresenceList.tsx'
 import { RecoveryPanel } from '../components/editor/RecoveryPanel.tsx'
 import { SyncStatus } from '../components/editor/SyncStatus.tsx'
 import { SkipLink } from '../components/SkipLink.tsx'
-import { ErrorNote, Loading } from '../components/ui.tsx'
 import { UserMenu } from '../components/UserMenu.tsx'
+import { ErrorNote, Loading } from '../components/ui.tsx'
 import { useCollabSession } from '../editor/useCollabSession.ts'
 import { useOutline } from '../editor/useOutline.ts'
 import { usePresence } from '../editor/usePresence.ts'
@@ -127,7 +127,9 @@ function LiveEditor(props: LiveEditorProps) {
             ended={state.ended}
             loginHref={back}
           />
-          {control.recovery && <RecoveryPanel recovery={control.recovery} onDismiss={control.dismissRecovery} />}
+          {control.recovery && (
+            <RecoveryPanel recovery={control.recovery} onDismiss={control.dismissRecovery} />
+          )}
           {control.generation >= 0 && (
             <DocumentEditor
               key={control.generation}

@@ -7,7 +7,7 @@ import { ErrorNote, Field } from '../components/ui.tsx'
 
 /** Only same-site paths: a `next` pointing elsewhere would make the login page an open redirect. */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
   return next
 }
 
@@ -29,7 +29,10 @@ export function LoginScreen() {
     setBusy(true)
     setError(undefined)
     try {
-      const answer = await api.login(String(form.get('email') ?? '').trim(), String(form.get('password') ?? ''))
+      const answer = await api.login(
+        String(form.get('email') ?? '').trim(),
+        String(form.get('password') ?? ''),
+      )
       setUser(answer.user)
       navigate(next, { replace: true })
     } catch (cause) {
@@ -47,8 +50,8 @@ export function LoginScreen() {
         <h1>Log in to Accord</h1>
         {expired && next !== '/' && (
           <p className="info-note">
-            Your session has ended. Log in again to continue where you were; what you typed on this device is kept
-            and will be merged.
+            Your session has ended. Log in again to continue where you were; what you typed on this device is
+            kept and will be merged.
           </p>
         )}
         <form onSubmit={submit}>

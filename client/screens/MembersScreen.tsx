@@ -1,5 +1,10 @@
 import { useParams } from 'react-router-dom'
-import { DELIVERABLE_ROLES, type DeliverableRole, GROUP_ROLES, type GroupRole } from '../../shared/domain/types.ts'
+import {
+  DELIVERABLE_ROLES,
+  type DeliverableRole,
+  GROUP_ROLES,
+  type GroupRole,
+} from '../../shared/domain/types.ts'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
 import { memberList } from '../api/members.ts'

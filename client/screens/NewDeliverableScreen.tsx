@@ -49,7 +49,12 @@ export function NewDeliverableScreen() {
           <Field label="Title" name="title" required maxLength={300} autoComplete="off" />
           <div className="field">
             <label htmlFor="deliverable-type">Type</label>
-            <select id="deliverable-type" name="type" defaultValue="technical-report" aria-describedby="type-hint">
+            <select
+              id="deliverable-type"
+              name="type"
+              defaultValue="technical-report"
+              aria-describedby="type-hint"
+            >
               {DELIVERABLE_TYPES.map((type) => (
                 <option key={type} value={type}>
                   {DELIVERABLE_TYPE_LABELS[type]}
@@ -62,7 +67,11 @@ export function NewDeliverableScreen() {
           </div>
           <div className="field">
             <label htmlFor="deliverable-group">Group</label>
-            <select id="deliverable-group" name="groupId" defaultValue={params.get('group') ?? allowed[0]?.id}>
+            <select
+              id="deliverable-group"
+              name="groupId"
+              defaultValue={params.get('group') ?? allowed[0]?.id}
+            >
               {allowed.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.parentId && nameOf(g.parentId) ? `${nameOf(g.parentId)} › ${g.name}` : g.name}

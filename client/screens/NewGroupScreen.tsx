@@ -22,7 +22,10 @@ export function NewGroupScreen() {
     setBusy(true)
     setError(undefined)
     try {
-      await api.createGroup({ name: String(form.get('name') ?? '').trim(), ...(parentId ? { parentId } : {}) })
+      await api.createGroup({
+        name: String(form.get('name') ?? '').trim(),
+        ...(parentId ? { parentId } : {}),
+      })
       navigate('/')
     } catch (cause) {
       setError(cause)

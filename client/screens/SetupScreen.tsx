@@ -63,7 +63,9 @@ export function SetupScreen() {
         ) : (
           !needed.loading && (
             <form onSubmit={submit} noValidate={false}>
-              <p>Create the first administrator account. Administrators create users, groups and deliverables.</p>
+              <p>
+                Create the first administrator account. Administrators create users, groups and deliverables.
+              </p>
               {!token && (
                 <Field
                   label="Setup token"
@@ -85,7 +87,13 @@ export function SetupScreen() {
                 autoComplete="new-password"
                 hint="At least 8 characters."
               />
-              <Field label="Repeat the password" name="confirm" type="password" required autoComplete="new-password" />
+              <Field
+                label="Repeat the password"
+                name="confirm"
+                type="password"
+                required
+                autoComplete="new-password"
+              />
               <ErrorNote error={error} />
               <button type="submit" className="button primary" disabled={busy}>
                 {busy ? 'Creating…' : 'Create administrator'}

@@ -11,6 +11,7 @@ import {
   LONG,
   openEditor,
   openPage,
+  textOf,
   typeInClause,
   waitForClauseText,
   waitForStatus,
@@ -41,14 +42,14 @@ describe('read-only users', () => {
     await openEditor(page, workspace.deliverable.id, false)
     const banner = page.getByTestId('read-only-banner')
     await banner.waitFor({ timeout: LONG })
-    expect(await banner.innerText()).toMatch(/observer/i)
+    expect(await textOf(banner)).toMatch(/observer/i)
     expect(await page.getByRole('toolbar', { name: 'Editing tools' }).count()).toBe(0)
     const before = await clauseText(page, '1')
     await page.locator('.itu-document .clause-heading[data-number="1"]').click()
     await page.keyboard.type('Observer typing')
     await page.waitForTimeout(500)
     expect(await clauseText(page, '1')).toBe(before)
-    expect(await page.locator('.itu-document').innerText()).not.toContain('Observer typing')
+    expect(await textOf(page.locator('.itu-document'))).not.toContain('Observer typing')
   })
 })
 
@@ -93,7 +94,9 @@ describe('a session that ends', () => {
     const { context, page } = await openPage(browser.browser, server.url, workspace.editor2.cookie)
     await openEditor(page, workspace.deliverable.id)
     const cookie = (await context.cookies()).find((c) => c.name === 'accord_session')!
-    await request(server.url, 'POST', '/api/auth/logout', undefined, { cookie: `accord_session=${cookie.value}` })
+    await request(server.url, 'POST', '/api/auth/logout', undefined, {
+      cookie: `accord_session=${cookie.value}`,
+    })
     await page.getByRole('alert').filter({ hasText: 'Your session has ended' }).waitFor({ timeout: LONG })
     await page.locator('.itu-document[contenteditable="false"]').waitFor({ timeout: LONG })
   })

@@ -10,6 +10,7 @@ import {
   LONG,
   openEditor,
   openPage,
+  textOf,
   typeInClause,
   waitForClauseText,
   waitForStatus,
@@ -82,7 +83,7 @@ describe('two editors', () => {
     await openEditor(ed, deliverableId)
     await waitForClauseText(ed, '1', ['Eve wrote this scope sentence.', 'Ed added his own sentence.'])
     await waitForClauseText(ed, '8', ['Framework text by Ed.'])
-    expect(await clauseHeading(ed, '6').innerText()).toContain('Architecture principles')
+    expect(await textOf(clauseHeading(ed, '6'))).toContain('Architecture principles')
   })
 
   it('undo takes back only one’s own change', async () => {
@@ -94,11 +95,11 @@ describe('two editors', () => {
     await eve.keyboard.press('Control+z')
     const deadline = Date.now() + LONG
     while (Date.now() < deadline) {
-      const text = await eve.locator('.itu-document').innerText()
+      const text = await textOf(eve.locator('.itu-document'))
       if (!text.includes('Eve appended.')) break
       await eve.waitForTimeout(200)
     }
-    const text = await eve.locator('.itu-document').innerText()
+    const text = await textOf(eve.locator('.itu-document'))
     expect(text).not.toContain('Eve appended.')
     expect(text).toContain('Overview text by Ed.')
   })

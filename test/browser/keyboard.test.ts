@@ -58,7 +58,9 @@ describe('keyboard only', () => {
     await page.locator('.itu-document[contenteditable="true"]').waitFor({ timeout: LONG })
     await page.getByRole('treeitem', { name: /^3\.2 / }).waitFor({ timeout: LONG })
 
-    await tabTo('the outline', async () => page.evaluate(() => document.activeElement?.getAttribute('role') === 'treeitem'))
+    await tabTo('the outline', async () =>
+      page.evaluate(() => document.activeElement?.getAttribute('role') === 'treeitem'),
+    )
     for (let i = 0; i < 40; i++) {
       const label = await page.evaluate(() => document.activeElement?.textContent ?? '')
       if (label.startsWith('3.2 ')) break

@@ -8,7 +8,16 @@ import { launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { ensureClientBuilt, LONG, openEditor, openPage, typeInClause, waitForClauseText, waitForStatus } from './pages.ts'
+import {
+  ensureClientBuilt,
+  LONG,
+  openEditor,
+  openPage,
+  textOf,
+  typeInClause,
+  waitForClauseText,
+  waitForStatus,
+} from './pages.ts'
 
 let server: TestServer
 let proxy: TcpProxy
@@ -48,7 +57,7 @@ describe('an editor who goes offline', () => {
     await typeInClause(staying, '6', 'Written while the other was away.')
     await waitForStatus(staying, 'All changes saved')
     await staying.waitForTimeout(1000)
-    expect(await staying.locator('.itu-document').innerText()).not.toContain('Typed while offline.')
+    expect(await textOf(staying.locator('.itu-document'))).not.toContain('Typed while offline.')
   })
 
   it('comes back: both texts reach both editors, and the returning one is told what merged', async () => {
@@ -58,7 +67,7 @@ describe('an editor who goes offline', () => {
     await waitForStatus(away, 'All changes saved')
     const note = away.getByTestId('merge-note')
     await note.waitFor({ timeout: LONG })
-    expect(await note.innerText()).toMatch(/\d+ changes? by 1 person merged/)
+    expect(await textOf(note)).toMatch(/\d+ changes? by 1 person merged/)
   })
 
   it('keeps the text after a reload', async () => {

@@ -34,6 +34,11 @@ export async function openPage(browser: Browser, baseUrl: string, cookie?: strin
   return { context, page, errors }
 }
 
+/** The text of an element as the DOM has it (textContent; never null). */
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? ''
+}
+
 export function editorContent(page: Page): Locator {
   return page.locator('.itu-document')
 }
@@ -107,7 +112,12 @@ export async function clauseText(page: Page, number: string): Promise<string> {
 }
 
 /** Waits until the clause's own paragraphs contain every one of the texts. */
-export async function waitForClauseText(page: Page, number: string, texts: string[], timeout = LONG): Promise<void> {
+export async function waitForClauseText(
+  page: Page,
+  number: string,
+  texts: string[],
+  timeout = LONG,
+): Promise<void> {
   const deadline = Date.now() + timeout
   let last = ''
   while (Date.now() < deadline) {
@@ -115,5 +125,7 @@ export async function waitForClauseText(page: Page, number: string, texts: strin
     if (texts.every((t) => last.includes(t))) return
     await page.waitForTimeout(200)
   }
-  throw new Error(`clause ${number} never contained ${JSON.stringify(texts)}; last text: ${JSON.stringify(last)}`)
+  throw new Error(
+    `clause ${number} never contained ${JSON.stringify(texts)}; last text: ${JSON.stringify(last)}`,
+  )
 }

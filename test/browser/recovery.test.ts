@@ -9,7 +9,16 @@ import { launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { ensureClientBuilt, LONG, openEditor, openPage, typeInClause, waitForClauseText, waitForStatus } from './pages.ts'
+import {
+  ensureClientBuilt,
+  LONG,
+  openEditor,
+  openPage,
+  textOf,
+  typeInClause,
+  waitForClauseText,
+  waitForStatus,
+} from './pages.ts'
 
 let server: TestServer
 let proxy: TcpProxy
@@ -40,7 +49,9 @@ async function agreeClause(number: string): Promise<void> {
   const { body } = await workspace.chair.api.get(`/api/deliverables/${id}`)
   const section = (body.sections as { id: string; number: string }[]).find((s) => s.number === number)!
   for (const action of ['propose', 'agree']) {
-    const answer = await workspace.chair.api.post(`/api/deliverables/${id}/sections/${section.id}/actions`, { action })
+    const answer = await workspace.chair.api.post(`/api/deliverables/${id}/sections/${section.id}/actions`, {
+      action,
+    })
     expect(answer.status, JSON.stringify(answer.body)).toBe(200)
   }
 }
@@ -58,17 +69,20 @@ describe('a refused update', () => {
     const panel = eve.getByTestId('recovery-panel')
     await panel.waitFor({ timeout: LONG })
     await panel.getByText('Offline words for the scope.').waitFor({ timeout: LONG })
-    await panel.getByRole('button', { name: /Copy text/ }).first().waitFor()
+    await panel
+      .getByRole('button', { name: /Copy text/ })
+      .first()
+      .waitFor()
 
     await waitForClauseText(other, '6', ['Offline words for the overview.'])
     await waitForStatus(eve, 'All changes saved')
-    expect(await other.locator('.itu-document').innerText()).not.toContain('Offline words for the scope.')
+    expect(await textOf(other.locator('.itu-document'))).not.toContain('Offline words for the scope.')
     await waitForClauseText(eve, '6', ['Offline words for the overview.'])
   })
 
   it('does not loop, and the editor works afterwards', async () => {
     await eve.waitForTimeout(2000)
-    expect(await eve.getByTestId('recovery-panel').innerText()).not.toMatch(/Syncing stopped/)
+    expect(await textOf(eve.getByTestId('recovery-panel'))).not.toMatch(/Syncing stopped/)
     await typeInClause(eve, '7', 'After the recovery.')
     await waitForClauseText(other, '7', ['After the recovery.'])
     await eve.getByTestId('recovery-panel').getByRole('button', { name: 'Close' }).click()

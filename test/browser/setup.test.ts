@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { ensureClientBuilt, LONG, openPage } from './pages.ts'
+import { ensureClientBuilt, LONG, openPage, textOf } from './pages.ts'
 
 let server: TestServer
 let browser: TestBrowser
@@ -74,7 +74,9 @@ describe('first run', () => {
 
     await page.getByRole('link', { name: 'Members' }).click()
     await page.getByRole('heading', { name: 'Members of Glossary for metaverse' }).waitFor()
-    await page.getByLabel('User', { exact: true }).selectOption({ label: 'Eve Editor (ETRI, eve@example.org)' })
+    await page
+      .getByLabel('User', { exact: true })
+      .selectOption({ label: 'Eve Editor (ETRI, eve@example.org)' })
     await page.getByLabel('Role', { exact: true }).selectOption('editor')
     await page.getByRole('button', { name: 'Add member' }).click()
     await page.getByRole('rowheader', { name: /Eve Editor/ }).waitFor()
@@ -85,13 +87,16 @@ describe('first run', () => {
     await page.getByRole('link', { name: 'Workspace', exact: true }).click()
     const row = page.getByRole('row', { name: /Glossary for metaverse/ })
     await row.waitFor()
-    expect(await row.innerText()).toContain('Eve Editor')
-    expect(await row.innerText()).toMatch(/0 of \d+ clauses agreed/)
+    expect(await textOf(row)).toContain('Eve Editor')
+    expect(await textOf(row)).toMatch(/0 of \d+ clauses agreed/)
     await expectAccessible('workspace')
 
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.getByRole('heading', { name: 'Log in to Accord' }).waitFor()
     await expectAccessible('login')
+    // The offline copy of the deliverable the administrator opened is gone with the logout.
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''))
+    expect(databases.filter((name) => name.startsWith('accord:'))).toEqual([])
   })
 
   it('the editor logs in and finds the deliverable', async () => {

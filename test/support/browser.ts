@@ -48,11 +48,17 @@ export async function launchBrowser(): Promise<TestBrowser> {
 }
 
 /** A context that already carries a session cookie ("accord_session=...") for the server at `baseUrl`. */
-export async function contextWithSession(browser: Browser, baseUrl: string, cookie?: string): Promise<BrowserContext> {
+export async function contextWithSession(
+  browser: Browser,
+  baseUrl: string,
+  cookie?: string,
+): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1400, height: 900 } })
   if (cookie) {
     const [name, ...rest] = cookie.split('=')
-    await context.addCookies([{ name: name!, value: rest.join('='), url: baseUrl, httpOnly: true, sameSite: 'Lax' }])
+    await context.addCookies([
+      { name: name!, value: rest.join('='), url: baseUrl, httpOnly: true, sameSite: 'Lax' },
+    ])
   }
   return context
 }
@@ -68,12 +74,16 @@ export interface AxeViolation {
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Served as a same-origin file, so the server's CSP (script-src 'self') allows it without bypassing CSP.
   await page.route('**/__axe.min.js', (route) =>
-    route.fulfill({ path: path.join(ROOT, 'node_modules/axe-core/axe.min.js'), contentType: 'text/javascript' }),
+    route.fulfill({
+      path: path.join(ROOT, 'node_modules/axe-core/axe.min.js'),
+      contentType: 'text/javascript',
+    }),
   )
   await page.addScriptTag({ url: '/__axe.min.js' })
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<{ violations: unknown[] }> } })
-      .axe
+    const axe = (
+      window as unknown as { axe: { run: (...args: unknown[]) => Promise<{ violations: unknown[] }> } }
+    ).axe
     const result = await axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     })
@@ -83,6 +93,9 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 
 export function describeViolations(violations: AxeViolation[]): string {
   return violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.html}`).join('\n')}`)
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.html}`).join('\n')}`,
+    )
     .join('\n')
 }

@@ -76,6 +76,8 @@ export function DocumentEditor(props: Props) {
   }, [editor, props.lockedIds, props.statuses])
 
   return (
+    // Catches Ctrl+K from the editor inside it; every control in it has its own keyboard handling.
+    // biome-ignore lint/a11y/noStaticElementInteractions: a container listening to its children's keys
     <div
       className="document-area"
       onKeyDown={(event) => {

@@ -22,8 +22,8 @@ export function EditorBanners({ mayEdit, serverCanEdit, role, ended, loginHref }
     return (
       <div className="banner banner-error" role="alert">
         <p>
-          <strong>Your session has ended</strong> (you logged out elsewhere, or an administrator ended it). What you
-          typed is kept on this device and will be merged when you log in again.
+          <strong>Your session has ended</strong> (you logged out elsewhere, or an administrator ended it).
+          What you typed is kept on this device and will be merged when you log in again.
         </p>
         <Link to={loginHref} className="button primary" state={{ expired: true }}>
           Log in again
@@ -35,8 +35,8 @@ export function EditorBanners({ mayEdit, serverCanEdit, role, ended, loginHref }
     return (
       <div className="banner banner-error" role="alert">
         <p>
-          <strong>You no longer have access to this deliverable.</strong> Ask a chair of its group if you think this
-          is a mistake.
+          <strong>You no longer have access to this deliverable.</strong> Ask a chair of its group if you
+          think this is a mistake.
         </p>
         <Link to="/" className="button">
           Back to the workspace
@@ -45,12 +45,14 @@ export function EditorBanners({ mayEdit, serverCanEdit, role, ended, loginHref }
     )
   }
   if (!mayEdit || serverCanEdit === false) {
-    const who = role ? `You are ${ROLE_WORDS[role]} of this deliverable` : 'Your role does not include editing'
+    const who = role
+      ? `You are ${ROLE_WORDS[role]} of this deliverable`
+      : 'Your role does not include editing'
     return (
       <div className="banner banner-info" role="note" data-testid="read-only-banner">
         <p>
-          <strong>Read only.</strong> {who}: you can read the text and follow changes live, but only its editors and
-          the group's chairs change the text. Ask a chair to make you an editor if you need to.
+          <strong>Read only.</strong> {who}: you can read the text and follow changes live, but only its
+          editors and the group's chairs change the text. Ask a chair to make you an editor if you need to.
         </p>
       </div>
     )

@@ -21,7 +21,10 @@ export function LinkForm({ editor, onClose }: { editor: Editor; onClose: () => v
       editor.chain().focus().extendMarkRange('link').unsetLink().run()
       return onClose()
     }
-    const full = /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('/') || href.startsWith('#') ? href : `https://${href}`
+    const full =
+      /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('/') || href.startsWith('#')
+        ? href
+        : `https://${href}`
     if (!isSafeUrl(full) || !/^(https?:|mailto:)/i.test(full)) {
       setError('Only web (http, https) and e-mail (mailto) links are allowed.')
       return

@@ -29,7 +29,7 @@ export function jumpToClause(editor: Editor, entry: OutlineEntry): void {
  */
 export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
   const [active, setActive] = useState(0)
-  const list = useRef<HTMLUListElement>(null)
+  const list = useRef<HTMLDivElement>(null)
   const activeIndex = Math.min(active, Math.max(outline.length - 1, 0))
 
   const focusItem = useCallback((index: number) => {
@@ -53,7 +53,7 @@ export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
   }, [outline, activeIndex])
   activeId.current = outline[activeIndex]?.id
 
-  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const entry = outline[activeIndex]
     if (!entry) return
     let next: number | null = null
@@ -91,10 +91,10 @@ export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
   if (outline.length === 0) return <p className="hint">The deliverable has no clauses yet.</p>
 
   return (
-    <ul className="outline-tree" role="tree" aria-labelledby={labelledBy} ref={list} onKeyDown={onKeyDown}>
+    <div className="outline-tree" role="tree" aria-labelledby={labelledBy} ref={list} onKeyDown={onKeyDown}>
       {outline.map((entry, index) => (
         <OutlineItem
-          key={`${index}:${entry.id}`}
+          key={entry.path.join('.')}
           entry={entry}
           index={index}
           status={statuses[entry.id]}
@@ -104,7 +104,7 @@ export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
           onFocusIndex={setActive}
         />
       ))}
-    </ul>
+    </div>
   )
 }
 
@@ -118,12 +118,20 @@ interface ItemProps {
   onFocusIndex: (index: number) => void
 }
 
-const OutlineItem = memo(function OutlineItem({ entry, index, status, tabbable, hasChildren, onOpen, onFocusIndex }: ItemProps) {
+const OutlineItem = memo(function OutlineItem({
+  entry,
+  index,
+  status,
+  tabbable,
+  hasChildren,
+  onOpen,
+  onFocusIndex,
+}: ItemProps) {
   const title = entry.title || 'Untitled clause'
   const statusLabel = status ? STATUS_LABELS[status] : undefined
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for all its items (roving focus)
-    <li
+    <div
       role="treeitem"
       aria-level={entry.level}
       aria-expanded={hasChildren ? true : undefined}
@@ -143,6 +151,6 @@ const OutlineItem = memo(function OutlineItem({ entry, index, status, tabbable, 
       <span className="outline-title">{title}</span>
       {statusLabel && ' '}
       {statusLabel && <span className={`status-badge status-${status}`}>{statusLabel}</span>}
-    </li>
+    </div>
   )
 })

@@ -7,7 +7,9 @@ import type { Person } from '../../editor/usePresence.ts'
 
 /** Where a person's caret is in the editor, or null when they have none (or it cannot be resolved). */
 function caretPosition(editor: Editor, session: CollabSession, clientId: number): number | null {
-  const cursor = session.provider.awareness.getStates().get(clientId)?.cursor as { head?: unknown } | undefined
+  const cursor = session.provider.awareness.getStates().get(clientId)?.cursor as
+    | { head?: unknown }
+    | undefined
   const sync = ySyncPluginKey.getState(editor.state) as
     | { type: Y.XmlFragment; binding?: { mapping: Map<unknown, unknown> } }
     | undefined
@@ -51,7 +53,9 @@ export function PresenceList({
   return (
     <section className="presence" aria-label="People in this document">
       <span className="visually-hidden">
-        {others === 0 ? 'Nobody else is here.' : `${others} other ${others === 1 ? 'person' : 'people'} here.`}
+        {others === 0
+          ? 'Nobody else is here.'
+          : `${others} other ${others === 1 ? 'person' : 'people'} here.`}
       </span>
       <ul className="presence-list">
         {people.map((person) => {

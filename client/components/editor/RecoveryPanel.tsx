@@ -21,15 +21,20 @@ export function RecoveryPanel({ recovery, onDismiss }: { recovery: RecoveryView;
     }
   }
   return (
-    <section className="banner banner-warning recovery" aria-labelledby="recovery-title" data-testid="recovery-panel">
+    <section
+      className="banner banner-warning recovery"
+      aria-labelledby="recovery-title"
+      data-testid="recovery-panel"
+    >
       <h2 id="recovery-title">Some of your changes could not be saved</h2>
       <p>
         {REASONS[recovery.reason] ?? 'The server did not accept a change.'} {recovery.message}
       </p>
       {recovery.halted ? (
         <p>
-          Syncing stopped: the server refused this document again, even freshly loaded. Nothing you typed is lost: it
-          is kept on this device. Reload the page to try again, or tell the secretariat if it keeps happening.{' '}
+          Syncing stopped: the server refused this document again, even freshly loaded. Nothing you typed is
+          lost: it is kept on this device. Reload the page to try again, or tell the secretariat if it keeps
+          happening.{' '}
           <button type="button" className="button small" onClick={() => window.location.reload()}>
             Reload
           </button>
@@ -38,7 +43,8 @@ export function RecoveryPanel({ recovery, onDismiss }: { recovery: RecoveryView;
         <p role="status">Reloading the text from the server and re-applying your other changes…</p>
       ) : recovery.stopped ? (
         <p>
-          The same problem came back after reloading, so your changes were not applied again. Their text is below.
+          The same problem came back after reloading, so your changes were not applied again. Their text is
+          below.
         </p>
       ) : (
         <p>The text was reloaded from the server and your changes to other clauses were applied again.</p>
@@ -49,7 +55,11 @@ export function RecoveryPanel({ recovery, onDismiss }: { recovery: RecoveryView;
             <li key={item.clauseId}>
               <h3>{item.title || 'Untitled clause'}</h3>
               <pre className="kept-text">{item.text || '(no text)'}</pre>
-              <button type="button" className="button small" onClick={() => void copy(item.clauseId, item.text)}>
+              <button
+                type="button"
+                className="button small"
+                onClick={() => void copy(item.clauseId, item.text)}
+              >
                 {copied === item.clauseId ? 'Copied' : 'Copy text'}
                 <span className="visually-hidden"> of {item.title || 'the clause'}</span>
               </button>

@@ -13,7 +13,6 @@ import { ActionForms, type Prefill } from './ActionForms.tsx'
 import { applyBlocked, type ClauseAction, clauseActions, objectionActions } from './actionOptions.ts'
 import { applySuggestionTo } from './applySuggestion.ts'
 import { ClauseHistory } from './ClauseHistory.tsx'
-import type { ConsensusController } from './ConsensusContext.tsx'
 import { LOCK_NOTE } from './clauseBadges.ts'
 import { clauseLabel, draftClause, inSentence, openObjections, STATUS_LABELS } from './clauseConsensus.ts'
 import { clauseHashIn } from './clauseSource.ts'
@@ -23,6 +22,7 @@ import { RedlineView } from './RedlineView.tsx'
 import { useClauseRecord } from './useClauseRecord.ts'
 import { useClauseText } from './useClauseText.ts'
 import { useConsensusAction } from './useConsensusAction.ts'
+import type { ConsensusController } from './useConsensusController.ts'
 
 interface Props {
   controller: ConsensusController
@@ -70,7 +70,7 @@ function SelectedClause({
   lockedIds,
 }: Props & { entry: OutlineEntry }) {
   const { deliverableId, userId, abilities, users } = controller
-  const clause = controller.consensus[entry.id] ?? draftClause(entry.id)
+  const clause = controller.clauses[entry.id] ?? draftClause(entry.id)
   const label = clauseLabel(entry.number, entry.title)
   const locked = clause.status === 'agreed' || lockedIds.includes(entry.id)
   const runner = useConsensusAction(deliverableId, entry.id, controller.record)

@@ -6,9 +6,9 @@ import type { Editor } from '@tiptap/core'
 import { type FocusEvent, type MouseEvent, useMemo, useState } from 'react'
 import { OutlineTree } from '../components/editor/OutlineTree.tsx'
 import type { OutlineEntry } from '../editor/outline.ts'
-import type { ConsensusController } from './ConsensusContext.tsx'
 import { OutlineFilters } from './OutlineFilters.tsx'
 import { filterOutline, NO_FILTER, type OutlineFilter } from './outlineFilter.ts'
+import type { ConsensusController } from './useConsensusController.ts'
 
 interface Props {
   outline: OutlineEntry[]
@@ -21,8 +21,8 @@ interface Props {
 export function ConsensusOutline({ outline, statuses, editor, controller, labelledBy }: Props) {
   const [filter, setFilter] = useState<OutlineFilter>(NO_FILTER)
   const filtered = useMemo(
-    () => filterOutline(outline, controller.consensus, filter),
-    [outline, controller.consensus, filter],
+    () => filterOutline(outline, controller.clauses, filter),
+    [outline, controller.clauses, filter],
   )
   const { select } = controller
   const selectFrom = (event: FocusEvent | MouseEvent) => {

@@ -4,23 +4,16 @@
  * the clause's state does not allow objections now (e.g. it was just agreed).
  */
 import { useId } from 'react'
+import type { KeptText } from '../editor/recoveryPlan.ts'
 import { clauseActions } from './actionOptions.ts'
-import { useConsensus } from './ConsensusContext.tsx'
 import { draftClause } from './clauseConsensus.ts'
+import type { ConsensusController } from './useConsensusController.ts'
 
-export function KeptTextActions({
-  clauseId,
-  text,
-  title,
-}: {
-  clauseId: string
-  text: string
-  title: string
-}) {
-  const controller = useConsensus()
+export function KeptTextActions({ controller, item }: { controller: ConsensusController; item: KeptText }) {
   const id = useId()
-  if (!controller?.abilities.object) return null
-  const clause = controller.consensus[clauseId] ?? draftClause(clauseId)
+  const { clauseId, text, title } = item
+  if (!controller.abilities.object) return null
+  const clause = controller.clauses[clauseId] ?? draftClause(clauseId)
   const option = clauseActions({ object: true }, clause, { userId: controller.userId, synced: true })[0]
   const blocked = option?.blocked ?? null
   return (

@@ -10,7 +10,7 @@ import { ReplaceStep } from '@tiptap/pm/transform'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
 import { outOfOrder } from './alphabetical.ts'
-import { consensusOf } from './consensusState.ts'
+import { type ConsensusView, consensusKey, consensusOf } from './consensusState.ts'
 import { buildOutline, type OutlineEntry } from './outline.ts'
 
 export const SORTABLE_ENTRIES = { definition: 'definitionTerm', abbreviation: 'abbreviationTerm' } as const
@@ -173,22 +173,24 @@ export const ClauseDecorations = Extension.create<{ onSort: SortRequest }>({
   },
   addProseMirrorPlugins() {
     const onSort: SortRequest = (problem) => this.options.onSort(problem)
-    const compute = (doc: PmNode, state: Parameters<typeof consensusOf>[0]) => {
-      const { locked, statuses } = consensusOf(state)
+    const compute = (doc: PmNode, view: ConsensusView) => {
+      const { locked, statuses } = view
       return buildDecorations(doc, locked, statuses, onSort)
     }
     return [
       new Plugin<DecorationSet>({
         key: clauseDecorationsKey,
         state: {
-          init: (_, state) => compute(state.doc, state),
+          init: (_, state) => compute(state.doc, consensusOf(state)),
           apply: (tr, value, oldState, newState) => {
-            const consensusChanged = consensusOf(oldState) !== consensusOf(newState)
-            if (consensusChanged) return compute(newState.doc, newState)
+            // The new state's consensus plugin may not be applied yet while this one is: read the change from
+            // the transaction itself.
+            const next = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? consensusOf(oldState)
+            if (next !== consensusOf(oldState)) return compute(newState.doc, next)
             if (!tr.docChanged) return value
             // Typing inside a paragraph changes no number, badge or warning: map instead of walking the whole
             // deliverable on every keystroke (measured: the walk dominated keystrokes on 120,000 words).
-            return isPlainTyping(tr) ? value.map(tr.mapping, tr.doc) : compute(newState.doc, newState)
+            return isPlainTyping(tr) ? value.map(tr.mapping, tr.doc) : compute(newState.doc, next)
           },
         },
         props: {

@@ -3,6 +3,7 @@ import type { AnyExtension } from '@tiptap/core'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { accordSchemaExtensions, BODY_FIELD } from '../../shared/editor/extensions.ts'
+import { ConsensusBadges } from '../consensus/clauseBadges.ts'
 import { CaretKeeper } from './caretKeeper.ts'
 import { ClauseCommands } from './clauseCommands.ts'
 import { ClauseDecorations, type SortRequest } from './clauseDecorations.ts'
@@ -61,6 +62,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
     ConsensusState,
     LockGuard,
     ClauseDecorations.configure({ onSort: options.onSort }),
+    ConsensusBadges,
     ClauseCommands.configure({ notify: options.notify }),
     EntryCommands,
     PasteCleanup,

@@ -5,18 +5,22 @@ import type { DeliverableRole } from '../../shared/domain/types.ts'
 import { loginPath, useMe } from '../api/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { roleOf } from '../api/members.ts'
-import { DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
+import { type ApiDeliverable, type ApiSection, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
 import { useAnnounce } from '../components/Announcer.tsx'
 import { DocumentEditor } from '../components/editor/DocumentEditor.tsx'
 import { EditorBanners } from '../components/editor/EditorBanners.tsx'
-import { OutlineTree } from '../components/editor/OutlineTree.tsx'
 import { PresenceList } from '../components/editor/PresenceList.tsx'
 import { RecoveryPanel } from '../components/editor/RecoveryPanel.tsx'
 import { SyncStatus } from '../components/editor/SyncStatus.tsx'
 import { SkipLink } from '../components/SkipLink.tsx'
 import { UserMenu } from '../components/UserMenu.tsx'
 import { ErrorNote, Loading } from '../components/ui.tsx'
+import { ClausePanel } from '../consensus/ClausePanel.tsx'
+import { ConsensusOutline } from '../consensus/ConsensusOutline.tsx'
+import { ConsensusProgress } from '../consensus/ConsensusProgress.tsx'
+import { KeptTextActions } from '../consensus/KeptTextActions.tsx'
+import { useConsensusController } from '../consensus/useConsensusController.ts'
 import { useCollabSession } from '../editor/useCollabSession.ts'
 import { useOutline } from '../editor/useOutline.ts'
 import { usePresence } from '../editor/usePresence.ts'
@@ -54,7 +58,8 @@ export function EditorScreen() {
           mayEdit={!!deliverable.abilities['edit-text']}
           canManage={!!deliverable.abilities['manage-members']}
           role={roleOf<DeliverableRole>(deliverable.members, me.id)}
-          sectionStatuses={Object.fromEntries((loaded.data?.sections ?? []).map((s) => [s.id, s.status]))}
+          sections={loaded.data?.sections ?? NO_SECTIONS}
+          abilities={deliverable.abilities}
         />
       )}
     </>
@@ -68,8 +73,11 @@ interface LiveEditorProps {
   mayEdit: boolean
   canManage: boolean
   role: DeliverableRole | undefined
-  sectionStatuses: Record<string, string>
+  sections: readonly ApiSection[]
+  abilities: ApiDeliverable['abilities']
 }
+
+const NO_SECTIONS: readonly ApiSection[] = []
 
 function LiveEditor(props: LiveEditorProps) {
   const me = useMe()
@@ -84,12 +92,22 @@ function LiveEditor(props: LiveEditorProps) {
 
   const recovering = control.recovery?.inProgress || control.recovery?.halted
   const canEdit = props.mayEdit && state.canEdit !== false && !state.ended && !recovering
+  // The consensus state of every clause: the API's sections, then live messages and the user's own actions.
+  const consensus = useConsensusController({
+    deliverableId: props.deliverableId,
+    userId: me.id,
+    abilities: props.abilities,
+    sections: props.sections,
+    live: state.sections,
+    outline,
+    editor,
+  })
   const statuses = useMemo(() => {
-    const merged: Record<string, string> = { ...props.sectionStatuses }
-    for (const [sectionId, section] of Object.entries(state.sections)) merged[sectionId] = section.status
+    const merged: Record<string, string> = {}
+    for (const [sectionId, section] of Object.entries(consensus.clauses)) merged[sectionId] = section.status
     for (const locked of state.lockedIds) merged[locked] = 'agreed'
     return merged
-  }, [props.sectionStatuses, state.sections, state.lockedIds])
+  }, [consensus.clauses, state.lockedIds])
   const onEditor = useCallback((next: Editor | null) => setEditor(next), [])
   const back = loginPath(`/d/${props.deliverableId}`)
 
@@ -103,6 +121,7 @@ function LiveEditor(props: LiveEditorProps) {
           <h1>{props.title}</h1>
           <span className="muted small">{props.typeLabel}</span>
         </div>
+        <ConsensusProgress progress={consensus.progress} />
         <SyncStatus state={state} onDismissMerge={() => session?.dismissMerge()} />
         <PresenceList people={people} editor={editor} session={control.generation >= 0 ? session : null} />
         <div className="editor-header-actions">
@@ -117,7 +136,13 @@ function LiveEditor(props: LiveEditorProps) {
       <div className="editor-layout">
         <nav className="outline" aria-label="Outline">
           <h2 id="outline-heading">Outline</h2>
-          <OutlineTree outline={outline} statuses={statuses} editor={editor} labelledBy="outline-heading" />
+          <ConsensusOutline
+            outline={outline}
+            statuses={statuses}
+            editor={editor}
+            controller={consensus}
+            labelledBy="outline-heading"
+          />
         </nav>
         <main id="main" tabIndex={-1} className="editor-main">
           <EditorBanners
@@ -128,7 +153,11 @@ function LiveEditor(props: LiveEditorProps) {
             loginHref={back}
           />
           {control.recovery && (
-            <RecoveryPanel recovery={control.recovery} onDismiss={control.dismissRecovery} />
+            <RecoveryPanel
+              recovery={control.recovery}
+              onDismiss={control.dismissRecovery}
+              renderActions={(item) => <KeptTextActions controller={consensus} item={item} />}
+            />
           )}
           {control.generation >= 0 && (
             <DocumentEditor
@@ -146,6 +175,15 @@ function LiveEditor(props: LiveEditorProps) {
             />
           )}
         </main>
+        <ClausePanel
+          controller={consensus}
+          outline={outline}
+          editor={editor}
+          body={control.generation >= 0 ? session.body : null}
+          synced={state.synced}
+          editable={canEdit && state.synced}
+          lockedIds={state.lockedIds}
+        />
       </div>
     </div>
   )

@@ -253,7 +253,6 @@ describe('consensus on a clause', () => {
       .poll(() => clause(eve, '1').getByTestId('clause-lock-note').count(), { timeout: LONG })
       .toBe(0)
 
-    await eve.getByTestId('recovery-panel').getByRole('button', { name: 'Close' }).click()
     // The agreed text ends with "A late change.": "change." goes, "amendment. Added after reopening." comes.
     await typeInClause(eve, '1', '')
     for (let i = 0; i < 'change.'.length; i++) await eve.keyboard.press('Backspace')
@@ -281,12 +280,32 @@ describe('consensus on a clause', () => {
     await panel(eve).getByRole('button', { name: 'Propose for agreement' }).click()
     await waitForBadge(pat, '1', 'Proposed')
 
+    // The refused words can now be raised as an objection: the form opens with them as the suggestion.
+    const recovery = eve.getByTestId('recovery-panel')
+    const raise = recovery.getByRole('button', { name: /Raise as objection/ })
+    await expect.poll(() => raise.getAttribute('aria-disabled'), { timeout: LONG }).toBeNull()
+    await raise.click()
+    const suggestion = panel(eve).getByLabel('Suggested replacement text (optional)')
+    expect(await suggestion.inputValue()).toContain(LAST_WORDS)
+    expect(
+      await eve.evaluate(() => document.activeElement?.closest('form')?.getAttribute('aria-label')),
+    ).toMatch(/^Raise an objection/)
+    await panel(eve).getByRole('button', { name: 'Cancel' }).click()
+    await recovery.getByRole('button', { name: 'Close' }).click()
+
     await selectClause(pat, '1', 'Scope')
-    await panel(pat).getByRole('button', { name: 'Object…' }).click()
-    await panel(pat).getByLabel('Reason for the objection').fill('The scope is too broad.')
-    await panel(pat).getByLabel('Suggested replacement text (optional)').fill(SUGGESTION)
+    // By keyboard: the button opens the form with the focus in its first field; Tab goes on, Enter sends.
+    await panel(pat).getByRole('button', { name: 'Object…' }).focus()
+    await pat.keyboard.press('Enter')
+    await pat.keyboard.type('The scope is too broad.')
+    await pat.keyboard.press('Tab')
+    await pat.keyboard.type(SUGGESTION)
+    expect(await panel(pat).getByLabel('Reason for the objection').inputValue()).toBe(
+      'The scope is too broad.',
+    )
     await expectNoAxeViolations(pat)
-    await panel(pat).getByRole('button', { name: 'Raise objection' }).click()
+    await pat.keyboard.press('Tab')
+    await pat.keyboard.press('Enter')
     for (const page of [chair, eve, pat]) await waitForBadge(page, '1', 'Proposed · 1 objection')
 
     // The chair cannot agree while the objection is open, and is told why.

@@ -95,7 +95,9 @@ describe('first run', () => {
     await page.getByRole('heading', { name: 'Log in to Accord' }).waitFor()
     await expectAccessible('login')
     // The offline copy of the deliverable the administrator opened is gone with the logout.
-    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''))
+    const databases = await page.evaluate(async () =>
+      (await indexedDB.databases()).map((db) => db.name ?? ''),
+    )
     expect(databases.filter((name) => name.startsWith('accord:'))).toEqual([])
   })
 

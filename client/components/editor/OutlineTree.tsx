@@ -6,6 +6,8 @@ import type { OutlineEntry } from '../../editor/outline.ts'
 interface Props {
   outline: OutlineEntry[]
   statuses: Record<string, string>
+  /** Open objections per clause id, shown beside the status. */
+  objections?: Readonly<Record<string, number>>
   editor: Editor | null
   labelledBy: string
 }
@@ -27,7 +29,7 @@ export function jumpToClause(editor: Editor, entry: OutlineEntry): void {
  * The clause tree as an ARIA tree: one tab stop; Up and Down move, Right goes to the first sub-clause, Left to the
  * parent, Home and End to the ends, Enter or Space opens the clause in the text.
  */
-export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
+export function OutlineTree({ outline, statuses, objections, editor, labelledBy }: Props) {
   const [active, setActive] = useState(0)
   const list = useRef<HTMLDivElement>(null)
   const activeIndex = Math.min(active, Math.max(outline.length - 1, 0))
@@ -37,12 +39,15 @@ export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
     list.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus()
   }, [])
 
+  // Read at call time, so that the callback (a prop of every row) stays the same while the outline changes.
+  const current = useRef(outline)
+  current.current = outline
   const open = useCallback(
     (index: number) => {
-      const entry = outline[index]
+      const entry = current.current[index]
       if (editor && entry) jumpToClause(editor, entry)
     },
-    [editor, outline],
+    [editor],
   )
 
   // Keep the roving tab stop on the same clause when the outline changes under it.
@@ -98,6 +103,7 @@ export function OutlineTree({ outline, statuses, editor, labelledBy }: Props) {
           entry={entry}
           index={index}
           status={statuses[entry.id]}
+          objections={objections?.[entry.id] ?? 0}
           tabbable={index === activeIndex}
           hasChildren={outline[index + 1]?.parent === index}
           onOpen={open}
@@ -112,6 +118,7 @@ interface ItemProps {
   entry: OutlineEntry
   index: number
   status: string | undefined
+  objections: number
   tabbable: boolean
   hasChildren: boolean
   onOpen: (index: number) => void
@@ -122,6 +129,7 @@ const OutlineItem = memo(function OutlineItem({
   entry,
   index,
   status,
+  objections,
   tabbable,
   hasChildren,
   onOpen,
@@ -151,6 +159,31 @@ const OutlineItem = memo(function OutlineItem({
       <span className="outline-title">{title}</span>
       {statusLabel && ' '}
       {statusLabel && <span className={`status-badge status-${status}`}>{statusLabel}</span>}
+      {objections > 0 && ' '}
+      {objections > 0 && (
+        <span className="objection-count">
+          <span aria-hidden="true">{objections}</span>
+          <span className="visually-hidden">
+            {objections} open {objections === 1 ? 'objection' : 'objections'}
+          </span>
+        </span>
+      )}
     </div>
   )
-})
+}, sameRow)
+
+/** Rows render the same whatever the clause's position: typing above a clause must not re-render the tree. */
+function sameRow(a: ItemProps, b: ItemProps): boolean {
+  return (
+    a.entry.id === b.entry.id &&
+    a.entry.number === b.entry.number &&
+    a.entry.title === b.entry.title &&
+    a.entry.level === b.entry.level &&
+    a.index === b.index &&
+    a.status === b.status &&
+    a.tabbable === b.tabbable &&
+    a.hasChildren === b.hasChildren &&
+    a.onOpen === b.onOpen &&
+    a.onFocusIndex === b.onFocusIndex
+  )
+}

@@ -1,4 +1,5 @@
-import { useState } from 'react'
+import { type ReactNode, useState } from 'react'
+import type { KeptText } from '../../editor/recoveryPlan.ts'
 import type { RecoveryView } from '../../editor/useCollabSession.ts'
 
 const REASONS: Record<string, string> = {
@@ -10,7 +11,16 @@ const REASONS: Record<string, string> = {
 }
 
 /** After a refusal: what happened, what was restored, and the text that could not be, ready to copy. */
-export function RecoveryPanel({ recovery, onDismiss }: { recovery: RecoveryView; onDismiss: () => void }) {
+export function RecoveryPanel({
+  recovery,
+  onDismiss,
+  renderActions,
+}: {
+  recovery: RecoveryView
+  onDismiss: () => void
+  /** More actions for one kept text (e.g. raise it as an objection). */
+  renderActions?: (item: KeptText) => ReactNode
+}) {
   const [copied, setCopied] = useState<string | null>(null)
   const copy = async (key: string, text: string) => {
     try {
@@ -63,6 +73,7 @@ export function RecoveryPanel({ recovery, onDismiss }: { recovery: RecoveryView;
                 {copied === item.clauseId ? 'Copied' : 'Copy text'}
                 <span className="visually-hidden"> of {item.title || 'the clause'}</span>
               </button>
+              {renderActions?.(item)}
             </li>
           ))}
         </ul>

@@ -3,7 +3,7 @@
  * abilities, which clause is selected, and a pending "raise as objection" (from the refused-text panel).
  */
 import type { Editor } from '@tiptap/core'
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { ApiUser } from '../api/types.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
@@ -27,7 +27,8 @@ export interface ConsensusController {
   deliverableId: string
   userId: string
   abilities: Abilities
-  consensus: ConsensusMap
+  /** Every clause's consensus state by clause id. */
+  clauses: ConsensusMap
   /** Open objections per clause id (clauses without any are left out). */
   objectionCounts: Readonly<Record<string, number>>
   progress: Progress
@@ -95,7 +96,7 @@ export function useConsensusController(input: ControllerInput): ConsensusControl
       deliverableId,
       userId,
       abilities,
-      consensus,
+      clauses: consensus,
       objectionCounts,
       progress,
       record,
@@ -126,12 +127,4 @@ export function useConsensusController(input: ControllerInput): ConsensusControl
       announcement,
     ],
   )
-}
-
-const Context = createContext<ConsensusController | null>(null)
-export const ConsensusProvider = Context.Provider
-
-/** The screen's controller; null outside the editor screen. */
-export function useConsensus(): ConsensusController | null {
-  return useContext(Context)
 }

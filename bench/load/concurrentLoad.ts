@@ -5,10 +5,14 @@
  */
 import * as Y from 'yjs'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
-import { type ConcurrentTrace, holds, loadTrace } from '../../test/support/traces.ts'
+import {
+  type ConcurrentTrace,
+  holds,
+  loadTrace,
+  replayConcurrent as replayConcurrentInOrder,
+} from '../../test/support/traces.ts'
 import { within } from '../lib/stats.ts'
 import type { DocumentTarget } from '../peers/types.ts'
-import { replayConcurrentInOrder } from './concurrentReplay.ts'
 import { seedIfNeeded, typingText } from './documentShape.ts'
 import type { JobContext } from './protocol.ts'
 import { connectReal } from './realClient.ts'

@@ -1,5 +1,5 @@
 /**
- * An editor loses the network (a TCP proxy the test controls closes the socket; Playwright's setOffline would not),
+ * An editor loses the network (a TCP proxy the test controls closes the socket; Playwright's offline emulation would not),
  * keeps typing, comes back: the other editor receives the text, and the returning editor is told what came in.
  */
 import type { Page } from 'playwright-core'

@@ -1,5 +1,5 @@
 /**
- * A TCP proxy between a browser and the server that a test controls. Playwright's `context.setOffline` does not
+ * A TCP proxy between a browser and the server that a test controls. Playwright's offline emulation does not
  * close open WebSockets (SYNC.md §6), so a browser is taken offline here instead: `cut()` destroys every open
  * connection and refuses new ones until `restore()`. The proxy is transparent (the Host header names the proxy,
  * which the browser also uses as its origin), so the server's same-origin checks pass unchanged.

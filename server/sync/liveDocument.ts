@@ -38,16 +38,19 @@ export class LiveDocument {
   readonly awareness: Awareness
   readonly locks = new LockTable()
   readonly connections = new Set<SyncConnection>()
+  private readonly pipeline: UpdatePipeline
   lastActivity = Date.now()
   private writer!: DocumentWriter
 
   constructor(
     readonly id: string,
     doc: Y.Doc,
-    private readonly pipeline: (locks: LockTable) => UpdatePipeline,
+    pipelineFor: (locks: LockTable) => UpdatePipeline,
     private readonly limits: Limits,
     private readonly logger: Logger,
   ) {
+    // Built once: the checks close over this document's lock table, which changes in place.
+    this.pipeline = pipelineFor(this.locks)
     this.doc = doc
     this.awareness = new Awareness(doc)
     this.awareness.setLocalState(null)
@@ -171,7 +174,7 @@ export class LiveDocument {
       })
       return
     }
-    const verdict = this.pipeline(this.locks).run({ doc: this.doc, update, canEdit: connection.canEdit })
+    const verdict = this.pipeline.run({ doc: this.doc, update, canEdit: connection.canEdit })
     if (!verdict.ok) {
       this.logger.info(
         { docId: this.id, user: connection.user.id, step: verdict.step, reason: verdict.reason },

@@ -85,16 +85,6 @@ export class LockTable {
   isAgreed(key: string): boolean {
     return this.locked.get(key)?.some((e) => e.protection === 'agreed') ?? false
   }
-
-  agreedSectionIds(): string[] {
-    return [...this.locked.values()]
-      .flatMap((entries) => entries.filter((e) => e.protection === 'agreed'))
-      .map((e) => sectionIdOf(e))
-  }
-
-  agreedKeys(): string[] {
-    return [...this.locked].filter(([key]) => this.isAgreed(key)).map(([key]) => key)
-  }
 }
 
 export function elementAt(doc: Y.Doc, item: ItemId): Y.XmlElement | null {

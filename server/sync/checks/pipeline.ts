@@ -5,10 +5,6 @@ import { ACCEPT } from './types.ts'
 export class UpdatePipeline {
   constructor(private readonly steps: readonly UpdateCheck[]) {}
 
-  get stepNames(): string[] {
-    return this.steps.map((s) => s.name)
-  }
-
   run(context: CheckContext): Verdict & { step?: string } {
     for (const step of this.steps) {
       const verdict = step.check(context)

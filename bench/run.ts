@@ -2,11 +2,11 @@
  * `npm run bench` (quick, under 5 minutes) and `npm run bench -- --full`: Accord against the reference
  * y-websocket server and Hocuspocus, each scenario running the peers one after another on the same machine,
  * the server pinned to one core and the load generator to the other. Prints a Markdown table per scenario and
- * writes them, with the raw figures, to bench/results/latest.{md,json} (partial.{md,json} when --only or
+ * writes them, with the raw figures, to bench/results/latest.{md,json} (partial.{md,json} when --only, --sizes or
  * --peers picks a subset).
  *
  * Options: --full, --only <id,id,...>, --repeats <n>, --profile (CPU profiles of Accord's server process),
- * --peers <kind,...> (a subset, for investigating), --keep (keep the servers' logs and data).
+ * --peers <kind,...> and --sizes <n,...> (a subset of servers or meeting sizes, for investigating), --keep (keep the servers' logs and data).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     repeats: { type: 'string' },
     profile: { type: 'boolean', default: false },
     peers: { type: 'string' },
+    sizes: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 })
@@ -42,6 +43,7 @@ const settings: BenchSettings = {
   profile: values.profile ?? false,
   retriesLeft: full ? 40 : 5,
   peers: values.peers ? (values.peers.split(',').map((p) => p.trim()) as PeerKind[]) : [...PEERS],
+  ...(values.sizes ? { meetingSizes: values.sizes.split(',').map((n) => Number(n.trim())) } : {}),
   runDir,
   resultsDir,
   log: (message) => process.stderr.write(`  ${message}\n`),
@@ -102,7 +104,7 @@ const footer = [
 console.log(footer)
 
 // A run of some scenarios or peers only does not replace the complete run's results.
-const resultName = only || values.peers ? 'partial' : 'latest'
+const resultName = only || values.peers || values.sizes ? 'partial' : 'latest'
 const markdown = [
   header,
   ...reports.map(renderScenario),

@@ -14,7 +14,7 @@ import type { JobContext } from './protocol.ts'
 import { connectRaw, type RawClient } from './rawClient.ts'
 import { connectReal, type RealClient } from './realClient.ts'
 import { traceSlices } from './typingTrace.ts'
-import { updateKey } from './wire.ts'
+import { KeystrokeReader, updateKey } from './wire.ts'
 
 export interface MeetingParams {
   target: DocumentTarget
@@ -97,13 +97,12 @@ export async function runMeeting(params: MeetingParams, context: JobContext): Pr
   const followerCount = Math.max(0, params.clients - params.typists - params.readers)
   const followers: RawClient[] = []
   const joins: number[] = []
+  const reader = new KeystrokeReader((key) => sentAt.has(key))
   const onUpdate = (frame: Uint8Array, offset: number, at: number) => {
-    const key = updateKey(frame, offset)
-    if (key === null) return
-    const sent = sentAt.get(key)
-    if (sent === undefined) return
-    latencies.push(at - sent)
-    delivered++
+    for (const key of reader.keys(frame, offset)) {
+      latencies.push(at - sentAt.get(key)!)
+      delivered++
+    }
   }
   for (let i = 0; i < followerCount; i += params.connectBatch) {
     const batch = Array.from({ length: Math.min(params.connectBatch, followerCount - i) }, async (_, j) => {

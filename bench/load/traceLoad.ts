@@ -18,7 +18,7 @@ import type { JobContext } from './protocol.ts'
 import { connectRaw } from './rawClient.ts'
 import { connectReal } from './realClient.ts'
 import { applyToString } from './typingTrace.ts'
-import { SYNC_UPDATE, syncFrame } from './wire.ts'
+import { KeystrokeReader, SYNC_UPDATE, syncFrame, updateKey } from './wire.ts'
 
 export interface TraceReplayParams {
   target: DocumentTarget
@@ -67,8 +67,14 @@ export async function runTraceReplay(
   Y.applyUpdate(doc, Y.encodeStateAsUpdate(setup))
   const text = typingText(doc.getXmlFragment(BODY_FIELD), 0)
   const frames: Uint8Array[] = []
-  doc.on('update', (update: Uint8Array) => frames.push(syncFrame(target, SYNC_UPDATE, update)))
+  const editKeys = new Set<number>()
+  doc.on('update', (update: Uint8Array) => {
+    frames.push(syncFrame(target, SYNC_UPDATE, update))
+    const key = updateKey(update)
+    if (key !== null) editKeys.add(key)
+  })
   for (let i = 0; i < edits; i++) doc.transact(() => applyPatches(text, trace.txns[i]!.patches, true))
+  if (editKeys.size !== edits) throw new Error(`${edits} edits made ${editKeys.size} distinguishable updates`)
   let savedClock = 0
   const typist = await connectRaw(
     target,
@@ -87,7 +93,8 @@ export async function runTraceReplay(
   )
   await within(typist.synced, 30_000, 'raw typist synced')
 
-  // Raw followers; progress counts update frames (every update in this run is a typed edit).
+  // Raw followers; progress counts the edits received (a frame may carry several when the server merges them).
+  const reader = new KeystrokeReader((key) => editKeys.has(key))
   const progress = new Array<number>(params.followers).fill(0)
   let measuring = false
   /** Set while the typist waits for the followers to progress. */
@@ -107,7 +114,7 @@ export async function runTraceReplay(
         const payload = frame.subarray(offset)
         if (i === 0) stored.push(payload.slice())
         if (!measuring) return
-        progress[i]!++
+        progress[i]! += reader.keys(payload).length
         hashes[i]!.update(payload)
         if (wake) {
           const resume = wake

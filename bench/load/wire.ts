@@ -5,6 +5,7 @@
  * the first deleted range), so that a follower can timestamp a keystroke without decoding it.
  */
 import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
 import { MESSAGE_ACCORD } from '../../shared/protocol/messages.ts'
 import type { DocumentTarget } from '../peers/types.ts'
 
@@ -133,4 +134,44 @@ export function updateKey(bytes: Uint8Array, offset = 0): number | null {
   } catch {
     return null
   }
+}
+
+const CACHED_FRAMES = 20_000
+
+/**
+ * The keystrokes a received update carries. A server may merge the updates of several keystrokes into one frame
+ * (Accord sends what arrived in one event-loop turn together), so every struct clock and deleted clock is a
+ * candidate key, kept when `relevant` (a keystroke that was sent). Every follower receives the same bytes, so
+ * each distinct frame is decoded once; its first key and length name it.
+ */
+export class KeystrokeReader {
+  private readonly cache = new Map<string, number[]>()
+
+  constructor(private readonly relevant: (key: number) => boolean) {}
+
+  keys(bytes: Uint8Array, offset = 0): number[] {
+    const first = updateKey(bytes, offset)
+    if (first === null) return []
+    const name = `${first}:${bytes.byteLength - offset}`
+    let keys = this.cache.get(name)
+    if (keys === undefined) {
+      keys = candidateKeys(bytes.subarray(offset)).filter(this.relevant)
+      if (this.cache.size >= CACHED_FRAMES) this.cache.delete(this.cache.keys().next().value as string)
+      this.cache.set(name, keys)
+    }
+    return keys
+  }
+}
+
+function candidateKeys(update: Uint8Array): number[] {
+  const { structs, ds } = Y.decodeUpdate(update)
+  const keys: number[] = []
+  const key = (client: number, clock: number) => (client % 2 ** 30) * CLOCK_RANGE + (clock % CLOCK_RANGE) + 1
+  for (const struct of structs)
+    for (let clock = struct.id.clock; clock < struct.id.clock + struct.length; clock++)
+      keys.push(key(struct.id.client, clock))
+  for (const [client, deleted] of ds.clients)
+    for (const range of deleted)
+      for (let clock = range.clock; clock < range.clock + range.len; clock++) keys.push(-key(client, clock))
+  return keys
 }

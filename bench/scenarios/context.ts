@@ -14,6 +14,8 @@ export interface BenchSettings {
   profile: boolean
   /** The servers to run (all by default). */
   peers: PeerKind[]
+  /** Meeting sizes to measure instead of the run's own (for investigating); no capacity search then. */
+  meetingSizes?: number[]
   /** Measurements that may still be taken again because other processes disturbed them (bounds the time). */
   retriesLeft: number
   /** Temporary directory of this invocation (server logs, data). */

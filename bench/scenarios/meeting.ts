@@ -115,11 +115,11 @@ export const meetingScenario: Scenario = {
   id: 'meeting',
   title: '1. Meeting: keystroke-to-follower latency',
   async run(settings: BenchSettings, shared: SharedFigures): Promise<ScenarioReport> {
-    const sizes = settings.full ? [50, 200, 500, 1000] : [50, 200]
+    const sizes = settings.meetingSizes ?? (settings.full ? [50, 200, 500, 1000] : [50, 200])
     const byN = new Map<number, MeetingRun[]>()
     const runIndex = { next: 0 }
     for (const n of sizes) byN.set(n, await runAt(n, settings, runIndex))
-    shared.meetingQuiet = new Map([[String(200), byN.get(200)]])
+    if (byN.has(200)) shared.meetingQuiet = new Map([[String(200), byN.get(200)]])
 
     const tables: Table[] = sizes.map((n) => {
       const rows = meetingRows(byN.get(n)!)
@@ -135,7 +135,7 @@ export const meetingScenario: Scenario = {
       return { title: `N = ${n} clients (${TYPISTS} typing, ${FULL_READERS} full readers)`, rows }
     })
     const raw: Record<string, unknown> = { runs: Object.fromEntries(byN) }
-    if (settings.full) {
+    if (settings.full && !settings.meetingSizes) {
       const largest: Record<string, unknown> = {}
       for (const peer of settings.peers) largest[peer] = await capacity(peer, byN, settings, runIndex)
       raw.capacity = largest

@@ -79,7 +79,7 @@ export class ConsensusService {
   async sectionStates(deliverableId: string): Promise<SectionState[]> {
     const live = await this.hub.get(deliverableId)
     const book = await this.book(deliverableId)
-    return listClauses(live.body).map((entry) => {
+    return live.clauses().map((entry) => {
       const state = book.state(entry.id)
       const decided = state.status !== 'draft' || state.objections.length > 0
       const hash = decided ? contentHash(clauseCanonicalContent(entry.element)) : null

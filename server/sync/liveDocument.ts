@@ -5,6 +5,7 @@
  */
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { type ClauseEntry, listClauses } from '../../shared/clauses/clauseText.ts'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
 import type { ServerMessage } from '../../shared/protocol/messages.ts'
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
@@ -15,13 +16,13 @@ import type { UpdatePipeline } from './checks/pipeline.ts'
 import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
 import type { SyncConnection } from './connection.ts'
 import type { DocumentWriter } from './documentWriter.ts'
+import { Outbox, type OutgoingUpdate } from './outbox.ts'
 import { applyOwnPresence, MalformedAwarenessError, removePresence } from './presence.ts'
 import {
   decodeIncoming,
   encodeAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
-  encodeSyncUpdate,
   type IncomingMessage,
 } from './wire.ts'
 
@@ -39,6 +40,7 @@ export class LiveDocument {
   readonly locks = new LockTable()
   readonly connections = new Set<SyncConnection>()
   private readonly pipeline: UpdatePipeline
+  private readonly outbox: Outbox
   lastActivity = Date.now()
   private writer!: DocumentWriter
 
@@ -54,6 +56,7 @@ export class LiveDocument {
     this.doc = doc
     this.awareness = new Awareness(doc)
     this.awareness.setLocalState(null)
+    this.outbox = new Outbox(this.connections, this.awareness, this.store)
     this.doc.on('update', this.onDocumentUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
@@ -73,11 +76,13 @@ export class LiveDocument {
 
   /** Resolves when every accepted update so far is durable (or has failed). */
   flush(): Promise<void> {
+    this.outbox.flush()
     return this.writer.flush()
   }
 
   attach(connection: SyncConnection): void {
     this.connections.add(connection)
+    this.outbox.added(connection)
     this.lastActivity = Date.now()
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
     const states = [...this.awareness.getStates().keys()]
@@ -86,6 +91,7 @@ export class LiveDocument {
 
   detach(connection: SyncConnection): void {
     if (!this.connections.delete(connection)) return
+    this.outbox.removed(connection)
     removePresence(this.awareness, connection.awarenessClients, connection)
     this.lastActivity = Date.now()
   }
@@ -114,7 +120,7 @@ export class LiveDocument {
     switch (message.kind) {
       case 'sync-step-1':
         // The answer is built from the server's own document: nothing of the client is applied here.
-        connection.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)))
+        connection.send(this.syncStep2For(message.stateVector))
         return
       case 'sync-step-2':
       case 'sync-update':
@@ -149,6 +155,27 @@ export class LiveDocument {
         }
         return
     }
+  }
+
+  /**
+   * A client with an empty replica (every join) gets the whole document: encoded once and kept until the next
+   * change, so that a room of people opening the deliverable together, or a client reconnecting in a loop, costs
+   * one encoding rather than one each.
+   */
+  private wholeDocument: Uint8Array | null = null
+  private clauseList: ClauseEntry[] | null = null
+
+  /** The clauses in document order; listed once per version of the text (every join's welcome reads them). */
+  clauses(): ClauseEntry[] {
+    this.clauseList ??= listClauses(this.body)
+    return this.clauseList
+  }
+
+  private syncStep2For(stateVector: Uint8Array): Uint8Array {
+    const empty = stateVector.byteLength === 1 && stateVector[0] === 0
+    if (!empty) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    this.wholeDocument ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
+    return this.wholeDocument
   }
 
   /** Set by the hub: sends the welcome and the consensus state to a client that said hello. */
@@ -205,25 +232,33 @@ export class LiveDocument {
     null
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
-    const frame = encodeSyncUpdate(update)
-    for (const connection of this.connections) if (connection !== origin) connection.send(frame)
-    if (origin === 'load') return
-    const sender = origin as SyncConnection | typeof SERVER_ORIGIN
-    const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? 'system' : sender.user.id
-    const appended = this.writer.append(update, userId)
+    this.wholeDocument = null
+    this.clauseList = null
     const applying = this.applying
     if (applying && applying.connection === origin) {
       applying.emitted = true
-      appended.then(
-        () => this.acknowledge(applying.connection, applying.covers),
-        () => undefined,
-      )
+      this.outbox.addUpdate({ update, origin, acknowledge: applying })
+    } else this.outbox.addUpdate({ update, origin })
+  }
+
+  /** Runs once the outbox has sent a batch: appends each update and acknowledges it once durable. */
+  private readonly store = (updates: OutgoingUpdate[]): void => {
+    for (const { update, origin, acknowledge } of updates) {
+      if (origin === 'load') continue
+      const sender = origin as SyncConnection | typeof SERVER_ORIGIN
+      const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? 'system' : sender.user.id
+      const appended = this.writer.append(update, userId)
+      if (acknowledge)
+        appended.then(
+          () => this.acknowledge(acknowledge.connection, acknowledge.covers),
+          () => undefined,
+        )
     }
   }
 
   /** A duplicate changes nothing but is still acknowledged, once everything before it is durable. */
   private acknowledgeAfterFlush(connection: SyncConnection, covers: Record<string, number>): void {
-    void this.writer.flush().then(() => {
+    void this.flush().then(() => {
       if (!this.writer.hasUnsaved) this.acknowledge(connection, covers)
     })
   }
@@ -246,9 +281,7 @@ export class LiveDocument {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     _origin: unknown,
   ): void => {
-    const changed = [...added, ...updated, ...removed]
-    const frame = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed))
-    for (const connection of this.connections) connection.send(frame)
+    this.outbox.addPresence([...added, ...updated, ...removed])
   }
 
   private ownedElsewhere(connection: SyncConnection, clientId: number): boolean {
@@ -272,14 +305,18 @@ export class LiveDocument {
   }
 
   tellAll(message: ServerMessage): void {
+    // A consensus or storage message must not overtake the text it is about.
+    this.outbox.flush()
     for (const connection of this.connections) connection.tell(message)
   }
 
   closeAll(code: number, reason: string): void {
+    this.outbox.flush()
     for (const connection of this.connections) connection.close(code, reason)
   }
 
   destroy(): void {
+    this.outbox.discard()
     this.writer.dispose()
     this.awareness.destroy()
     this.doc.destroy()

@@ -25,6 +25,7 @@ import { FileDocumentStore } from './storage/documentStore.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
 import { MetadataStore } from './storage/metadataStore.ts'
 import { AccessControl } from './sync/accessControl.ts'
+import { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import { DocumentHub } from './sync/documentHub.ts'
 import { attachSyncServer } from './sync/upgrade.ts'
 
@@ -56,6 +57,10 @@ export async function createAccordServer(
     logger,
     metadata,
     sessions,
+    connectionLimiter: new ConnectionLimiter({
+      perSession: config.syncConnectionsPerSession,
+      windowSeconds: config.syncConnectionsWindowSeconds,
+    }),
     loginLimiter: new LoginLimiter({
       perAccount: config.loginLimitPerAccount,
       perAddress: config.loginLimitPerAddress,

@@ -13,6 +13,9 @@ export interface Config {
   loginLimitPerAccount: number
   loginLimitPerAddress: number
   loginLimitWindowSeconds: number
+  /** Sync connections one session may open per window (a reconnect loop is refused with 429). */
+  syncConnectionsPerSession: number
+  syncConnectionsWindowSeconds: number
   maxSyncMessageBytes: number
   maxAwarenessMessageBytes: number
   /** Compact a document's log into a snapshot after this many appended bytes. */
@@ -50,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginLimitPerAccount: intFrom(env.LOGIN_LIMIT_PER_ACCOUNT, 10),
     loginLimitPerAddress: intFrom(env.LOGIN_LIMIT_PER_ADDRESS, 100),
     loginLimitWindowSeconds: intFrom(env.LOGIN_LIMIT_WINDOW_SECONDS, 15 * 60),
+    syncConnectionsPerSession: intFrom(env.SYNC_CONNECTIONS_PER_SESSION, 30),
+    syncConnectionsWindowSeconds: intFrom(env.SYNC_CONNECTIONS_WINDOW_SECONDS, 10),
     maxSyncMessageBytes: intFrom(env.MAX_SYNC_MESSAGE_BYTES, 8 * 1024 * 1024),
     maxAwarenessMessageBytes: intFrom(env.MAX_AWARENESS_MESSAGE_BYTES, 16 * 1024),
     compactAfterBytes: intFrom(env.COMPACT_AFTER_BYTES, 4 * 1024 * 1024),

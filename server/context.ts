@@ -7,6 +7,7 @@ import type { DeliverableService } from './domain/deliverableService.ts'
 import type { Logger } from './logger.ts'
 import type { MetadataStore } from './storage/metadataStore.ts'
 import type { AccessControl } from './sync/accessControl.ts'
+import type { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import type { DocumentHub } from './sync/documentHub.ts'
 
 export interface AppContext {
@@ -15,6 +16,7 @@ export interface AppContext {
   metadata: MetadataStore
   sessions: SessionService
   loginLimiter: LoginLimiter
+  connectionLimiter: ConnectionLimiter
   hub: DocumentHub
   consensus: ConsensusService
   deliverables: DeliverableService

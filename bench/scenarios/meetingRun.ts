@@ -62,7 +62,11 @@ export async function meetingRun(
     kind,
     settings,
     async (peer) => {
-      const target = await peer.newDocument({ editors: TYPISTS, readers: 10 })
+      // Accord allows 30 sync connections per session per 10 s: one reader session per 20 followers.
+      const target = await peer.newDocument({
+        editors: TYPISTS,
+        readers: Math.max(10, Math.ceil(clients / 20)),
+      })
       const sampler = new ServerSampler(peer.pid)
       let abuse: unknown
       const result = await runLoad<MeetingResult>(

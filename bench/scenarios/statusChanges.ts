@@ -26,7 +26,8 @@ export const statusChangesScenario: Scenario = {
         'accord',
         settings,
         async (peer) => {
-          const target = await peer.newDocument({ editors: 1, readers: 10 })
+          // One reader session per 20 clients (Accord allows 30 sync connections per session per 10 s).
+          const target = await peer.newDocument({ editors: 1, readers: Math.ceil(CLIENTS / 20) })
           const sampler = new ServerSampler(peer.pid)
           const result = await runLoad<StatusChangesResult>(
             { kind: 'status-changes', params: { target, clients: CLIENTS, sections } },

@@ -1,6 +1,7 @@
 /**
  * The WebSocket upgrade at /sync/:deliverableId. Every refusal is an HTTP status before any WebSocket exists:
- * 403 foreign Origin, 401 no live session, 404 unknown or invisible deliverable, 503 unreadable storage.
+ * 403 foreign Origin, 401 no live session, 404 unknown or invisible deliverable, 429 too many connections from
+ * this session lately (with Retry-After), 503 unreadable storage.
  */
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
@@ -16,16 +17,23 @@ import type { LiveDocument } from './liveDocument.ts'
 /** ws refuses frames over this outright (code 1009); our own, smaller limits answer with 44xx codes first. */
 const HARD_FRAME_LIMIT = 64 * 1024 * 1024
 
-function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+function refuseUpgrade(socket: Duplex, status: number, message: string, retryAfterSeconds?: number): void {
   const body = JSON.stringify({ error: { code: String(status), message } })
+  const retry = retryAfterSeconds === undefined ? '' : `Retry-After: ${retryAfterSeconds}\r\n`
   socket.end(
-    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
   )
 }
 
 function statusText(status: number): string {
   return (
-    { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error'
+    {
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      429: 'Too Many Requests',
+      503: 'Service Unavailable',
+    }[status] ?? 'Error'
   )
 }
 
@@ -60,6 +68,14 @@ export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServ
     const resolved = ctx.sessions.resolve(sessionToken(req.headers.cookie))
     if (!resolved) return refuseUpgrade(socket, 401, 'Log in to open this deliverable.')
     const { user, session } = resolved
+    const retryAfter = await ctx.connectionLimiter.attempt(session.id)
+    if (retryAfter !== null)
+      return refuseUpgrade(
+        socket,
+        429,
+        `Too many connections from this session. Try again in ${retryAfter} seconds.`,
+        retryAfter,
+      )
     if (!ctx.access.mayView(user, deliverableId)) return refuseUpgrade(socket, 404, 'No such deliverable.')
     let live: LiveDocument
     try {

@@ -22,6 +22,8 @@ export const TEST_ENV: Record<string, string> = {
   SCRYPT_COST: '1024',
   LOGIN_LIMIT_PER_ACCOUNT: '1000',
   LOGIN_LIMIT_PER_ADDRESS: '10000',
+  // Tests open hundreds of sockets with a few sessions; the limit itself is tested with its default.
+  SYNC_CONNECTIONS_PER_SESSION: '100000',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
   HOST: '127.0.0.1',
 }

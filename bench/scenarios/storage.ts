@@ -59,7 +59,10 @@ export const storageScenario: Scenario = {
     // 200 documents on disk: the trace's and 199 new deliverables.
     await peer.restart({})
     const targets = [target]
-    while (targets.length < DOCUMENTS) targets.push(await peer.newDocument({ editors: 0, readers: 1 }))
+    // Opened one after another by raw clients: one reader session per 20 documents, as Accord allows 30
+    // connections per session per 10 s.
+    while (targets.length < DOCUMENTS)
+      targets.push(await peer.newDocument({ editors: 0, readers: 1 + Math.floor(targets.length / 20) }))
     const restartMs = await peer.restart({})
     let rssBefore = 0
     let rssAfter = 0

@@ -4,10 +4,10 @@
  */
 
 import type { Socket } from 'node:net'
-import * as decoding from 'lib0/decoding'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { MESSAGE_SYNC } from '../../shared/protocol/messages.ts'
+import { SYNC_UPDATE } from '../../server/sync/wire.ts'
+import { syncPayload } from '../campaign/support/serverDoc.ts'
 import { syncUpdateFrame } from '../consensus/support.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import {
@@ -20,8 +20,6 @@ import {
 } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
 
-const SYNC_UPDATE = 2
-
 let server: TestServer
 let ws: Awaited<ReturnType<typeof buildWorkspace>>
 
@@ -32,12 +30,7 @@ beforeAll(async () => {
 afterAll(async () => server.stop())
 
 function syncUpdates(frames: Uint8Array[]): Uint8Array[] {
-  return frames.flatMap((frame) => {
-    const decoder = decoding.createDecoder(frame)
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return []
-    if (decoding.readVarUint(decoder) !== SYNC_UPDATE) return []
-    return [decoding.readVarUint8Array(decoder)]
-  })
+  return frames.flatMap((frame) => syncPayload(frame, SYNC_UPDATE) ?? [])
 }
 
 describe('fan-out of a burst of updates', () => {

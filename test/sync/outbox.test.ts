@@ -3,14 +3,14 @@
  * Connections here are recorders of the frames they are sent (the outbox only ever calls `send`); the documents,
  * updates and awareness are real Yjs.
  */
-import * as decoding from 'lib0/decoding'
 import { describe, expect, test } from 'vitest'
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { SyncConnection } from '../../server/sync/connection.ts'
 import { Outbox, type OutgoingUpdate } from '../../server/sync/outbox.ts'
 import { SYNC_UPDATE } from '../../server/sync/wire.ts'
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol/messages.ts'
+import { MESSAGE_AWARENESS } from '../../shared/protocol/messages.ts'
+import { syncPayload } from '../campaign/support/serverDoc.ts'
 
 class Recorder {
   readonly frames: Uint8Array[] = []
@@ -19,12 +19,7 @@ class Recorder {
   }
   /** The Yjs updates of the sync-update frames received, in order. */
   get updates(): Uint8Array[] {
-    return this.frames.flatMap((frame) => {
-      const decoder = decoding.createDecoder(frame)
-      if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return []
-      if (decoding.readVarUint(decoder) !== SYNC_UPDATE) return []
-      return [decoding.readVarUint8Array(decoder)]
-    })
+    return this.frames.flatMap((frame) => syncPayload(frame, SYNC_UPDATE) ?? [])
   }
   get awarenessFrames(): number {
     return this.frames.filter((frame) => frame[0] === MESSAGE_AWARENESS).length

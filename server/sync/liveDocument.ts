@@ -151,7 +151,7 @@ export class LiveDocument {
       case 'accord':
         if (message.message.type === 'hello') {
           connection.speaksAccord = true
-          this.welcome(connection)
+          this.onHello?.(connection)
         }
         return
     }
@@ -257,20 +257,6 @@ export class LiveDocument {
   }
 
   /** A duplicate changes nothing but is still acknowledged, once everything before it is durable. */
-  /**
-   * Once everything the server holds now is on disk, tells a client that has just (re)connected so (edits it sent
-   * on a connection that dropped before their acknowledgement count as saved only then), then welcomes it: the
-   * acknowledgement always comes before the welcome.
-   */
-  private welcome(connection: SyncConnection): void {
-    const held = Object.fromEntries(Y.decodeStateVector(Y.encodeStateVector(this.doc)))
-    void this.flush().then(() => {
-      if (connection.closed) return
-      if (!this.writer.hasUnsaved) this.acknowledge(connection, held)
-      this.onHello?.(connection)
-    })
-  }
-
   private acknowledgeAfterFlush(connection: SyncConnection, covers: Record<string, number>): void {
     void this.flush().then(() => {
       if (!this.writer.hasUnsaved) this.acknowledge(connection, covers)

@@ -209,13 +209,11 @@ export async function sendRaw(
     raw.socket.send(helloFrame())
     await waitFor(() => accordMessages(raw.received).some((m) => m.type === 'welcome'), 'welcome')
   }
-  // What answers this update comes after the welcome (and the acknowledgement of what the server held before it).
-  const before = raw.received.length
   raw.socket.send(syncUpdateFrame(update))
   const silentAfter = Date.now() + 1500
   let outcome: RawOutcome | null = null
   await waitFor(() => {
-    const messages = accordMessages(raw.received.slice(before))
+    const messages = accordMessages(raw.received)
     const refused = messages.find((m) => m.type === 'refused')
     if (refused?.type === 'refused')
       outcome = { kind: 'refused', reason: refused.reason, sectionIds: refused.sectionIds ?? [] }

@@ -3,7 +3,6 @@
  * (a room joining together costs one encoding); a join after a change must still see that change.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import * as Y from 'yjs'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import { appendClauses } from '../consensus/support.ts'
 import { buildWorkspace } from '../support/factories.ts'
@@ -50,29 +49,5 @@ describe('joining a live deliverable', () => {
     ])
     for (const c of [first, second, third, fourth]) c.client.destroy()
     editor.destroy()
-  })
-})
-
-describe('rejoining with edits the server already holds', () => {
-  test('the client is told they are saved once they are on the server’s disk', async () => {
-    // The first connection never says hello, so no acknowledgement reaches it: as if it dropped just before.
-    const first = connectClient(server, ws.deliverable.id, ws.editor.cookie)
-    await first.synced()
-    firstParagraphText(clauseByTitle(first.body, 'Scope')).insert(0, 'Typed before the drop. ')
-    const held = () => server.accord!.ctx.hub.loaded(ws.deliverable.id)!.body.toString()
-    await waitFor(() => held().includes('Typed before the drop.'), 'the server holds the edit')
-    first.provider.destroy()
-
-    const again = connectClient(server, ws.deliverable.id, ws.editor.cookie, { accord: true, doc: first.doc })
-    await again.synced()
-    const clock = Y.getState(first.doc.store, first.doc.clientID)
-    await waitFor(
-      () =>
-        again.messages.some(
-          (m) => m.type === 'saved' && (m.clocks[String(first.doc.clientID)] ?? 0) >= clock,
-        ),
-      'saved acknowledgement after rejoining',
-    )
-    again.destroy()
   })
 })

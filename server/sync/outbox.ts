@@ -30,6 +30,8 @@ const SLICE = 32
 
 interface Frame {
   frame: Uint8Array
+  /** The updates merged into it, for the connections among their origins (sent all but their own). */
+  updates: OutgoingUpdate[]
   origins: ReadonlySet<unknown>
 }
 
@@ -140,13 +142,12 @@ export class Outbox {
     let shared = this.frames.get(key)
     if (!shared) {
       const updates = this.log.slice(from - this.firstSeq, to - this.firstSeq)
-      shared = { frame: encodeSyncUpdate(merged(updates)), origins: new Set(updates.map((u) => u.origin)) }
+      const origins = new Set(updates.map((u) => u.origin))
+      shared = { frame: encodeSyncUpdate(merged(updates)), updates, origins }
       this.frames.set(key, shared)
     }
     if (!shared.origins.has(connection)) return shared.frame
-    const others = this.log
-      .slice(from - this.firstSeq, to - this.firstSeq)
-      .filter((u) => u.origin !== connection)
+    const others = shared.updates.filter((u) => u.origin !== connection)
     return others.length > 0 ? encodeSyncUpdate(merged(others)) : null
   }
 

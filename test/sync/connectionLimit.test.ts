@@ -3,33 +3,25 @@
  * exists, once it has opened the configured number in the window; its open connections and other sessions are
  * untouched, and it may connect again after the window.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
-import { buildWorkspace } from '../support/factories.ts'
 import { connectClient, rawSocket } from '../support/syncClients.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { workspaceServerForFile } from '../support/workspaceServer.ts'
 
 const PER_SESSION = 5
 const WINDOW_SECONDS = 2
 
-let server: TestServer
-let ws: Awaited<ReturnType<typeof buildWorkspace>>
-
-beforeAll(async () => {
-  server = await startTestServer({
-    env: {
-      SYNC_CONNECTIONS_PER_SESSION: String(PER_SESSION),
-      SYNC_CONNECTIONS_WINDOW_SECONDS: String(WINDOW_SECONDS),
-    },
-  })
-  ws = await buildWorkspace(server)
+const f = workspaceServerForFile({
+  env: {
+    SYNC_CONNECTIONS_PER_SESSION: String(PER_SESSION),
+    SYNC_CONNECTIONS_WINDOW_SECONDS: String(WINDOW_SECONDS),
+  },
 })
-afterAll(async () => server.stop())
 
 /** Opens and drops one connection; the HTTP status and Retry-After of a refused upgrade, or 101. */
 function churnOnce(cookie: string): Promise<{ status: number; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${server.wsUrl}/${ws.deliverable.id}`, { headers: { cookie } })
+    const socket = new WebSocket(`${f.server.wsUrl}/${f.ws.deliverable.id}`, { headers: { cookie } })
     socket.on('open', () => {
       socket.terminate()
       resolve({ status: 101, retryAfter: undefined })
@@ -44,12 +36,12 @@ function churnOnce(cookie: string): Promise<{ status: number; retryAfter: string
 
 describe('a session reconnecting in a loop', () => {
   test('is refused with 429 after the limit, without touching its open connection or other sessions', async () => {
-    const open = connectClient(server, ws.deliverable.id, ws.editor.cookie)
+    const open = connectClient(f.server, f.ws.deliverable.id, f.ws.editor.cookie)
     await open.synced()
     const statuses: number[] = []
     let refusal: { status: number; retryAfter: string | undefined } | null = null
     for (let i = 0; i < PER_SESSION + 3; i++) {
-      const outcome = await churnOnce(ws.editor.cookie)
+      const outcome = await churnOnce(f.ws.editor.cookie)
       statuses.push(outcome.status)
       if (outcome.status === 429) refusal = outcome
     }
@@ -58,13 +50,13 @@ describe('a session reconnecting in a loop', () => {
     expect(Number(refusal?.retryAfter)).toBeGreaterThanOrEqual(1)
     expect(Number(refusal?.retryAfter)).toBeLessThanOrEqual(WINDOW_SECONDS)
 
-    const other = await rawSocket(server, ws.deliverable.id, ws.editor2.cookie)
+    const other = await rawSocket(f.server, f.ws.deliverable.id, f.ws.editor2.cookie)
     other.socket.close()
     expect(open.closes).toEqual([])
-    expect(server.accord!.ctx.hub.loaded(ws.deliverable.id)!.connections.size).toBeGreaterThanOrEqual(1)
+    expect(f.server.accord!.ctx.hub.loaded(f.ws.deliverable.id)!.connections.size).toBeGreaterThanOrEqual(1)
 
     await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000 + 200))
-    expect((await churnOnce(ws.editor.cookie)).status).toBe(101)
+    expect((await churnOnce(f.ws.editor.cookie)).status).toBe(101)
     open.destroy()
   })
 })

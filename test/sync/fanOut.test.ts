@@ -4,12 +4,11 @@
  */
 
 import type { Socket } from 'node:net'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { SYNC_UPDATE } from '../../server/sync/wire.ts'
 import { syncPayload } from '../campaign/support/serverDoc.ts'
 import { syncUpdateFrame } from '../consensus/support.ts'
-import { buildWorkspace } from '../support/factories.ts'
 import {
   bodyText,
   clauseByTitle,
@@ -18,16 +17,9 @@ import {
   rawSocket,
   waitFor,
 } from '../support/syncClients.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { workspaceServerForFile } from '../support/workspaceServer.ts'
 
-let server: TestServer
-let ws: Awaited<ReturnType<typeof buildWorkspace>>
-
-beforeAll(async () => {
-  server = await startTestServer()
-  ws = await buildWorkspace(server)
-})
-afterAll(async () => server.stop())
+const f = workspaceServerForFile()
 
 function syncUpdates(frames: Uint8Array[]): Uint8Array[] {
   return frames.flatMap((frame) => syncPayload(frame, SYNC_UPDATE) ?? [])
@@ -35,7 +27,7 @@ function syncUpdates(frames: Uint8Array[]): Uint8Array[] {
 
 describe('fan-out of a burst of updates', () => {
   test('thirty keystrokes read in one turn reach each follower as one frame and never echo back', async () => {
-    const editor = connectClient(server, ws.deliverable.id, ws.editor.cookie)
+    const editor = connectClient(f.server, f.ws.deliverable.id, f.ws.editor.cookie)
     await editor.synced()
     const base = Y.encodeStateAsUpdate(editor.doc)
     editor.destroy()
@@ -49,9 +41,9 @@ describe('fan-out of a burst of updates', () => {
     expect(updates.length).toBe(29)
 
     const followers = await Promise.all(
-      [ws.observer, ws.chair].map((user) => rawSocket(server, ws.deliverable.id, user.cookie)),
+      [f.ws.observer, f.ws.chair].map((user) => rawSocket(f.server, f.ws.deliverable.id, user.cookie)),
     )
-    const writer = await rawSocket(server, ws.deliverable.id, ws.editor2.cookie)
+    const writer = await rawSocket(f.server, f.ws.deliverable.id, f.ws.editor2.cookie)
     // One TCP write for the whole burst (ws exposes no batch send), so that the server reads it in one turn.
     const tcp = (writer.socket as unknown as { _socket: Socket })._socket
     tcp.cork()

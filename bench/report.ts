@@ -2,7 +2,7 @@
  * Result tables: one column per server and Accord's ratio to the best peer, rendered as Markdown for the
  * terminal and `bench/results/latest.md`, and kept as data for `latest.json`.
  */
-import { PEER_LABELS, PEERS, type PeerKind } from './peers/types.ts'
+import { FLOOR, PEER_LABELS, PEERS, type PeerKind } from './peers/types.ts'
 
 export type Better = 'lower' | 'higher'
 /** A measured number, a text (e.g. "cannot: no storage"), or null when not measured. */
@@ -77,6 +77,11 @@ function ratioText(row: MetricRow): string {
   return `${ratio.toFixed(2)}× (${verdict})`
 }
 
+function floorText(row: MetricRow): string {
+  const ratio = ratioToFloor(row)
+  return ratio === null ? '–' : `${ratio.toFixed(2)}×`
+}
+
 function renderPlain(table: PlainTable): string {
   const lines = [
     `**${table.title}**`,
@@ -89,13 +94,24 @@ function renderPlain(table: PlainTable): string {
   return lines.join('\n')
 }
 
+/** Accord's value divided by the floor's (the bare forwarder, where measured). */
+export function ratioToFloor(row: MetricRow): number | null {
+  const ours = row.values.accord
+  const floor = row.values[FLOOR]
+  if (!row.better || typeof ours !== 'number' || typeof floor !== 'number' || floor === 0) return null
+  return ours / floor
+}
+
 export function renderTable(table: Table): string {
   if ('cells' in table) return renderPlain(table)
   const hasTarget = table.rows.some((r) => r.target)
+  const hasFloor = table.rows.some((r) => r.values[FLOOR] !== undefined && r.values[FLOOR] !== null)
+  const columns: PeerKind[] = hasFloor ? [...PEERS, FLOOR] : [...PEERS]
   const header = [
     '',
-    ...PEERS.map((p) => PEER_LABELS[p]),
+    ...columns.map((p) => PEER_LABELS[p]),
     'Accord ÷ best peer',
+    ...(hasFloor ? ['Accord ÷ floor'] : []),
     ...(hasTarget ? ['target'] : []),
   ]
   const lines = [
@@ -107,8 +123,9 @@ export function renderTable(table: Table): string {
   for (const row of table.rows) {
     const cells = [
       row.label,
-      ...PEERS.map((p) => formatCell(row.values[p], row.digits ?? 1)),
+      ...columns.map((p) => formatCell(row.values[p], row.digits ?? 1)),
       ratioText(row),
+      ...(hasFloor ? [floorText(row)] : []),
       ...(hasTarget ? [row.target ? `${row.target.text}: ${metText(row.target.met)}` : ''] : []),
     ]
     lines.push(`| ${cells.join(' | ')} |`)
@@ -135,6 +152,10 @@ export function tableData(table: Table) {
   return {
     title: table.title,
     notes: table.notes ?? [],
-    rows: table.rows.map((row) => ({ ...row, ratioToBestPeer: ratioToBestPeer(row) })),
+    rows: table.rows.map((row) => ({
+      ...row,
+      ratioToBestPeer: ratioToBestPeer(row),
+      ...(ratioToFloor(row) !== null ? { ratioToFloor: ratioToFloor(row) } : {}),
+    })),
   }
 }

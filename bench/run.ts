@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (quick, under 5 minutes) and `npm run bench -- --full`: Accord against the reference
- * y-websocket server and Hocuspocus, each scenario running the peers one after another on the same machine,
+ * y-websocket server and Hocuspocus (and, in the meeting, a bare forwarder as the floor no server can beat),
+ * each scenario running the peers one after another on the same machine,
  * the server pinned to one core and the load generator to the other. Prints a Markdown table per scenario and
  * writes them, with the raw figures, to bench/results/latest.{md,json} (partial.{md,json} when --only, --sizes or
  * --peers picks a subset).

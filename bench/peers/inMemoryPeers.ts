@@ -1,7 +1,8 @@
 /**
  * The two peers that keep documents in memory only: the reference y-websocket server (`setupWSConnection`
  * from y-websocket@2.1.0's `bin/utils`, as its `bin/server.cjs` runs it) and Hocuspocus with default
- * settings. Neither authenticates nor stores: documents are created by the first client that opens them.
+ * settings. Neither authenticates nor stores: documents are created by the first client that opens them. And
+ * the floor, a bare forwarder (see forwarderServer.ts), spoken to like the reference server.
  */
 import path from 'node:path'
 import { freePort } from '../lib/processes.ts'
@@ -26,7 +27,13 @@ abstract class InMemoryPeer implements PeerServer {
     return `http://127.0.0.1:${this.port}`
   }
 
-  protected abstract args(options: PeerStartOptions): string[]
+  /** The server's entry point, next to this file. */
+  protected abstract readonly script: string
+
+  private args(options: PeerStartOptions): string[] {
+    const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []
+    return ['--import', 'tsx', ...profile, path.join(import.meta.dirname, this.script)]
+  }
 
   async start(options: PeerStartOptions = {}): Promise<void> {
     this.port ||= await freePort()
@@ -52,7 +59,10 @@ abstract class InMemoryPeer implements PeerServer {
     return this.process.stop()
   }
 
-  protected abstract wsBase(): string
+  /** Clients reach a document at `${wsBase}/${name}` (y-websocket, the floor) or at `wsBase` itself (Hocuspocus). */
+  private wsBase(): string {
+    return `ws://127.0.0.1:${this.port}`
+  }
 
   async newDocument(users: { editors: number; readers: number }): Promise<DocumentTarget> {
     return {
@@ -67,29 +77,17 @@ abstract class InMemoryPeer implements PeerServer {
   }
 }
 
-const profileArgs = (options: PeerStartOptions) =>
-  options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []
-
 export class YWebsocketPeer extends InMemoryPeer {
   readonly kind = 'y-websocket' as const
-
-  protected args(options: PeerStartOptions): string[] {
-    return ['--import', 'tsx', ...profileArgs(options), path.join(import.meta.dirname, 'yWebsocketServer.ts')]
-  }
-
-  protected wsBase(): string {
-    return `ws://127.0.0.1:${this.port}`
-  }
+  protected readonly script = 'yWebsocketServer.ts'
 }
 
 export class HocuspocusPeer extends InMemoryPeer {
   readonly kind = 'hocuspocus' as const
+  protected readonly script = 'hocuspocusServer.ts'
+}
 
-  protected args(options: PeerStartOptions): string[] {
-    return ['--import', 'tsx', ...profileArgs(options), path.join(import.meta.dirname, 'hocuspocusServer.ts')]
-  }
-
-  protected wsBase(): string {
-    return `ws://127.0.0.1:${this.port}`
-  }
+export class ForwarderPeer extends InMemoryPeer {
+  readonly kind = 'floor' as const
+  protected readonly script = 'forwarderServer.ts'
 }

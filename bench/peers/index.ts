@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { AccordPeer } from './accord.ts'
-import { HocuspocusPeer, YWebsocketPeer } from './inMemoryPeers.ts'
+import { ForwarderPeer, HocuspocusPeer, YWebsocketPeer } from './inMemoryPeers.ts'
 import type { PeerKind, PeerServer } from './types.ts'
 
 /** A fresh, not yet started server of this kind; its log goes into `runDir`. */
@@ -13,5 +13,7 @@ export async function createPeer(kind: PeerKind, runDir: string): Promise<PeerSe
       return new YWebsocketPeer(path.join(runDir, `y-websocket-${stamp}.log`))
     case 'hocuspocus':
       return new HocuspocusPeer(path.join(runDir, `hocuspocus-${stamp}.log`))
+    case 'floor':
+      return new ForwarderPeer(path.join(runDir, `floor-${stamp}.log`))
   }
 }

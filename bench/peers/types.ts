@@ -1,13 +1,17 @@
 /** The servers under test and what a load generator needs to reach one of their documents. */
 
-export type PeerKind = 'accord' | 'y-websocket' | 'hocuspocus'
+/** The servers compared, plus the floor: a bare forwarder measured alongside them in the meeting (not a peer). */
+export type PeerKind = 'accord' | 'y-websocket' | 'hocuspocus' | 'floor'
 
 export const PEERS: readonly PeerKind[] = ['accord', 'y-websocket', 'hocuspocus']
+
+export const FLOOR: PeerKind = 'floor'
 
 export const PEER_LABELS: Record<PeerKind, string> = {
   accord: 'Accord',
   'y-websocket': 'y-websocket 2.1.0',
   hocuspocus: 'Hocuspocus 3.4.3',
+  floor: 'floor: bare forwarder',
 }
 
 /** One document on one server; plain data, sent to the load generator over IPC. */

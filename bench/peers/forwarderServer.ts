@@ -1,0 +1,114 @@
+/**
+ * The floor: the least a y-protocols server can do and still serve the meeting's clients. It keeps no Y.Doc,
+ * checks nothing and stores nothing: every update message is forwarded as received to every other connection
+ * (one `ws` send each, as every peer does), awareness messages likewise when they carry a newer clock, and a
+ * joining client gets the updates received so far, merged, as its sync step 2. No real server can be faster than this at delivering a keystroke; the
+ * meeting measures it with the same clients and load, so that the peers' latencies can be read against what the
+ * machine and the load generator cost by themselves.
+ */
+import http from 'node:http'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { type WebSocket, WebSocketServer } from 'ws'
+import * as Y from 'yjs'
+
+const MESSAGE_SYNC = 0
+const MESSAGE_AWARENESS = 1
+const SYNC_STEP_1 = 0
+const SYNC_STEP_2 = 1
+const SYNC_UPDATE = 2
+
+interface Room {
+  connections: Set<WebSocket>
+  updates: Uint8Array[]
+  /** The latest awareness clock seen of each client. */
+  presenceClocks: Map<number, number>
+}
+
+const rooms = new Map<string, Room>()
+
+function syncMessage(step: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  encoding.writeVarUint(encoder, step)
+  encoding.writeVarUint8Array(encoder, payload)
+  return encoding.toUint8Array(encoder)
+}
+
+function forward(room: Room, from: WebSocket, message: Uint8Array): void {
+  for (const connection of room.connections) if (connection !== from) connection.send(message)
+}
+
+/**
+ * Whether an awareness update holds a state newer than the room has seen. Providers send on every change they
+ * apply, remote ones included: forwarding those echoes blindly multiplies each presence renewal by the number
+ * of providers (y-websocket's providers renew every 15 s), so even a bare relay must drop what it already sent.
+ */
+function newPresence(room: Room, update: Uint8Array): boolean {
+  const decoder = decoding.createDecoder(update)
+  let fresh = false
+  for (let entries = decoding.readVarUint(decoder); entries > 0; entries--) {
+    const client = decoding.readVarUint(decoder)
+    const clock = decoding.readVarUint(decoder)
+    decoding.readVarString(decoder)
+    if (clock > (room.presenceClocks.get(client) ?? -1)) {
+      room.presenceClocks.set(client, clock)
+      fresh = true
+    }
+  }
+  return fresh
+}
+
+/** Everything received so far, merged once per join at most (joins are rare, keystrokes are not). */
+function wholeDocument(room: Room): Uint8Array {
+  if (room.updates.length > 1) room.updates = [Y.mergeUpdates(room.updates)]
+  return room.updates[0] ?? new Uint8Array([0, 0])
+}
+
+function receive(room: Room, connection: WebSocket, data: Uint8Array): void {
+  const decoder = decoding.createDecoder(data)
+  const type = decoding.readVarUint(decoder)
+  if (type === MESSAGE_AWARENESS) {
+    if (newPresence(room, decoding.readVarUint8Array(decoder))) forward(room, connection, data)
+    return
+  }
+  if (type !== MESSAGE_SYNC) return
+  const step = decoding.readVarUint(decoder)
+  if (step === SYNC_STEP_1) {
+    connection.send(syncMessage(SYNC_STEP_2, wholeDocument(room)))
+    return
+  }
+  const update = decoding.readVarUint8Array(decoder)
+  // An empty update (a client answering our step 1 with nothing new) changes nothing for anyone.
+  if (update.length <= 2 && update.every((byte) => byte === 0)) return
+  // A copy: the received message is a view into the socket's read buffer, which keeping would keep whole.
+  room.updates.push(new Uint8Array(update))
+  forward(room, connection, step === SYNC_UPDATE ? data : syncMessage(SYNC_UPDATE, update))
+}
+
+const wss = new WebSocketServer({ noServer: true })
+const server = http.createServer((_request, response) => {
+  response.writeHead(200, { 'Content-Type': 'text/plain' })
+  response.end('okay')
+})
+server.on('upgrade', (request, socket, head) => {
+  wss.handleUpgrade(request, socket, head, (connection) => {
+    const name = (request.url ?? '/').slice(1).split('?')[0] ?? ''
+    const joined = rooms.get(name) ?? { connections: new Set(), updates: [], presenceClocks: new Map() }
+    rooms.set(name, joined)
+    joined.connections.add(connection)
+    connection.on('message', (data: Buffer) => {
+      try {
+        receive(joined, connection, data)
+      } catch {
+        connection.close(1003, 'unreadable message')
+      }
+    })
+    connection.on('close', () => joined.connections.delete(connection))
+    // Our step 1 with an empty state vector: the client answers with everything it has.
+    connection.send(syncMessage(SYNC_STEP_1, new Uint8Array([0])))
+  })
+})
+server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1', () => {
+  console.log(`forwarding at '${process.env.HOST}' on port ${process.env.PORT}`)
+})

@@ -2,9 +2,9 @@
  * The floor: the least a y-protocols server can do and still serve the meeting's clients. It keeps no Y.Doc,
  * checks nothing and stores nothing: every update message is forwarded as received to every other connection
  * (one `ws` send each, as every peer does), awareness messages likewise when they carry a newer clock, and a
- * joining client gets the updates received so far, merged, as its sync step 2. No real server can be faster than this at delivering a keystroke; the
- * meeting measures it with the same clients and load, so that the peers' latencies can be read against what the
- * machine and the load generator cost by themselves.
+ * joining client gets the updates received so far, merged, as its sync step 2. No real server can deliver a
+ * keystroke faster; the meeting measures it with the same clients and load, so that the peers' latencies can be
+ * read against what the machine and the load generator cost by themselves.
  */
 import http from 'node:http'
 import * as decoding from 'lib0/decoding'
@@ -81,7 +81,7 @@ function receive(room: Room, connection: WebSocket, data: Uint8Array): void {
   const update = decoding.readVarUint8Array(decoder)
   // An empty update (a client answering our step 1 with nothing new) changes nothing for anyone.
   if (update.length <= 2 && update.every((byte) => byte === 0)) return
-  // A copy: the received message is a view into the socket's read buffer, which keeping would keep whole.
+  // Copied: the message may be a view into a larger chunk read from the socket, which keeping it would retain.
   room.updates.push(new Uint8Array(update))
   forward(room, connection, step === SYNC_UPDATE ? data : syncMessage(SYNC_UPDATE, update))
 }

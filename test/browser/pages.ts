@@ -63,15 +63,27 @@ export async function waitForStatus(page: Page, text: string | RegExp, timeout =
   await page.getByTestId('sync-status').filter({ hasText: text }).waitFor({ timeout })
 }
 
-/** True when the editor's own selection (not just the DOM's) is inside this element. */
-function editorSelectionInside(element: Element): boolean {
+/**
+ * True when the editor's own caret (not just the DOM's) is inside this element's text block, at its start or end.
+ * Home and End move the browser's caret first and the editor reads it a moment later: a remote change arriving in
+ * between restores the editor's older caret, as it would for a person.
+ */
+function editorCaretAt(element: Element, where: 'start' | 'end'): boolean {
   const editor = (document.querySelector('.ProseMirror') as unknown as { editor?: TiptapLike } | null)?.editor
   if (!editor) return false
-  const { node } = editor.view.domAtPos(editor.state.selection.from)
-  return element.contains(node)
+  const { selection } = editor.state
+  if (!selection.empty || !element.contains(editor.view.domAtPos(selection.from).node)) return false
+  const { parentOffset, parent } = selection.$from
+  return where === 'start' ? parentOffset === 0 : parentOffset === parent.content.size
 }
 interface TiptapLike {
-  state: { selection: { from: number } }
+  state: {
+    selection: {
+      from: number
+      empty: boolean
+      $from: { parentOffset: number; parent: { content: { size: number } } }
+    }
+  }
   view: { domAtPos(pos: number): { node: Node } }
 }
 
@@ -90,8 +102,10 @@ export async function typeInClause(
   for (let attempt = 0; ; attempt++) {
     await paragraph.click()
     await page.keyboard.press(where === 'end' ? 'End' : 'Home')
-    if (await paragraph.evaluate(editorSelectionInside)) break
-    if (attempt === 5) throw new Error(`could not put the caret into clause ${number}`)
+    // Let the editor read the caret the key moved before checking where it is.
+    await page.waitForTimeout(20)
+    if (await paragraph.evaluate(editorCaretAt, where)) break
+    if (attempt === 10) throw new Error(`could not put the caret at the ${where} of clause ${number}`)
     await page.waitForTimeout(100)
   }
   await page.keyboard.type(text, { delay: 5 })

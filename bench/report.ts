@@ -152,10 +152,13 @@ export function tableData(table: Table) {
   return {
     title: table.title,
     notes: table.notes ?? [],
-    rows: table.rows.map((row) => ({
-      ...row,
-      ratioToBestPeer: ratioToBestPeer(row),
-      ...(ratioToFloor(row) !== null ? { ratioToFloor: ratioToFloor(row) } : {}),
-    })),
+    rows: table.rows.map((row) => {
+      const toFloor = ratioToFloor(row)
+      return {
+        ...row,
+        ratioToBestPeer: ratioToBestPeer(row),
+        ...(toFloor !== null ? { ratioToFloor: toFloor } : {}),
+      }
+    }),
   }
 }

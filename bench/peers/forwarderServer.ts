@@ -8,15 +8,16 @@
  */
 import http from 'node:http'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { type WebSocket, WebSocketServer } from 'ws'
 import * as Y from 'yjs'
-
-const MESSAGE_SYNC = 0
-const MESSAGE_AWARENESS = 1
-const SYNC_STEP_1 = 0
-const SYNC_STEP_2 = 1
-const SYNC_UPDATE = 2
+import {
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  SYNC_STEP_1,
+  SYNC_UPDATE,
+} from '../../server/sync/wire.ts'
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../shared/protocol/messages.ts'
 
 interface Room {
   connections: Set<WebSocket>
@@ -26,14 +27,6 @@ interface Room {
 }
 
 const rooms = new Map<string, Room>()
-
-function syncMessage(step: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_SYNC)
-  encoding.writeVarUint(encoder, step)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
-}
 
 function forward(room: Room, from: WebSocket, message: Uint8Array): void {
   for (const connection of room.connections) if (connection !== from) connection.send(message)
@@ -75,7 +68,7 @@ function receive(room: Room, connection: WebSocket, data: Uint8Array): void {
   if (type !== MESSAGE_SYNC) return
   const step = decoding.readVarUint(decoder)
   if (step === SYNC_STEP_1) {
-    connection.send(syncMessage(SYNC_STEP_2, wholeDocument(room)))
+    connection.send(encodeSyncStep2(wholeDocument(room)))
     return
   }
   const update = decoding.readVarUint8Array(decoder)
@@ -83,7 +76,7 @@ function receive(room: Room, connection: WebSocket, data: Uint8Array): void {
   if (update.length <= 2 && update.every((byte) => byte === 0)) return
   // Copied: the message may be a view into a larger chunk read from the socket, which keeping it would retain.
   room.updates.push(new Uint8Array(update))
-  forward(room, connection, step === SYNC_UPDATE ? data : syncMessage(SYNC_UPDATE, update))
+  forward(room, connection, step === SYNC_UPDATE ? data : encodeSyncUpdate(update))
 }
 
 const wss = new WebSocketServer({ noServer: true })
@@ -106,7 +99,7 @@ server.on('upgrade', (request, socket, head) => {
     })
     connection.on('close', () => joined.connections.delete(connection))
     // Our step 1 with an empty state vector: the client answers with everything it has.
-    connection.send(syncMessage(SYNC_STEP_1, new Uint8Array([0])))
+    connection.send(encodeSyncStep1(new Uint8Array([0])))
   })
 })
 server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1', () => {

@@ -122,8 +122,8 @@ export const meetingScenario: Scenario = {
     const sizes = settings.meetingSizes ?? (settings.full ? [50, 200, 500, 1000] : [50, 200])
     const byN = new Map<number, MeetingRun[]>()
     const runIndex = { next: 0 }
-    const withFloor = [...settings.peers.filter((p) => p !== FLOOR), FLOOR]
-    for (const n of sizes) byN.set(n, await runAt(n, settings, runIndex, withFloor))
+    const servers = settings.peers.filter((p) => p !== FLOOR)
+    for (const n of sizes) byN.set(n, await runAt(n, settings, runIndex, [...servers, FLOOR]))
     if (byN.has(200)) shared.meetingQuiet = new Map([[String(200), byN.get(200)]])
 
     const tables: Table[] = sizes.map((n) => {
@@ -147,8 +147,7 @@ export const meetingScenario: Scenario = {
     const raw: Record<string, unknown> = { runs: Object.fromEntries(byN) }
     if (settings.full && !settings.meetingSizes) {
       const largest: Record<string, unknown> = {}
-      for (const peer of settings.peers.filter((p) => p !== FLOOR))
-        largest[peer] = await capacity(peer, byN, settings, runIndex)
+      for (const peer of servers) largest[peer] = await capacity(peer, byN, settings, runIndex)
       raw.capacity = largest
       tables.push({
         title: `Largest N with p99 < ${P99_LIMIT_MS} ms (ladder ${CAPACITY_LADDER.join(', ')})`,

@@ -14,6 +14,7 @@ import { LoginLimiter } from './auth/loginLimiter.ts'
 import { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
+import { consensusExtension } from './domain/consensusExtension.ts'
 import { ConsensusService } from './domain/consensusService.ts'
 import { openDecisionRecord } from './domain/decisionRecordFile.ts'
 import { DeliverableService } from './domain/deliverableService.ts'
@@ -63,6 +64,7 @@ export async function createAccordServer(
     }),
     loginLimiter: new LoginLimiter({
       perAccount: config.loginLimitPerAccount,
+      perAccountGlobal: config.loginLimitPerAccountGlobal,
       perAddress: config.loginLimitPerAddress,
       windowSeconds: config.loginLimitWindowSeconds,
     }),
@@ -73,27 +75,11 @@ export async function createAccordServer(
     setupToken: config.setupToken ?? randomBytes(18).toString('base64url'),
     passwordCost: config.scryptCost,
   }
-  hub.onLoad(async (live) => {
-    live.onHello = (connection) => {
-      void consensus.sectionStates(live.id).then(
-        (sections) => {
-          connection.tell({
-            type: 'welcome',
-            version: 1,
-            canEdit: connection.canEdit,
-            userId: connection.user.id,
-            lockedSections: sections.filter((s) => s.status === 'agreed').map((s) => s.id),
-          })
-          connection.tell({ type: 'consensus', sections })
-        },
-        (error) => logger.error({ err: error }, 'consensus state unavailable'),
-      )
-    }
-  })
+  hub.use(consensusExtension(consensus, logger))
 
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', config.trustProxy)
   app.use(requestId())
   app.use(
     helmet({

@@ -3,14 +3,12 @@
  * state the UI shows (connection, saving, access, locks). A refused update ends the replica (SYNC.md §3): the
  * session reports it and the owner builds a fresh one; nothing here tries to repair a refused Y.Doc.
  */
-import * as decoding from 'lib0/decoding'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
 import {
   CLOSE_CODES,
-  MESSAGE_SYNC,
   type RefusalReason,
   type SectionState,
   type ServerMessage,
@@ -109,7 +107,6 @@ export class CollabSession {
     })
     this.merges = new MergeCounter(this.ydoc, this.provider)
     this.detachChannel = attachAccordChannel(this.provider, (message) => this.onAccordMessage(message))
-    this.peekServerStateVector()
     this.provider.on('status', this.onStatus)
     this.provider.on('sync', this.onSync)
     this.provider.on('connection-close', this.onClose)
@@ -275,27 +272,5 @@ export class CollabSession {
       else locked.delete(section.id)
     }
     this.update({ sections: next, lockedIds: [...locked] })
-  }
-
-  /**
-   * The server's sync step 1 carries its state vector: when it already holds everything this client wrote (the
-   * acknowledgement went to a connection that dropped), there is nothing left to save.
-   */
-  private peekServerStateVector(): void {
-    const original = this.provider.messageHandlers[MESSAGE_SYNC]!
-    this.provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
-      try {
-        const peek = decoding.clone(decoder)
-        if (decoding.readVarUint(peek) === 0) {
-          const stateVector = Y.decodeStateVector(decoding.readVarUint8Array(peek))
-          const clock = stateVector.get(this.ydoc.clientID) ?? 0
-          this.savedClock = Math.max(this.savedClock, clock)
-        }
-      } catch {
-        // Not ours to judge: the provider's own handler reads the message.
-      }
-      original(encoder, decoder, provider, emitSynced, type)
-      this.refreshUnsaved()
-    }
   }
 }

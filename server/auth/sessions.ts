@@ -4,9 +4,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { parse as parseCookies } from 'cookie'
 import type { MetadataStore, StoredSession, StoredUser } from '../storage/metadataStore.ts'
 
 export const SESSION_COOKIE = 'accord_session'
+
+/** The session token of a Cookie header (HTTP requests and WebSocket upgrades alike). */
+export function sessionToken(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader) return undefined
+  return parseCookies(cookieHeader)[SESSION_COOKIE]
+}
 const SESSION_DAYS = 30
 
 export interface ResolvedSession {

@@ -19,7 +19,7 @@ import {
   NotFoundError,
   UnavailableError,
   ValidationError,
-} from '../http/errors.ts'
+} from '../errors.ts'
 import { StorageWriteError } from '../storage/errors.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
@@ -29,7 +29,6 @@ import { type PresentedSection, presentSections } from './sections.ts'
 
 export interface ActionInput extends ActionRequest {
   sectionId: string
-  meetingId?: string | null
   suggestion?: string | null
   textHash?: string | null
 }
@@ -41,9 +40,7 @@ export class ConsensusService {
     private readonly hub: DocumentHub,
     private readonly metadata: MetadataStore,
     private readonly openRecord: (deliverableId: string) => Promise<DecisionRecord>,
-  ) {
-    hub.onLoad((live) => this.restoreLocks(live))
-  }
+  ) {}
 
   book(deliverableId: string): Promise<ConsensusBook> {
     let book = this.books.get(deliverableId)
@@ -56,19 +53,17 @@ export class ConsensusService {
   }
 
   /** Locks agreed clauses and protects required ones before any client reaches the document. */
-  private async restoreLocks(live: LiveDocument): Promise<void> {
+  async restoreLocks(live: LiveDocument): Promise<void> {
     const book = await this.book(live.id)
-    for (const [sectionId, state] of book.allStates()) {
-      if (state.agreed) live.locks.protect(live.doc, state.agreed.item, sectionId, 'agreed')
-    }
+    for (const [sectionId, state] of book.allStates())
+      if (state.agreed) live.lockAgreed(state.agreed.item, sectionId)
     const deliverable = this.metadata.deliverable(live.id)
-    for (const item of deliverable?.requiredClauseItems ?? [])
-      live.locks.protect(live.doc, item, `required:${item.client}:${item.clock}`, 'required')
+    for (const item of deliverable?.requiredClauseItems ?? []) live.protectRequired(item)
   }
 
   async sections(deliverableId: string): Promise<PresentedSection[]> {
     const live = await this.hub.get(deliverableId)
-    return presentSections(live.body, await this.book(deliverableId))
+    return presentSections(live, await this.book(deliverableId))
   }
 
   /**
@@ -82,7 +77,7 @@ export class ConsensusService {
     return live.clauses().map((entry) => {
       const state = book.state(entry.id)
       const decided = state.status !== 'draft' || state.objections.length > 0
-      const hash = decided ? contentHash(clauseCanonicalContent(entry.element)) : null
+      const hash = decided ? live.clauseHash(entry.element) : null
       return {
         id: entry.id,
         status: state.status,
@@ -118,7 +113,9 @@ export class ConsensusService {
         userId: user.id,
         at: new Date().toISOString(),
         note: input.note?.trim() || null,
-        meetingId: input.meetingId ?? null,
+        // The server alone says which meeting a decision was taken in (API.md "Meetings"), never the client.
+        // TODO(meetings): the open meeting of the deliverable's group (or its parent), once meetings exist.
+        meetingId: null,
         hash: contentHash(clauseCanonicalContent(entry.element)),
       }
       // A new objection always gets a fresh id: one named by the request would merge it with another.
@@ -137,8 +134,10 @@ export class ConsensusService {
             : error
         })
       // The decision is durable; only now may the clause change again.
-      if (input.action === 'reopen' && agreedBefore) live.locks.unprotect(agreedBefore.item, 'agreed')
-      const sections = presentSections(live.body, book)
+      if (input.action === 'reopen' && agreedBefore) live.unlockAgreed(agreedBefore.item)
+      // Clients compute the hash from the text they hold: the state must not overtake text not yet sent.
+      await live.flush()
+      const sections = presentSections(live, book)
       const section = sections.find((s) => s.id === input.sectionId)!
       live.tellAll({ type: 'consensus', sections: [toSectionState(section)] })
       return section
@@ -159,7 +158,7 @@ export class ConsensusService {
     const book = await this.book(live.id)
     const id = element._item!.id
     const item = { client: id.client, clock: id.clock }
-    live.locks.protect(live.doc, item, event.sectionId, 'agreed')
+    live.lockAgreed(item, event.sectionId)
     try {
       await live.flush()
       if (!live.writable) throw new UnavailableError('The server cannot save right now; nothing was agreed.')
@@ -172,7 +171,7 @@ export class ConsensusService {
       // Written but not known to be durable, and not taken back: the agreement may be read after a restart,
       // so the clause stays locked and the record takes no further decision until the disk is repaired.
       if (error instanceof StorageWriteError && error.outcomeUnknown) throw this.uncertain(book, error)
-      live.locks.unprotect(item, 'agreed')
+      live.unlockAgreed(item)
       throw error
     }
   }

@@ -7,7 +7,7 @@ import { newId } from '../../shared/domain/ids.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { DeliverableType, User } from '../../shared/domain/types.ts'
 import { accordSchema, BODY_FIELD } from '../../shared/editor/extensions.ts'
-import { NotFoundError } from '../http/errors.ts'
+import { NotFoundError } from '../errors.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { ConsensusService } from './consensusService.ts'
@@ -38,8 +38,7 @@ export class DeliverableService {
     const requiredClauseItems = listClauses(live.body)
       .filter((c) => required.has(c.id))
       .map((c) => ({ client: c.element._item!.id.client, clock: c.element._item!.id.clock }))
-    for (const item of requiredClauseItems)
-      live.locks.protect(live.doc, item, `required:${item.client}:${item.clock}`, 'required')
+    for (const item of requiredClauseItems) live.protectRequired(item)
     const deliverable: StoredDeliverable = {
       id,
       title: input.title,

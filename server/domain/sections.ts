@@ -1,12 +1,7 @@
 /** Sections as the API presents them: the clause tree of the live document joined with consensus state. */
-import type * as Y from 'yjs'
-import {
-  clauseCanonicalContent,
-  clauseOwnText,
-  contentHash,
-  listClauses,
-} from '../../shared/clauses/clauseText.ts'
+import { clauseOwnText } from '../../shared/clauses/clauseText.ts'
 import type { Section } from '../../shared/domain/types.ts'
+import type { LiveDocument } from '../sync/liveDocument.ts'
 import type { ConsensusBook } from './consensusBook.ts'
 
 export interface PresentedSection extends Section {
@@ -17,8 +12,8 @@ export interface PresentedSection extends Section {
   lastAgreedText: string | null
 }
 
-export function presentSections(body: Y.XmlFragment, book: ConsensusBook): PresentedSection[] {
-  return listClauses(body).map((entry) => {
+export function presentSections(live: LiveDocument, book: ConsensusBook): PresentedSection[] {
+  return live.clauses().map((entry) => {
     const state = book.state(entry.id)
     return {
       id: entry.id,
@@ -27,7 +22,7 @@ export function presentSections(body: Y.XmlFragment, book: ConsensusBook): Prese
       level: entry.level,
       status: state.status,
       text: clauseOwnText(entry.element),
-      hash: contentHash(clauseCanonicalContent(entry.element)),
+      hash: live.clauseHash(entry.element),
       objections: state.objections,
       agreedAt: state.agreed?.at ?? null,
       lastAgreedContent: state.lastAgreedContent,

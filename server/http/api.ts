@@ -1,7 +1,7 @@
 /** The HTTP API router: middleware in order, then the routes, then 404 and the error handler. */
 import express, { Router } from 'express'
 import type { AppContext } from '../context.ts'
-import { NotFoundError, UnavailableError } from './errors.ts'
+import { NotFoundError, UnavailableError } from '../errors.ts'
 import { attachSession, originCheck } from './middleware.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { consensusRoutes } from './routes/consensus.ts'

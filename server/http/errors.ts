@@ -1,69 +1,38 @@
-/** Typed errors that travel to one handler (`errorHandler`), which maps them to the API's error shape. */
+/** The one handler that maps the server's typed errors (server/errors.ts) to statuses and the API's error shape. */
 import type { ErrorRequestHandler } from 'express'
 import type { Logger } from 'pino'
+import {
+  AuthenticationError,
+  AuthorizationError,
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnavailableError,
+  ValidationError,
+} from '../errors.ts'
 import { StorageError } from '../storage/errors.ts'
 import { MetadataUnreadableError } from '../storage/metadataStore.ts'
 import { DocumentStorageMissingError } from '../sync/documentHub.ts'
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-export class ValidationError extends HttpError {
-  constructor(message: string) {
-    super(400, 'invalid_request', message)
-  }
-}
-export class AuthenticationError extends HttpError {
-  constructor(message = 'You are not logged in, or your session has ended.') {
-    super(401, 'unauthenticated', message)
-  }
-}
-export class AuthorizationError extends HttpError {
-  constructor(message = 'You are not allowed to do this.') {
-    super(403, 'forbidden', message)
-  }
-}
-export class NotFoundError extends HttpError {
-  constructor(message = 'Not found.') {
-    super(404, 'not_found', message)
-  }
-}
-export class ConflictError extends HttpError {
-  constructor(message: string, code = 'conflict') {
-    super(409, code, message)
-  }
-}
-export class TooManyRequestsError extends HttpError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(429, 'too_many_requests', message)
-  }
-}
-export class PayloadTooLargeError extends HttpError {
-  constructor(message: string) {
-    super(413, 'payload_too_large', message)
-  }
-}
-export class UnavailableError extends HttpError {
-  constructor(message: string) {
-    super(503, 'unavailable', message)
-  }
+/** Each domain error's status and code in the API (API.md "Conventions"). */
+function statusOf(error: DomainError): { status: number; code: string } {
+  if (error instanceof ValidationError) return { status: 400, code: 'invalid_request' }
+  if (error instanceof AuthenticationError) return { status: 401, code: 'unauthenticated' }
+  if (error instanceof AuthorizationError) return { status: 403, code: 'forbidden' }
+  if (error instanceof NotFoundError) return { status: 404, code: 'not_found' }
+  if (error instanceof ConflictError) return { status: 409, code: error.code }
+  if (error instanceof TooManyRequestsError) return { status: 429, code: 'too_many_requests' }
+  if (error instanceof UnavailableError) return { status: 503, code: 'unavailable' }
+  return { status: 500, code: 'internal' }
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds))
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message } })
+    if (error instanceof DomainError) {
+      const { status, code } = statusOf(error)
+      res.status(status).json({ error: { code, message: error.message } })
       return
     }
     // Unreadable or unwritable storage: say so plainly; the files are left as they are.

@@ -1,10 +1,9 @@
 /** Cross-cutting request handling: request ids, the Origin check and the session. */
 import { randomUUID } from 'node:crypto'
-import { parse as parseCookies } from 'cookie'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { type ResolvedSession, SESSION_COOKIE, type SessionService } from '../auth/sessions.ts'
+import { type ResolvedSession, type SessionService, sessionToken } from '../auth/sessions.ts'
 import { type Config, isOwnOrigin } from '../config.ts'
-import { AuthenticationError, AuthorizationError } from './errors.ts'
+import { AuthenticationError, AuthorizationError } from '../errors.ts'
 
 declare global {
   namespace Express {
@@ -29,15 +28,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export function originCheck(config: Config): RequestHandler {
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next()
-    if (!isOwnOrigin(req.headers.origin, req.headers.host, config))
+    if (!isOwnOrigin(req.headers.origin, req.socket, config))
       return next(new AuthorizationError('Requests from another site are not accepted.'))
     next()
   }
-}
-
-export function sessionToken(cookieHeader: string | undefined): string | undefined {
-  if (!cookieHeader) return undefined
-  return parseCookies(cookieHeader)[SESSION_COOKIE]
 }
 
 /** Attaches the session, if any; `requireUser` then refuses requests without one. */

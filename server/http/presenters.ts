@@ -1,16 +1,9 @@
 /** What the API returns: public fields only (never a password hash), with the caller's abilities. */
+
+import { colorFor } from '../../shared/domain/colors.ts'
 import { deliverableAbilities, groupAbilities } from '../../shared/domain/policy.ts'
 import type { Group, User } from '../../shared/domain/types.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
-
-const PALETTE = ['#1f6feb', '#b3261e', '#1a7f37', '#8250df', '#bc4c00', '#0a7ea4', '#bf3989', '#6e7781']
-
-/** A stable presence colour per user, with enough contrast on white for carets and names. */
-export function colorFor(userId: string): string {
-  let hash = 0
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
-  return PALETTE[hash % PALETTE.length]!
-}
 
 export function presentUser(user: User) {
   return {

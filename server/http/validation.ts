@@ -1,7 +1,7 @@
 /** Request validation with zod: one place turns a schema failure into a 400 a person can act on. */
 import { z } from 'zod'
 import { isWellFormedId } from '../../shared/domain/ids.ts'
-import { NotFoundError, ValidationError } from './errors.ts'
+import { NotFoundError, ValidationError } from '../errors.ts'
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body ?? {})

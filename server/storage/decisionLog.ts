@@ -4,8 +4,8 @@
  * (SYNC.md §5), and an event counts only once `append` has resolved.
  */
 import { join } from 'node:path'
-import { documentDirectory } from './documentLayout.ts'
-import { DocumentNotFoundError, readError, StorageCorruptError } from './errors.ts'
+import { documentDirectory, repairCommandFor } from './documentLayout.ts'
+import { DocumentNotFoundError, logRepairRemedy, readError, StorageCorruptError } from './errors.ts'
 import type { FileSystem } from './fileSystem.ts'
 import { type LogRepair, RecordLog } from './recordLog.ts'
 
@@ -14,7 +14,7 @@ export const DECISION_LOG_FILE = 'decisions.log'
 export interface OpenedDecisionLog<Event extends object> {
   log: DecisionLog<Event>
   events: Event[]
-  /** Set when a torn tail was cut off (its bytes were copied aside first). */
+  /** Set when a torn tail was cut off (its bytes were copied aside first). Damage throws StorageCorruptError. */
   repair?: LogRepair
 }
 
@@ -25,19 +25,27 @@ export interface DecisionLogOptions {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-function parseEvents<Event extends object>(path: string, records: Uint8Array[]): Event[] {
+/** The event in a record, or null when the record is not a JSON object. */
+export function decodeDecisionEvent(record: Uint8Array): object | null {
+  try {
+    const event: unknown = JSON.parse(decoder.decode(record))
+    return event !== null && typeof event === 'object' ? event : null
+  } catch {
+    return null
+  }
+}
+
+function parseEvents<Event extends object>(
+  path: string,
+  records: Uint8Array[],
+  offsets: number[],
+  repairCommand: string,
+): Event[] {
   return records.map((record, index) => {
-    try {
-      const event: unknown = JSON.parse(decoder.decode(record))
-      if (event === null || typeof event !== 'object') throw new Error('not an object')
-      return event as Event
-    } catch {
-      throw new StorageCorruptError(
-        path,
-        undefined,
-        `event ${index} has a valid checksum but is not a JSON object`,
-      )
-    }
+    const event = decodeDecisionEvent(record)
+    if (event) return event as Event
+    const reason = `event ${index} has a valid checksum but is not a JSON object`
+    throw new StorageCorruptError(path, offsets[index], reason, logRepairRemedy(repairCommand))
   })
 }
 
@@ -46,7 +54,10 @@ function parseEvents<Event extends object>(path: string, records: Uint8Array[]):
  * appear later.
  */
 export class DecisionLog<Event extends object = Record<string, unknown>> {
-  private constructor(private readonly records: RecordLog) {}
+  private constructor(
+    private readonly records: RecordLog,
+    private readonly repairCommand: string,
+  ) {}
 
   /** Opens (creating when missing) the log of an existing document; DocumentNotFoundError otherwise. */
   static async open<Event extends object = Record<string, unknown>>(
@@ -59,15 +70,19 @@ export class DecisionLog<Event extends object = Record<string, unknown>> {
     const exists = await fs.stat(dir).catch((error) => Promise.reject(readError(dir, error)))
     if (!exists?.isDirectory) throw new DocumentNotFoundError(docId, dir)
     const path = join(dir, DECISION_LOG_FILE)
-    const opened = await RecordLog.open(fs, path, options.now ? { now: options.now } : {})
+    const repairCommand = repairCommandFor(dataDir, docId, true)
+    const opened = await RecordLog.open(fs, path, {
+      repairCommand,
+      ...(options.now ? { now: options.now } : {}),
+    })
     let events: Event[]
     try {
-      events = parseEvents<Event>(path, opened.records)
+      events = parseEvents<Event>(path, opened.records, opened.offsets, repairCommand)
     } catch (error) {
       await opened.log.close()
       throw error
     }
-    const log = new DecisionLog<Event>(opened.log)
+    const log = new DecisionLog<Event>(opened.log, repairCommand)
     return opened.repair ? { log, events, repair: opened.repair } : { log, events }
   }
 
@@ -82,7 +97,8 @@ export class DecisionLog<Event extends object = Record<string, unknown>> {
 
   /** Every durable event, read back from the file. */
   async readAll(): Promise<Event[]> {
-    return parseEvents<Event>(this.path, await this.records.readRecords())
+    const { records, offsets } = await this.records.readRecords()
+    return parseEvents<Event>(this.path, records, offsets, this.repairCommand)
   }
 
   async close(): Promise<void> {

@@ -39,3 +39,18 @@ export function updateLogGenerations(names: string[]): number[] {
 export function isDocumentDataFile(name: string): boolean {
   return name === SNAPSHOT_FILE || LOG_NAME.test(name)
 }
+
+/** Quotes a command-line argument for a POSIX shell when it needs it. */
+function shellArgument(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The operator command (server/tools/repairLog.ts) for a document's update logs, or with `decisions` its decision
+ * log, without its --dry-run or --yes: quoted in the error that refuses the document, so that it can be copied.
+ */
+export function repairCommandFor(dataDir: string, docId: string, decisions = false): string {
+  const args = ['--data-dir', shellArgument(dataDir), '--document', shellArgument(docId)]
+  if (decisions) args.push('--decisions')
+  return `npm run repair -- ${args.join(' ')}`
+}

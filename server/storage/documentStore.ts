@@ -6,11 +6,12 @@
  * directories whose entries they changed.
  */
 import { join } from 'node:path'
-import { newId } from '../../shared/domain/ids.ts'
+import type { Logger } from '../logger.ts'
 import {
   docsDirectory,
   documentDirectory,
   isDocumentDataFile,
+  repairCommandFor,
   SNAPSHOT_FILE,
   updateLogGenerations,
   updateLogName,
@@ -19,6 +20,7 @@ import { ensureDirectory, isNotFound } from './durableFiles.ts'
 import {
   DocumentExistsError,
   DocumentNotFoundError,
+  logRepairRemedy,
   readError,
   StorageCorruptError,
   writeError,
@@ -27,6 +29,7 @@ import type { FileSystem } from './fileSystem.ts'
 import { LiveUpdateLog } from './liveUpdateLog.ts'
 import { type LogRepair, RecordLog, type RecordLogOptions } from './recordLog.ts'
 import { readSnapshot, writeSnapshot } from './snapshotFile.ts'
+import { removeStagingFolders, stagingFolderName } from './stagingFolders.ts'
 import { decodeStoredUpdate, encodeStoredUpdate, type StoredUpdate } from './updateRecord.ts'
 
 export type { LogRepair } from './recordLog.ts'
@@ -39,6 +42,11 @@ export interface LoadedDocument {
   updates: StoredUpdate[]
   /** Torn tails cut off while opening; the dropped bytes were copied aside first. */
   repairs: LogRepair[]
+  /**
+   * Yjs client id → owning user id, as stored with the snapshot (compaction deletes the logs it was rebuilt
+   * from); empty without a snapshot, or with one written before snapshots kept it.
+   */
+  clientOwners: Map<number, string>
 }
 
 export interface DocumentStore {
@@ -56,10 +64,11 @@ export interface DocumentStore {
   flush(docId: string): Promise<void>
   /**
    * Replaces the logs by a snapshot. `fullState` must contain every update appended before this call
-   * (`Y.encodeStateAsUpdate` of the document they were applied to); appends may go on meanwhile. While a
-   * compaction runs, another call returns the running one.
+   * (`Y.encodeStateAsUpdate` of the document they were applied to), and `clientOwners` the owners of its client
+   * ids, which the snapshot keeps; appends may go on meanwhile. While a compaction runs, another call returns the
+   * running one.
    */
-  compact(docId: string, fullState: Uint8Array): Promise<void>
+  compact(docId: string, fullState: Uint8Array, clientOwners: ReadonlyMap<number, string>): Promise<void>
   /** Waits for appends in flight, then releases the document's files. */
   close(docId: string): Promise<void>
   closeAll(): Promise<void>
@@ -71,6 +80,8 @@ export interface DocumentStore {
 export interface FileDocumentStoreOptions {
   now?: () => number
   maxRecordBytes?: number
+  /** Told what `open` cleaned up. */
+  logger?: Pick<Logger, 'warn'>
 }
 
 interface OpenDocument {
@@ -97,8 +108,11 @@ export class FileDocumentStore implements DocumentStore {
     this.logOptions = { rewriteRejected: true, now, ...(maxRecordBytes ? { maxRecordBytes } : {}) }
   }
 
+  /** Also removes the staging folders of creations a crash interrupted (never acknowledged). */
   static async open(fs: FileSystem, dataDir: string, options: FileDocumentStoreOptions = {}) {
-    await ensureDirectory(fs, docsDirectory(dataDir))
+    const docs = docsDirectory(dataDir)
+    await ensureDirectory(fs, docs)
+    await removeStagingFolders(fs, docs, options.logger)
     return new FileDocumentStore(fs, dataDir, options.now ?? Date.now, options.maxRecordBytes)
   }
 
@@ -116,11 +130,16 @@ export class FileDocumentStore implements DocumentStore {
       await this.removeCoveredLogs(dir, names, covered).catch(() => undefined)
       const generations = all.filter((generation) => generation > covered)
       if (generations.length === 0) generations.push(covered + 1)
-      const loaded: LoadedDocument = { snapshot: snapshot?.update ?? null, updates: [], repairs: [] }
+      const loaded: LoadedDocument = {
+        snapshot: snapshot?.update ?? null,
+        updates: [],
+        repairs: [],
+        clientOwners: new Map(snapshot?.clientOwners),
+      }
       let live: RecordLog | undefined
       for (const generation of generations) {
         await live?.close()
-        live = await this.openLog(join(dir, updateLogName(generation)), loaded)
+        live = await this.openLog(join(dir, updateLogName(generation)), docId, loaded)
       }
       this.documents.set(docId, { dir, log: new LiveUpdateLog(live!, generations.at(-1)!), compacting: null })
       return loaded
@@ -136,7 +155,7 @@ export class FileDocumentStore implements DocumentStore {
     try {
       if (await this.exists(dir)) throw new DocumentExistsError(docId, dir)
       // Built under a temporary name and renamed whole: a crash never leaves a document without its first update.
-      const staging = join(docsDirectory(this.dataDir), `.creating-${docId}-${newId(8)}`)
+      const staging = join(docsDirectory(this.dataDir), stagingFolderName(docId))
       const logName = updateLogName(1)
       try {
         await this.fs.mkdir(staging)
@@ -151,7 +170,8 @@ export class FileDocumentStore implements DocumentStore {
         await this.fs.rmdir(staging).catch(() => undefined)
         throw writeError(dir, error)
       }
-      const live = await this.openLog(join(dir, logName), { snapshot: null, updates: [], repairs: [] })
+      const empty: LoadedDocument = { snapshot: null, updates: [], repairs: [], clientOwners: new Map() }
+      const live = await this.openLog(join(dir, logName), docId, empty)
       this.documents.set(docId, { dir, log: new LiveUpdateLog(live, 1), compacting: null })
     } finally {
       this.opening.delete(docId)
@@ -166,11 +186,13 @@ export class FileDocumentStore implements DocumentStore {
     return this.submit(docId, null)
   }
 
-  compact(docId: string, fullState: Uint8Array): Promise<void> {
+  compact(docId: string, fullState: Uint8Array, clientOwners: ReadonlyMap<number, string>): Promise<void> {
     const doc = this.documents.get(docId)
     if (!doc) return Promise.reject(notOpen(docId))
     if (doc.compacting) return doc.compacting
-    doc.compacting = this.compactDocument(doc, fullState).finally(() => {
+    // Copied now: the caller's map goes on changing while the compaction awaits, unlike `fullState`.
+    const owners = new Map(clientOwners)
+    doc.compacting = this.compactDocument(doc, fullState, owners).finally(() => {
       doc.compacting = null
     })
     return doc.compacting
@@ -233,31 +255,34 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   /** Opens one update log, adding its updates and any repair to `loaded`. */
-  private async openLog(path: string, loaded: LoadedDocument): Promise<RecordLog> {
-    const opened = await RecordLog.open(this.fs, path, this.logOptions)
+  private async openLog(path: string, docId: string, loaded: LoadedDocument): Promise<RecordLog> {
+    const repairCommand = repairCommandFor(this.dataDir, docId)
+    const opened = await RecordLog.open(this.fs, path, { ...this.logOptions, repairCommand })
     if (opened.repair) loaded.repairs.push(opened.repair)
     for (const [index, record] of opened.records.entries()) {
       const update = decodeStoredUpdate(record)
       if (!update) {
         await opened.log.close()
-        throw new StorageCorruptError(
-          path,
-          undefined,
-          `record ${index} has a valid checksum but does not decode`,
-        )
+        const reason = `record ${index} has a valid checksum but does not decode`
+        throw new StorageCorruptError(path, opened.offsets[index], reason, logRepairRemedy(repairCommand))
       }
       loaded.updates.push(update)
     }
     return opened.log
   }
 
-  private async compactDocument(doc: OpenDocument, fullState: Uint8Array): Promise<void> {
+  private async compactDocument(
+    doc: OpenDocument,
+    fullState: Uint8Array,
+    clientOwners: ReadonlyMap<number, string>,
+  ): Promise<void> {
     // The boundary is this call (moveTo holds later appends before its first await): appends made before it are
     // in the current log and in fullState, later ones go to the next log.
     const covered = doc.log.generation
     const next = join(doc.dir, updateLogName(covered + 1))
     await doc.log.moveTo(covered + 1, async () => (await RecordLog.open(this.fs, next, this.logOptions)).log)
-    await writeSnapshot(this.fs, join(doc.dir, SNAPSHOT_FILE), { generation: covered, update: fullState })
+    const snapshot = { generation: covered, update: fullState, clientOwners }
+    await writeSnapshot(this.fs, join(doc.dir, SNAPSHOT_FILE), snapshot)
     await this.removeCoveredLogs(doc.dir, await this.fs.readdir(doc.dir), covered)
   }
 

@@ -51,20 +51,22 @@ export async function writeFileAtomically(fs: FileSystem, path: string, bytes: U
 }
 
 /**
- * Saves bytes about to be dropped under `<path>.torn-<time>` (durably) and returns that name: a repair never
- * destroys the only copy of anything, so what was cut can still be examined.
+ * Saves bytes about to be dropped under `<path>.<label>-<time>` (durably) and returns that name: a repair never
+ * destroys the only copy of anything, so what was cut can still be examined. `torn` names the cut tail of a log
+ * opened by the server; `damaged` the whole file, copied by the repair command before it cuts.
  */
 export async function saveAside(
   fs: FileSystem,
   path: string,
   bytes: Uint8Array,
   now: number,
+  label: 'torn' | 'damaged' = 'torn',
 ): Promise<string> {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-')
-  let target = `${path}.torn-${stamp}`
+  let target = `${path}.${label}-${stamp}`
   try {
     const taken = new Set(await fs.readdir(dirname(path)))
-    for (let n = 1; taken.has(basename(target)); n++) target = `${path}.torn-${stamp}-${n}`
+    for (let n = 1; taken.has(basename(target)); n++) target = `${path}.${label}-${stamp}-${n}`
     await writeAndSync(fs, target, bytes)
     await fs.syncDirectory(dirname(path))
   } catch (error) {

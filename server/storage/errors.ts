@@ -41,14 +41,21 @@ export class StorageCorruptError extends StorageError {
     /** Byte offset of the first bad byte or record, when it is known. */
     readonly offset: number | undefined,
     readonly reason: string,
+    /** What an operator can do about it; the default suits a file that has no repair command. */
+    remedy = 'restore it from a backup, or move it aside to start this part over',
   ) {
     const where = offset === undefined ? '' : ` at byte ${offset}`
-    super(
-      `Corrupt data in ${path}${where}: ${reason}. The file was left unchanged; restore it from a backup, ` +
-        'or move it aside to start this part over.',
-      path,
-    )
+    super(`Corrupt data in ${path}${where}: ${reason}. The file was left unchanged; ${remedy}.`, path)
   }
+}
+
+/** The remedy of a damaged record log, quoting the command that repairs it (docs/OPERATIONS.md). */
+export function logRepairRemedy(repairCommand = 'npm run repair -- --data-dir DIR --document ID'): string {
+  return (
+    `nothing in it was dropped. Stop the server and run \`${repairCommand} --dry-run\` to see what cutting ` +
+    'the log before the damaged record keeps and drops, then the same with --yes (docs/OPERATIONS.md); or ' +
+    'restore the file from a backup'
+  )
 }
 
 /** A write, fsync, rename or truncate failed: what was being written is not known to be durable. */

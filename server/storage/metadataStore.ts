@@ -1,17 +1,17 @@
 /**
- * Users, sessions, groups and deliverables in lowdb (one JSON file under DATA_DIR). lowdb replaces the file
- * atomically (write to a temporary file, rename) but without fsync; everything here is small and rebuilt by the
- * next write, while the text and the decision record have their own fsync'd logs.
+ * Users, sessions, groups and deliverables in lowdb (one JSON file under DATA_DIR). Every write is durable when
+ * it resolves (DurableJsonFile: temporary file, fsync, rename, fsync of the folder): a revoked session or a
+ * lowered role must not come back after a power cut (SYNC.md §5).
  *
  * A file that cannot be read is never overwritten: the store opens read-only and says what it could not read.
  */
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
 import type { ItemId } from '../../shared/domain/consensus.ts'
 import type { Deliverable, Group, User } from '../../shared/domain/types.ts'
-import { StorageWriteError } from './errors.ts'
+import { DurableJsonFile } from './durableJsonFile.ts'
+import { StorageError, writeError } from './errors.ts'
+import { type FileSystem, nodeFileSystem } from './fileSystem.ts'
 
 export interface StoredUser extends User {
   passwordHash: string
@@ -63,22 +63,23 @@ export class MetadataStore {
     readonly unreadable: string | null,
   ) {}
 
-  static async open(dataDir: string): Promise<MetadataStore> {
+  static async open(dataDir: string, fileSystem: FileSystem = nodeFileSystem): Promise<MetadataStore> {
     const file = path.join(dataDir, 'metadata.json')
-    const db = new Low<MetadataSchema>(new JSONFile<MetadataSchema>(file), emptyData())
+    const adapter = new DurableJsonFile<MetadataSchema>(fileSystem, file)
+    const db = new Low<MetadataSchema>(adapter, emptyData())
     let unreadable: string | null = null
     try {
-      const raw = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return null
-        throw error
-      })
-      if (raw !== null) {
-        const parsed = JSON.parse(raw) as MetadataSchema
+      const parsed = await adapter.read()
+      if (parsed !== null) {
         if (parsed?.version !== 1 || !Array.isArray(parsed.users)) throw new Error('unexpected structure')
         db.data = parsed
       }
     } catch (error) {
-      unreadable = `Could not read ${file}: ${(error as Error).message}. The file was left as it is.`
+      // A StorageReadError already names the file and the OS code; a parse error does not.
+      unreadable =
+        error instanceof StorageError
+          ? `${error.message} The file was left as it is.`
+          : `Could not read ${file}: ${(error as Error).message}. The file was left as it is.`
       db.data = emptyData()
     }
     return new MetadataStore(db, file, unreadable)
@@ -102,7 +103,7 @@ export class MetadataStore {
         await this.db.write()
       } catch (error) {
         this.db.data = before
-        throw new StorageWriteError(this.file, error)
+        throw writeError(this.file, error)
       }
       return result
     })

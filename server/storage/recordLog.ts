@@ -5,9 +5,9 @@
  */
 import { dirname } from 'node:path'
 import { saveAside } from './durableFiles.ts'
-import { readError, StorageCorruptError, StorageWriteError, writeError } from './errors.ts'
+import { logRepairRemedy, readError, StorageCorruptError, StorageWriteError, writeError } from './errors.ts'
 import type { AppendHandle, FileSystem } from './fileSystem.ts'
-import { DEFAULT_MAX_RECORD_BYTES, encodeRecord, findValidRecordAfter, scanRecords } from './recordFormat.ts'
+import { DEFAULT_MAX_RECORD_BYTES, encodeRecord, scanRecords } from './recordFormat.ts'
 
 export interface RecordLogOptions {
   /** A length prefix above this reads as damage; an append above it is refused. */
@@ -20,9 +20,11 @@ export interface RecordLogOptions {
   rewriteRejected?: boolean
   /** Clock for the names of saved torn tails. */
   now?: () => number
+  /** The command that repairs this log, quoted when it is found damaged. */
+  repairCommand?: string
 }
 
-/** A torn or damaged tail that was cut off when the log was opened. */
+/** A torn tail (an incomplete last record) that was cut off when the log was opened. */
 export interface LogRepair {
   path: string
   /** Where the cut began: the end of the last valid record. */
@@ -36,6 +38,8 @@ export interface LogRepair {
 export interface OpenedRecordLog {
   log: RecordLog
   records: Uint8Array[]
+  /** Byte offset of each record, for errors about its content. */
+  offsets: number[]
   repair?: LogRepair
 }
 
@@ -64,9 +68,9 @@ export class RecordLog {
   ) {}
 
   /**
-   * Opens the log, creating it (durably) when missing, and returns its records. A torn or damaged tail is copied
-   * aside, then cut off, and reported; damage with valid records after it throws StorageCorruptError before
-   * anything is modified.
+   * Opens the log, creating it (durably) when missing, and returns its records. A torn tail is copied aside, then
+   * cut off, and reported. Damage (a complete record that fails its check, also the last one) throws
+   * StorageCorruptError before anything is modified: it may be an acknowledged record.
    */
   static async open(fs: FileSystem, path: string, options: RecordLogOptions = {}): Promise<OpenedRecordLog> {
     const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
@@ -80,15 +84,8 @@ export class RecordLog {
     }
     const scan = scanRecords(bytes, maxRecordBytes)
     const stop = scan.stop
-    if (stop) {
-      const next = findValidRecordAfter(bytes, stop.offset, maxRecordBytes)
-      if (next !== undefined) {
-        throw new StorageCorruptError(
-          path,
-          stop.offset,
-          `${stop.reason}, and a valid record follows at byte ${next}`,
-        )
-      }
+    if (stop && !stop.torn) {
+      throw new StorageCorruptError(path, stop.offset, stop.reason, logRepairRemedy(options.repairCommand))
     }
     let repair: LogRepair | undefined
     if (stop) {
@@ -107,7 +104,8 @@ export class RecordLog {
       throw writeError(path, error)
     }
     const log = new RecordLog(fs, path, handle, scan.validLength, options)
-    return repair ? { log, records: scan.records, repair } : { log, records: scan.records }
+    const opened = { log, records: scan.records, offsets: scan.offsets }
+    return repair ? { ...opened, repair } : opened
   }
 
   /** Bytes known to be durable. */
@@ -131,8 +129,8 @@ export class RecordLog {
     return this.enqueue(null)
   }
 
-  /** Reads back the durable records (the file itself, not a cache). */
-  async readRecords(): Promise<Uint8Array[]> {
+  /** Reads back the durable records and their offsets (the file itself, not a cache). */
+  async readRecords(): Promise<{ records: Uint8Array[]; offsets: number[] }> {
     let bytes: Uint8Array
     try {
       bytes = await this.fs.readFile(this.path)
@@ -140,8 +138,11 @@ export class RecordLog {
       throw readError(this.path, error)
     }
     const scan = scanRecords(bytes.subarray(0, this.durableLength), this.options.maxRecordBytes)
-    if (scan.stop) throw new StorageCorruptError(this.path, scan.stop.offset, scan.stop.reason)
-    return scan.records
+    if (scan.stop) {
+      const remedy = logRepairRemedy(this.options.repairCommand)
+      throw new StorageCorruptError(this.path, scan.stop.offset, scan.stop.reason, remedy)
+    }
+    return { records: scan.records, offsets: scan.offsets }
   }
 
   /**
@@ -194,10 +195,10 @@ export class RecordLog {
 
   /**
    * Removes what a failed batch left, at once: a rejected record must not be read back after a crash (a decision
-   * reported as not taken). If this fails too, the next batch tries again before writing, and the next open
-   * treats the bytes as a torn tail.
-   */
-  /**
+   * reported as not taken). If this fails too, the next batch tries again before writing; a restart before that
+   * reads the whole records among those bytes (their outcome was reported as unknown) and cuts an incomplete one
+   * as a torn tail.
+   *
    * Returns false when the bytes are still in the file (the truncate failed). A truncate whose fsync fails has
    * still taken them back from what any reader, and a restart after a crash, will see.
    */

@@ -7,27 +7,39 @@ import * as Y from 'yjs'
 import { clauseIdOf, listClauses } from '../../shared/clauses/clauseText.ts'
 import { newId } from '../../shared/domain/ids.ts'
 import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
-import type { DecodedUpdate } from './checks/decodedUpdate.ts'
+import type { DecodedUpdate, Struct } from './checks/decodedUpdate.ts'
+import type { Integration } from './checks/integration.ts'
 import { itemKey, type LockTable } from './checks/lockTable.ts'
 
-/** Only updates that add a clause or set an `id` attribute can create a duplicate. */
-export function mayDuplicateClauseIds(update: DecodedUpdate): boolean {
-  return update.structs.some(
-    (s) =>
-      s instanceof Y.Item &&
-      (s.parentSub === 'id' ||
-        (s.content instanceof Y.ContentType &&
-          s.content.type instanceof Y.XmlElement &&
-          s.content.type.nodeName === CLAUSE)),
+function isClauseType(type: unknown): boolean {
+  return type instanceof Y.XmlElement && type.nodeName === CLAUSE
+}
+
+function isClauseStruct(struct: Struct): struct is Y.Item {
+  return (
+    struct instanceof Y.Item && struct.content instanceof Y.ContentType && isClauseType(struct.content.type)
   )
+}
+
+/**
+ * Only an update that adds a clause or writes a clause's `id` attribute can create a duplicate. Where the
+ * attribute lands comes from the integration plan: `Y.decodeUpdate` reports no map key for an attribute written
+ * over an earlier value.
+ */
+export function mayDuplicateClauseIds(integration: Integration): boolean {
+  for (const [struct, container] of integration.containers) {
+    if (isClauseStruct(struct)) return true
+    if (container.kind === 'collected' || container.key !== 'id') continue
+    if (container.kind === 'stored' && isClauseType(container.type)) return true
+    if (container.kind === 'new' && isClauseStruct(container.item)) return true
+  }
+  return false
 }
 
 /** The item keys of the clause elements an update inserts: on a duplicate, these are the copies. */
 export function insertedClauseKeys(update: DecodedUpdate): Set<string> {
   const keys = new Set<string>()
-  for (const s of update.structs)
-    if (s instanceof Y.Item && s.content instanceof Y.ContentType && s.content.type instanceof Y.XmlElement)
-      if (s.content.type.nodeName === CLAUSE) keys.add(itemKey(s.id))
+  for (const s of update.structs) if (isClauseStruct(s)) keys.add(itemKey(s.id))
   return keys
 }
 

@@ -14,8 +14,8 @@ export class SyncConnection {
   /** After a refusal the connection's replica is finished (SYNC.md §3): further sync input is ignored. */
   refused = false
   readonly awarenessClients = new Set<number>()
-  /** Highest clock per clientID this connection has written, for "saved" acknowledgements. */
-  readonly written = new Map<number, number>()
+  /** The clientID of the client's replica, as its hello named it (when this user owns it). */
+  replicaClientId: number | null = null
   closed = false
 
   constructor(

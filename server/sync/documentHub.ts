@@ -1,25 +1,30 @@
 /**
  * Loads live documents on demand (one load at a time per document), creates new ones with their seeded
- * content, and unloads them once no client is connected and their data is safe on disk.
+ * content, reloads one whose apply failed, and unloads them once no client is connected and their data is safe
+ * on disk. What the rest of the server adds to a live document comes in as extensions with named hooks.
  */
 import * as Y from 'yjs'
+import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
 import type { Logger } from '../logger.ts'
 import type { DocumentStore } from '../storage/documentStore.ts'
-import { causalityCheck } from './checks/causality.ts'
-import { createClauseLockCheck } from './checks/clauseLock.ts'
-import type { LockTable } from './checks/lockTable.ts'
-import { permissionCheck } from './checks/permission.ts'
-import { UpdatePipeline } from './checks/pipeline.ts'
+import { ClientOwners, SYSTEM_USER } from './clientOwners.ts'
+import type { SyncConnection } from './connection.ts'
 import { DocumentWriter } from './documentWriter.ts'
-import { type Limits, LiveDocument } from './liveDocument.ts'
+import { type Limits, LiveDocument, type LiveDocumentHooks } from './liveDocument.ts'
 
 export interface HubOptions extends Limits {
   compactAfterBytes: number
   unloadAfterMs: number
 }
 
-/** Called once a document is loaded, before any client sees it: restores locks from the decision record. */
-export type LoadHook = (live: LiveDocument) => Promise<void>
+/** A part of the server that hooks into every live document, in the order extensions were added. */
+export interface DocumentExtension {
+  name: string
+  /** Once a document is loaded, before any client sees it (e.g. restore locks). A throw fails the load. */
+  load?(live: LiveDocument): Promise<void>
+  /** A connection said hello (once per connection). */
+  hello?(live: LiveDocument, connection: SyncConnection): void
+}
 
 export class DocumentStorageMissingError extends Error {
   constructor(id: string) {
@@ -30,8 +35,10 @@ export class DocumentStorageMissingError extends Error {
 export class DocumentHub {
   private readonly live = new Map<string, LiveDocument>()
   private readonly loading = new Map<string, Promise<LiveDocument>>()
+  /** Documents being dropped after a failed apply: a new load waits until their files are released. */
+  private readonly dropping = new Map<string, Promise<void>>()
   private readonly sweeper: NodeJS.Timeout
-  private readonly loadHooks: LoadHook[] = []
+  private readonly extensions: DocumentExtension[] = []
 
   constructor(
     private readonly store: DocumentStore,
@@ -42,13 +49,14 @@ export class DocumentHub {
     this.sweeper.unref()
   }
 
-  onLoad(hook: LoadHook): void {
-    this.loadHooks.push(hook)
+  use(extension: DocumentExtension): void {
+    this.extensions.push(extension)
   }
 
-  /** The pipeline every update passes: decoding happens before, then these named steps. */
-  private pipelineFor = (locks: LockTable) =>
-    new UpdatePipeline([permissionCheck, causalityCheck, createClauseLockCheck(locks)])
+  /** Shorthand for an extension with a load hook only. */
+  onLoad(load: (live: LiveDocument) => Promise<void>): void {
+    this.use({ name: 'load', load })
+  }
 
   loaded(id: string): LiveDocument | undefined {
     return this.live.get(id)
@@ -74,36 +82,57 @@ export class DocumentHub {
   }
 
   private async load(id: string): Promise<LiveDocument> {
+    await this.dropping.get(id)
     const stored = await this.store.load(id)
     // Never replace missing storage by an empty document: that would silently lose the text.
     if (!stored) throw new DocumentStorageMissingError(id)
     const doc = new Y.Doc({ gc: true })
+    const owners = new ClientOwners(stored.clientOwners)
     for (const repair of stored.repairs)
       this.logger.warn({ docId: id, repair }, 'document log had a torn tail; it was cut off and saved aside')
     doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, 'load')
-      for (const record of stored.updates) Y.applyUpdate(doc, record.update, 'load')
+      for (const record of stored.updates) {
+        owners.claimFrom(record.update, record.userId)
+        Y.applyUpdate(doc, record.update, 'load')
+      }
     }, 'load')
-    return this.register(id, doc)
+    return this.register(id, doc, owners)
   }
 
   /** Creates a document from its initial content; durable before it resolves. */
   async create(id: string, seed: (doc: Y.Doc) => void): Promise<LiveDocument> {
     const doc = new Y.Doc({ gc: true })
     doc.transact(() => seed(doc), 'load')
-    await this.store.create(id, Y.encodeStateAsUpdate(doc), 'system')
-    return this.register(id, doc)
+    const initial = Y.encodeStateAsUpdate(doc)
+    await this.store.create(id, initial, SYSTEM_USER)
+    const owners = new ClientOwners()
+    owners.claimFrom(initial, SYSTEM_USER)
+    return this.register(id, doc, owners)
   }
 
-  private async register(id: string, doc: Y.Doc): Promise<LiveDocument> {
-    const live = new LiveDocument(id, doc, this.pipelineFor, this.options, this.logger)
-    live.attachWriter(
-      new DocumentWriter(this.store, id, this.logger, this.options.compactAfterBytes, () =>
-        Y.encodeStateAsUpdate(doc),
-      ),
-    )
+  private readonly hooks: LiveDocumentHooks = {
+    hello: (live, connection) => {
+      for (const extension of this.extensions) extension.hello?.(live, connection)
+    },
+    broken: (live, reason) => void this.drop(live, reason),
+  }
+
+  private async register(id: string, doc: Y.Doc, owners: ClientOwners): Promise<LiveDocument> {
+    let live: LiveDocument | undefined
+    const writer = new DocumentWriter(this.store, id, this.logger, this.options.compactAfterBytes, () => ({
+      state: Y.encodeStateAsUpdate(doc),
+      owners: live!.clientOwners(),
+    }))
+    live = new LiveDocument(id, doc, {
+      owners,
+      writer,
+      limits: this.options,
+      logger: this.logger,
+      hooks: this.hooks,
+    })
     try {
-      for (const hook of this.loadHooks) await hook(live)
+      for (const extension of this.extensions) await extension.load?.(live)
     } catch (error) {
       // Not registered: release the store's handles so that the next attempt reports the same cause.
       live.destroy()
@@ -114,13 +143,32 @@ export class DocumentHub {
     return live
   }
 
+  /**
+   * Drops a document whose in-memory state can no longer be trusted (SYNC.md §2.8): what was accepted before is
+   * stored, every connection is closed with a code on which clients reconnect, and the next client loads it again
+   * from storage and re-syncs.
+   */
+  private drop(live: LiveDocument, reason: string): Promise<void> {
+    if (this.live.get(live.id) !== live) return Promise.resolve()
+    this.live.delete(live.id)
+    this.logger.warn({ docId: live.id, reason }, 'document reloaded from storage')
+    const dropped = (async () => {
+      live.closeAll(CLOSE_CODES.tryAgainLater, 'document reloaded')
+      await live.flush()
+      live.destroy()
+      await this.store.close(live.id).catch(() => undefined)
+    })().finally(() => this.dropping.delete(live.id))
+    this.dropping.set(live.id, dropped)
+    return dropped
+  }
+
   private async unloadIdle(): Promise<void> {
     const now = Date.now()
     for (const [id, live] of this.live) {
       if (live.connections.size > 0 || now - live.lastActivity < this.options.unloadAfterMs) continue
       await live.flush()
       // Still idle and everything durable: safe to drop from memory.
-      if (live.connections.size > 0 || !live.writable) continue
+      if (live.connections.size > 0 || !live.writable || this.live.get(id) !== live) continue
       this.live.delete(id)
       live.destroy()
       await this.store.close(id)
@@ -133,6 +181,7 @@ export class DocumentHub {
     clearInterval(this.sweeper)
     for (const live of this.live.values()) live.closeAll(code, reason)
     await Promise.all([...this.live.values()].map((live) => live.flush()))
+    await Promise.all([...this.dropping.values()])
     await this.store.closeAll()
   }
 }

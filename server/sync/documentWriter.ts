@@ -20,13 +20,16 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
   private bytesSinceCompaction = 0
   private compacting: Promise<void> | null = null
   writable = true
+  /** Set when the document's memory can no longer be trusted (a failed apply): it must never be snapshotted. */
+  private frozen = false
 
   constructor(
     private readonly store: DocumentStore,
     private readonly docId: string,
     private readonly logger: Logger,
     private readonly compactAfterBytes: number,
-    private readonly fullState: () => Uint8Array,
+    /** The whole state and its clientID owners, taken together (compaction keeps both). */
+    private readonly snapshot: () => { state: Uint8Array; owners: ReadonlyMap<number, string> },
   ) {
     super()
   }
@@ -93,12 +96,24 @@ export class DocumentWriter extends EventEmitter<WriterEvents> {
     }
   }
 
+  /** Stops compacting for good: the in-memory document holds a half-applied update and is being reloaded. */
+  freeze(): void {
+    this.frozen = true
+  }
+
   /** The store lets appends go on during a compaction; the state covers every update appended before it. */
   private maybeCompact(): void {
-    if (this.compacting || this.bytesSinceCompaction < this.compactAfterBytes || !this.writable) return
+    if (
+      this.frozen ||
+      this.compacting ||
+      this.bytesSinceCompaction < this.compactAfterBytes ||
+      !this.writable
+    )
+      return
     this.bytesSinceCompaction = 0
+    const { state, owners } = this.snapshot()
     this.compacting = this.store
-      .compact(this.docId, this.fullState())
+      .compact(this.docId, state, owners)
       .catch((error) =>
         this.logger.warn({ docId: this.docId, err: error }, 'compaction failed; the log stays'),
       )

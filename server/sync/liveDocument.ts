@@ -1,23 +1,30 @@
 /**
- * One deliverable's live Yjs document: its connections, presence, the check pipeline and its writer. The
+ * One deliverable's live Yjs document: its connections, presence, the update checks and its writer. The
  * protocol loop here knows nothing of roles, locks or disks: permission comes from the connection, the checks
- * from the pipeline, durability from the writer.
+ * from the checker, durability from the writer, and what the product adds (consensus) from its hooks.
+ *
+ * An accepted update is applied atomically (SYNC.md §2.8): what Yjs emits while applying it is held until the
+ * apply has finished without a throw and without anything pending; only then is it stored and sent. Otherwise
+ * nothing of it leaves this object, and the document is reported broken so that the hub reloads it from storage.
  */
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { type ClauseEntry, listClauses } from '../../shared/clauses/clauseText.ts'
+import { type ClauseEntry, clauseHash, listClauses } from '../../shared/clauses/clauseText.ts'
+import type { ItemId } from '../../shared/domain/consensus.ts'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
 import type { ServerMessage } from '../../shared/protocol/messages.ts'
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
 import type { Logger } from '../logger.ts'
-import { type DecodedUpdate, decodeClientUpdate, UndecodableUpdateError } from './checks/decodedUpdate.ts'
+import { UndecodableUpdateError } from './checks/decodedUpdate.ts'
 import { LockTable } from './checks/lockTable.ts'
-import type { UpdatePipeline } from './checks/pipeline.ts'
+import { type CheckResult, UpdateChecker } from './checks/pipeline.ts'
 import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
+import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
 import type { DocumentWriter } from './documentWriter.ts'
 import { Outbox, type OutgoingUpdate } from './outbox.ts'
 import { applyOwnPresence, MalformedAwarenessError, removePresence } from './presence.ts'
+import { PresenceGate } from './presenceGate.ts'
 import {
   decodeIncoming,
   encodeAwareness,
@@ -32,57 +39,101 @@ export const SERVER_ORIGIN = Symbol('server')
 export interface Limits {
   maxSyncMessageBytes: number
   maxAwarenessMessageBytes: number
+  maxUpdateStructs: number
 }
 
+/** What the rest of the server hooks into a live document (declared here, given at construction). */
+export interface LiveDocumentHooks {
+  /** A connection said hello (once per connection): it understands Accord's messages. */
+  hello(live: LiveDocument, connection: SyncConnection): void
+  /** An apply failed half-way or left structs pending: nothing of it was stored or sent; reload the document. */
+  broken(live: LiveDocument, reason: string): void
+}
+
+export interface LiveDocumentParts {
+  owners: ClientOwners
+  writer: DocumentWriter
+  limits: Limits
+  logger: Logger
+  hooks: LiveDocumentHooks
+}
+
+type Acknowledgement = NonNullable<OutgoingUpdate['acknowledge']>
+
 export class LiveDocument {
-  readonly doc: Y.Doc
   readonly awareness: Awareness
-  readonly locks = new LockTable()
+  private readonly locks = new LockTable()
   readonly connections = new Set<SyncConnection>()
-  private readonly pipeline: UpdatePipeline
-  private readonly outbox: Outbox
   lastActivity = Date.now()
-  private writer!: DocumentWriter
+  /** Set once the document failed to apply an update: it takes nothing more and is being reloaded. */
+  broken = false
+
+  private readonly owners: ClientOwners
+  private readonly writer: DocumentWriter
+  private readonly checker: UpdateChecker
+  private readonly outbox: Outbox
+  private readonly presenceGates = new Map<SyncConnection, PresenceGate>()
+  /** Accepted updates appended but not yet durable, in order; they go to the outbox once durable. */
+  private readonly awaitingDurability: (OutgoingUpdate & { durable: boolean })[] = []
+  /** Updates Yjs emitted during the apply in progress; null when no client update is being applied. */
+  private applying: Uint8Array[] | null = null
+  /** Kept until the next change: every join of a room costs one encoding (see syncStep2For). */
+  private wholeDocument: Uint8Array | null = null
+  private clauseList: ClauseEntry[] | null = null
+  /** Per clause element, its hash until something inside it changes (every hello sends the decided ones). */
+  private readonly clauseHashes = new WeakMap<Y.XmlElement, string>()
 
   constructor(
     readonly id: string,
-    doc: Y.Doc,
-    pipelineFor: (locks: LockTable) => UpdatePipeline,
-    private readonly limits: Limits,
-    private readonly logger: Logger,
+    readonly doc: Y.Doc,
+    private readonly parts: LiveDocumentParts,
   ) {
-    // Built once: the checks close over this document's lock table, which changes in place.
-    this.pipeline = pipelineFor(this.locks)
-    this.doc = doc
+    this.owners = parts.owners
+    // The server's own clientID writes seeds and repairs; nobody else may claim it first.
+    this.owners.claim(doc.clientID, SYSTEM_USER)
+    this.writer = parts.writer
+    this.checker = new UpdateChecker(doc, this.locks, this.owners, parts.limits.maxUpdateStructs)
     this.awareness = new Awareness(doc)
     this.awareness.setLocalState(null)
-    this.outbox = new Outbox(this.connections, this.awareness, this.store)
+    this.outbox = new Outbox(this.connections, this.awareness)
     this.doc.on('update', this.onDocumentUpdate)
+    this.doc.on('afterTransaction', this.forgetChangedHashes)
     this.awareness.on('update', this.onAwarenessUpdate)
+    this.writer.on('writable', (writable, message) => {
+      // Back from a write failure: the writer has written every kept record again.
+      if (writable) this.releaseDurable(this.awaitingDurability.length)
+      this.tellAll({ type: 'storage', writable, message })
+    })
   }
 
   get body(): Y.XmlFragment {
     return this.doc.getXmlFragment(BODY_FIELD)
   }
 
-  attachWriter(writer: DocumentWriter): void {
-    this.writer = writer
-    writer.on('writable', (writable, message) => this.tellAll({ type: 'storage', writable, message }))
-  }
-
   get writable(): boolean {
     return this.writer.writable
   }
 
-  /** Resolves when every accepted update so far is durable (or has failed). */
-  flush(): Promise<void> {
+  /** The clientID → user map, as the writer keeps it with snapshots. */
+  clientOwners(): ReadonlyMap<number, string> {
+    return this.owners.snapshot()
+  }
+
+  /** Resolves when every accepted update so far is durable (or has failed), and sent. */
+  async flush(): Promise<void> {
+    await this.writer.flush()
     this.outbox.flush()
-    return this.writer.flush()
   }
 
   attach(connection: SyncConnection): void {
+    if (this.broken) {
+      // Dropped between the hub handing it out and the socket attaching: reconnect to the reloaded one.
+      connection.close(CLOSE_CODES.tryAgainLater, 'document reloaded')
+      return
+    }
     this.connections.add(connection)
     this.outbox.added(connection)
+    this.presenceGates.set(connection, new PresenceGate((update) => this.applyPresence(connection, update)))
     this.lastActivity = Date.now()
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
     const states = [...this.awareness.getStates().keys()]
@@ -92,6 +143,8 @@ export class LiveDocument {
   detach(connection: SyncConnection): void {
     if (!this.connections.delete(connection)) return
     this.outbox.removed(connection)
+    this.presenceGates.get(connection)?.dispose()
+    this.presenceGates.delete(connection)
     removePresence(this.awareness, connection.awarenessClients, connection)
     this.lastActivity = Date.now()
   }
@@ -106,7 +159,9 @@ export class LiveDocument {
       return
     }
     const limit =
-      message.kind === 'awareness' ? this.limits.maxAwarenessMessageBytes : this.limits.maxSyncMessageBytes
+      message.kind === 'awareness'
+        ? this.parts.limits.maxAwarenessMessageBytes
+        : this.parts.limits.maxSyncMessageBytes
     if (data.byteLength > limit) {
       connection.refused = true
       connection.tell({
@@ -124,46 +179,25 @@ export class LiveDocument {
         return
       case 'sync-step-2':
       case 'sync-update':
-        this.receiveUpdate(connection, message.update)
+        this.receiveUpdate(connection, message.update, message.kind === 'sync-step-2')
         return
       case 'awareness':
-        try {
-          applyOwnPresence(
-            this.awareness,
-            message.update,
-            connection.awarenessClients,
-            (clientId) => this.ownedElsewhere(connection, clientId),
-            connection.user,
-            connection,
-          )
-        } catch (error) {
-          if (error instanceof MalformedAwarenessError) this.closeMalformed(connection, error.message)
-          else throw error
-        }
+        this.presenceGates.get(connection)?.admit(message.update)
         return
       case 'query-awareness':
-        connection.send(
-          encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
-        )
+        if (this.presenceGates.get(connection)?.mayAnswerQuery())
+          connection.send(
+            encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
+          )
         return
       case 'auth':
         return
       case 'accord':
-        if (message.message.type === 'hello') {
-          connection.speaksAccord = true
-          this.onHello?.(connection)
-        }
+        if (message.message.type === 'hello')
+          this.receiveHello(connection, message.message as { clientId?: unknown })
         return
     }
   }
-
-  /**
-   * A client with an empty replica (every join) gets the whole document: encoded once and kept until the next
-   * change, so that a room of people opening the deliverable together, or a client reconnecting in a loop, costs
-   * one encoding rather than one each.
-   */
-  private wholeDocument: Uint8Array | null = null
-  private clauseList: ClauseEntry[] | null = null
 
   /** The clauses in document order; listed once per version of the text (every join's welcome reads them). */
   clauses(): ClauseEntry[] {
@@ -171,6 +205,42 @@ export class LiveDocument {
     return this.clauseList
   }
 
+  /** The clause's content hash (`clauseHash`), computed once per change of the clause. */
+  clauseHash(element: Y.XmlElement): string {
+    let hash = this.clauseHashes.get(element)
+    if (hash === undefined) {
+      hash = clauseHash(element)
+      this.clauseHashes.set(element, hash)
+    }
+    return hash
+  }
+
+  /** Yjs lists every changed type and its ancestors: a clause whose content changed is among them. */
+  private readonly forgetChangedHashes = (transaction: Y.Transaction): void => {
+    for (const type of transaction.changedParentTypes.keys())
+      if (type instanceof Y.XmlElement) this.clauseHashes.delete(type)
+  }
+
+  /** Locks an agreed clause, bound to its element's item id; false when the document has no such element. */
+  lockAgreed(item: ItemId, sectionId: string): boolean {
+    return this.locks.protect(this.doc, item, sectionId, 'agreed')
+  }
+
+  /** Unlocks a reopened clause; a required clause stays protected against removal. */
+  unlockAgreed(item: ItemId): void {
+    this.locks.unprotect(item, 'agreed')
+  }
+
+  /** Protects one of clauses 2 to 5 against removal. */
+  protectRequired(item: ItemId): void {
+    this.locks.protect(this.doc, item, `required:${item.client}:${item.clock}`, 'required')
+  }
+
+  /**
+   * A client with an empty replica (every join) gets the whole document: encoded once and kept until the next
+   * change, so that a room of people opening the deliverable together, or a client reconnecting in a loop, costs
+   * one encoding rather than one each.
+   */
   private syncStep2For(stateVector: Uint8Array): Uint8Array {
     const empty = stateVector.byteLength === 1 && stateVector[0] === 0
     if (!empty) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
@@ -178,22 +248,35 @@ export class LiveDocument {
     return this.wholeDocument
   }
 
-  /** Set by the hub: sends the welcome and the consensus state to a client that said hello. */
-  onHello?: (connection: SyncConnection) => void
+  /**
+   * Only the first hello of a connection counts (each one costs the consensus state of every clause). It may
+   * name the replica's clientID: claimed for the user now, so that nobody else can write under it first, and
+   * covered by this connection's "saved" acknowledgements.
+   */
+  private receiveHello(connection: SyncConnection, hello: { clientId?: unknown }): void {
+    if (connection.speaksAccord) return
+    connection.speaksAccord = true
+    const clientId = hello.clientId
+    if (typeof clientId === 'number' && Number.isSafeInteger(clientId) && clientId >= 0) {
+      if (Y.getState(this.doc.store, clientId) === 0) this.owners.claim(clientId, connection.user.id)
+      if (this.owners.ownerOf(clientId) === connection.user.id) connection.replicaClientId = clientId
+    }
+    this.parts.hooks.hello(this, connection)
+    // A reconnecting client learns that what the server holds of its replica is durable.
+    if (connection.replicaClientId !== null) this.acknowledgeWhenDurable(connection, [])
+  }
 
-  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array): void {
-    if (connection.refused) return
-    let update: DecodedUpdate
+  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array, isSyncStep2: boolean): void {
+    if (connection.refused || this.broken) return
+    let result: CheckResult
     try {
-      update = decodeClientUpdate(bytes)
+      result = this.checker.check(bytes, { userId: connection.user.id, canEdit: connection.canEdit })
     } catch (error) {
-      if (error instanceof UndecodableUpdateError)
-        this.closeMalformed(connection, `undecodable update: ${error.message}`)
-      else throw error
+      if (!(error instanceof UndecodableUpdateError)) throw error
+      this.closeMalformed(connection, `undecodable update: ${error.message}`)
       return
     }
-    if (update.empty) return
-    if (!this.writer.writable) {
+    if (result.kind === 'accepted' && !this.writer.writable) {
       connection.refuse({
         ok: false,
         reason: 'storage-unavailable',
@@ -201,86 +284,148 @@ export class LiveDocument {
       })
       return
     }
-    const verdict = this.pipeline.run({ doc: this.doc, update, canEdit: connection.canEdit })
-    if (!verdict.ok) {
-      this.logger.info(
+    if (result.kind === 'refused') {
+      const { verdict } = result
+      this.parts.logger.info(
         { docId: this.id, user: connection.user.id, step: verdict.step, reason: verdict.reason },
         'update refused',
       )
       connection.refuse(verdict)
       return
     }
-    for (const [client, clock] of update.clocks)
-      connection.written.set(client, Math.max(connection.written.get(client) ?? 0, clock))
-    // What this update's acknowledgement may claim: nothing received after it, which is not durable yet.
-    const covers = Object.fromEntries(connection.written)
-    this.applying = { connection, covers, emitted: false }
-    try {
-      Y.applyUpdate(this.doc, bytes, connection)
-    } finally {
-      const { emitted } = this.applying
-      this.applying = null
-      if (!emitted) this.acknowledgeAfterFlush(connection, covers)
+    if (result.kind === 'no-op') {
+      // Nothing new (a reader's provider re-sends known deletions on every reconnect): accepted, and a sync
+      // step 2 is answered with what the server durably holds of this client's replica.
+      if (isSyncStep2) this.acknowledgeWhenDurable(connection, [])
+      return
     }
-    this.assertNothingPending()
-    if (mayDuplicateClauseIds(update))
-      repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(update))
+    const emitted = this.applyAtomically(connection, result.update.bytes)
+    if (!emitted) return
+    this.owners.claimFrom(result.update.bytes, connection.user.id)
+    const acknowledge = this.acknowledgementFor(connection, [...result.update.byClient.keys()])
+    emitted.forEach((update, i) => {
+      this.commit(update, connection, i === emitted.length - 1 ? acknowledge : undefined)
+    })
+    if (emitted.length === 0) this.acknowledgeWhenDurable(connection, [...result.update.byClient.keys()])
+    if (mayDuplicateClauseIds(result.integration))
+      repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(result.update))
   }
 
-  /** The client update being applied right now, so that the document's update event can acknowledge it. */
-  private applying: { connection: SyncConnection; covers: Record<string, number>; emitted: boolean } | null =
-    null
+  /** The updates Yjs emitted for `bytes`, or null when the apply threw or left anything pending. */
+  private applyAtomically(connection: SyncConnection, bytes: Uint8Array): Uint8Array[] | null {
+    const emitted: Uint8Array[] = []
+    this.applying = emitted
+    let failure: string | null = null
+    try {
+      Y.applyUpdate(this.doc, bytes, connection)
+    } catch (error) {
+      failure = `applying an accepted update threw: ${(error as Error).message}`
+    } finally {
+      this.applying = null
+    }
+    const store = this.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown }
+    if (!failure && (store.pendingStructs !== null || store.pendingDs !== null))
+      failure = 'an accepted update left structs pending'
+    if (!failure) return emitted
+    this.broken = true
+    this.writer.freeze()
+    this.parts.logger.error({ docId: this.id, user: connection.user.id, failure }, 'update not applied')
+    connection.refuse({
+      ok: false,
+      reason: 'resync-required',
+      message: 'The server could not apply this change; nothing of it was kept.',
+    })
+    this.parts.hooks.broken(this, failure)
+    return null
+  }
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     this.wholeDocument = null
     this.clauseList = null
-    const applying = this.applying
-    if (applying && applying.connection === origin) {
-      applying.emitted = true
-      this.outbox.addUpdate({ update, origin, acknowledge: applying })
-    } else this.outbox.addUpdate({ update, origin })
+    if (this.applying) this.applying.push(update)
+    else if (origin !== 'load') this.commit(update, origin)
   }
 
-  /** Runs once the outbox has sent a batch: appends each update and acknowledges it once durable. */
-  private readonly store = (updates: OutgoingUpdate[]): void => {
-    for (const { update, origin, acknowledge } of updates) {
-      if (origin === 'load') continue
-      const sender = origin as SyncConnection | typeof SERVER_ORIGIN
-      const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? 'system' : sender.user.id
-      const appended = this.writer.append(update, userId)
-      if (acknowledge)
-        appended.then(
-          () => this.acknowledge(acknowledge.connection, acknowledge.covers),
-          () => undefined,
-        )
+  /**
+   * Check → apply → append → broadcast: an update is sent to others, and acknowledged to its sender, only once it
+   * is durable, so that no replica ever holds what the server could forget in a crash (after one, such a replica
+   * would re-send another user's lost structs, which the ownership check must refuse). Appends resolve in order.
+   */
+  private commit(update: Uint8Array, origin: unknown, acknowledge?: Acknowledgement): void {
+    const sender = origin as SyncConnection | typeof SERVER_ORIGIN
+    const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? SYSTEM_USER : sender.user.id
+    if (userId === SYSTEM_USER) this.owners.claimFrom(update, SYSTEM_USER)
+    const entry = { update, origin, acknowledge, durable: false }
+    this.awaitingDurability.push(entry)
+    this.writer.append(update, userId).then(
+      () => {
+        entry.durable = true
+        this.releaseDurable(0)
+      },
+      // Kept by the store and written again by the writer's retry, which then reports the document writable.
+      () => undefined,
+    )
+  }
+
+  /** Hands the durable prefix (or the first `count`, known durable) of what awaits durability to the outbox. */
+  private releaseDurable(count: number): void {
+    let released = 0
+    while (released < this.awaitingDurability.length) {
+      const entry = this.awaitingDurability[released]!
+      if (!entry.durable && released >= count) break
+      this.outbox.addUpdate(entry)
+      released++
     }
+    if (released > 0) this.awaitingDurability.splice(0, released)
   }
 
-  /** A duplicate changes nothing but is still acknowledged, once everything before it is durable. */
-  private acknowledgeAfterFlush(connection: SyncConnection, covers: Record<string, number>): void {
+  /**
+   * What an acknowledgement may claim: the server's state for each clientID of this user's replica that the
+   * update wrote, and for the replica's own clientID; never a clock the server does not hold.
+   */
+  private acknowledgementFor(connection: SyncConnection, clients: number[]): Acknowledgement {
+    const covers: Record<string, number> = {}
+    const own = connection.replicaClientId
+    for (const client of own === null ? clients : [...clients, own])
+      if (this.owners.ownerOf(client) === connection.user.id)
+        covers[String(client)] = Y.getState(this.doc.store, client)
+    return { connection, covers }
+  }
+
+  /** Acknowledges the server's present state of these clients once everything accepted so far is durable. */
+  private acknowledgeWhenDurable(connection: SyncConnection, clients: number[]): void {
+    const { covers } = this.acknowledgementFor(connection, clients)
     void this.flush().then(() => {
-      if (!this.writer.hasUnsaved) this.acknowledge(connection, covers)
+      if (!this.writer.hasUnsaved) connection.tell({ type: 'saved', clocks: covers })
     })
   }
 
-  private acknowledge(connection: SyncConnection, covers: Record<string, number>): void {
-    connection.tell({ type: 'saved', clocks: covers })
-  }
-
-  /** Yjs must never hold a pending struct here (SYNC.md §2); if a crafted update slipped through, drop it. */
-  private assertNothingPending(): void {
-    const store = this.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown }
-    if (store.pendingStructs !== null || store.pendingDs !== null) {
-      this.logger.error({ docId: this.id }, 'an update left pending structs; they were dropped')
-      store.pendingStructs = null
-      store.pendingDs = null
+  private applyPresence(connection: SyncConnection, update: Uint8Array): void {
+    if (!this.connections.has(connection)) return
+    try {
+      applyOwnPresence(
+        this.awareness,
+        update,
+        connection.awarenessClients,
+        (clientId) => this.ownedElsewhere(connection, clientId),
+        connection.user,
+        connection,
+      )
+    } catch (error) {
+      if (error instanceof MalformedAwarenessError) this.closeMalformed(connection, error.message)
+      else throw error
     }
   }
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
-  ): void => {
+  private readonly onAwarenessUpdate = ({
+    added,
+    updated,
+    removed,
+  }: {
+    added: number[]
+    updated: number[]
+    removed: number[]
+  }): void => {
     this.outbox.addPresence([...added, ...updated, ...removed])
   }
 
@@ -291,7 +436,7 @@ export class LiveDocument {
   }
 
   private closeMalformed(connection: SyncConnection, message: string): void {
-    this.logger.info(
+    this.parts.logger.info(
       { docId: this.id, user: connection.user.id, message },
       'malformed message; connection closed',
     )
@@ -317,6 +462,7 @@ export class LiveDocument {
 
   destroy(): void {
     this.outbox.discard()
+    for (const gate of this.presenceGates.values()) gate.dispose()
     this.writer.dispose()
     this.awareness.destroy()
     this.doc.destroy()

@@ -8,8 +8,8 @@
  *   meanwhile joins the frame of every connection not served yet, and only those served before it need a second
  *   frame. Each connection receives, in order, every update it does not already have, never its own.
  *
- * Presence changes of one turn go out as one awareness message. The document's storage work for an update runs
- * after its first slice has been sent.
+ * Presence changes of one turn go out as one awareness message. Only durable updates are handed to the outbox
+ * (liveDocument.ts): nobody is ever sent a state the server could forget in a crash.
  */
 import type { Awareness } from 'y-protocols/awareness'
 import { encodeAwarenessUpdate } from 'y-protocols/awareness'
@@ -21,7 +21,7 @@ export interface OutgoingUpdate {
   update: Uint8Array
   /** The connection it came from (which already has it), or another origin (server edits, loading). */
   origin: unknown
-  /** Acknowledge to this connection, once the update is durable, that it holds these clocks. */
+  /** Acknowledge to this connection (the update is durable) that the server holds these clocks. */
   acknowledge?: { connection: SyncConnection; covers: Record<string, number> }
 }
 
@@ -39,22 +39,20 @@ export class Outbox {
   /** Updates not yet sent to every connection; `log[i]` has sequence number `firstSeq + i`. */
   private log: OutgoingUpdate[] = []
   private firstSeq = 0
-  /** Sequence number of the first update not yet handed to storage. */
-  private storedUpTo = 0
   /** Per connection, the sequence number of the first update it has not been sent. */
   private readonly next = new Map<SyncConnection, number>()
   /** The fan-out in progress: connections in the order they are served, and how far it has come. */
   private walk: { order: SyncConnection[]; position: number } | null = null
   /** Frames of the fan-out in progress, by the range of updates they hold. */
   private frames = new Map<string, Frame>()
+  /** Sequence number of the first update whose acknowledgement has not gone out. */
+  private acknowledgedUpTo = 0
   private readonly presenceChanged = new Set<number>()
   private scheduled: NodeJS.Immediate | null = null
 
   constructor(
     private readonly connections: ReadonlySet<SyncConnection>,
     private readonly awareness: Awareness,
-    /** Runs once per update, in order, after the first slice of its fan-out (the document's storage). */
-    private readonly afterSend: (updates: OutgoingUpdate[]) => void,
   ) {}
 
   private get endSeq(): number {
@@ -92,7 +90,7 @@ export class Outbox {
   discard(): void {
     if (this.scheduled) clearImmediate(this.scheduled)
     this.scheduled = null
-    this.firstSeq = this.storedUpTo = this.endSeq
+    this.firstSeq = this.acknowledgedUpTo = this.endSeq
     this.log = []
     this.walk = null
     this.frames.clear()
@@ -126,7 +124,7 @@ export class Outbox {
       if (frame) connection.send(frame)
       served++
     }
-    this.store(end)
+    this.acknowledge(end)
     if (walk.position < walk.order.length) return true
     this.walk = null
     this.frames.clear()
@@ -151,11 +149,13 @@ export class Outbox {
     return others.length > 0 ? encodeSyncUpdate(merged(others)) : null
   }
 
-  private store(end: number): void {
-    if (this.storedUpTo >= end) return
-    const updates = this.log.slice(this.storedUpTo - this.firstSeq, end - this.firstSeq)
-    this.storedUpTo = end
-    this.afterSend(updates)
+  /** Acknowledgements go out with the first slice of their update's fan-out, each once. */
+  private acknowledge(end: number): void {
+    for (let seq = this.acknowledgedUpTo; seq < end; seq++) {
+      const acknowledge = this.log[seq - this.firstSeq]?.acknowledge
+      if (acknowledge) acknowledge.connection.tell({ type: 'saved', clocks: acknowledge.covers })
+    }
+    this.acknowledgedUpTo = Math.max(this.acknowledgedUpTo, end)
   }
 
   private sendPresence(): void {

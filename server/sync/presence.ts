@@ -1,7 +1,9 @@
 /**
  * Presence (SYNC.md §4): `applyAwarenessUpdate` would accept any clientID, let a client erase others' presence
- * and parse unchecked JSON. So each connection owns the awareness clientIDs it introduced, entries for others
- * are dropped, and the server writes the `user` field from the authenticated user.
+ * and parse unchecked JSON. So each connection owns the awareness clientIDs it introduced (a few at most: a tab
+ * has one, a reconnecting tab briefly two), entries for others are dropped, a state larger than a caret and a
+ * selection need is dropped, and the server writes the `user` field from the authenticated user. A flood of
+ * fresh clientIDs from one connection therefore never becomes presence for everyone.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -15,6 +17,11 @@ export interface PresenceUser {
 }
 
 export class MalformedAwarenessError extends Error {}
+
+/** Awareness clientIDs one connection may introduce. */
+export const MAX_PRESENCE_PER_CONNECTION = 4
+/** Bytes of one state's JSON: a caret and a selection as relative positions take a few hundred. */
+export const MAX_PRESENCE_STATE_BYTES = 2048
 
 interface Entry {
   clientId: number
@@ -31,7 +38,9 @@ function decodeEntries(update: Uint8Array): Entry[] {
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
-      const state: unknown = JSON.parse(decoding.readVarString(decoder))
+      const json = decoding.readVarString(decoder)
+      if (json.length > MAX_PRESENCE_STATE_BYTES) continue
+      const state: unknown = JSON.parse(json)
       if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
         throw new MalformedAwarenessError('an awareness state must be an object or null')
       entries.push({ clientId, clock, state: state as Record<string, unknown> | null })
@@ -66,15 +75,17 @@ export function applyOwnPresence(
   user: PresenceUser,
   origin: unknown,
 ): void {
-  const accepted = decodeEntries(update)
-    .filter((entry) => owned.has(entry.clientId) || !isOwnedElsewhere(entry.clientId))
-    .filter((entry) => entry.clientId !== awareness.clientID)
-    .map((entry) => ({
-      ...entry,
-      state: entry.state === null ? null : { ...entry.state, user: { ...user } },
-    }))
+  const accepted: Entry[] = []
+  for (const entry of decodeEntries(update)) {
+    if (entry.clientId === awareness.clientID) continue
+    if (!owned.has(entry.clientId)) {
+      // Checked in this order so that a flood costs one comparison per entry past the limit.
+      if (owned.size >= MAX_PRESENCE_PER_CONNECTION || isOwnedElsewhere(entry.clientId)) continue
+      owned.add(entry.clientId)
+    }
+    accepted.push({ ...entry, state: entry.state === null ? null : { ...entry.state, user: { ...user } } })
+  }
   if (accepted.length === 0) return
-  for (const entry of accepted) owned.add(entry.clientId)
   applyAwarenessUpdate(awareness, encodeEntries(accepted), origin)
 }
 

@@ -3,14 +3,15 @@
  * 403 foreign Origin, 401 no live session, 404 unknown or invisible deliverable, 429 too many connections from
  * this session lately (with Retry-After), 503 unreadable storage.
  */
+
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type RawData, WebSocketServer } from 'ws'
+import { colorFor } from '../../shared/domain/colors.ts'
 import { isWellFormedId } from '../../shared/domain/ids.ts'
+import { sessionToken } from '../auth/sessions.ts'
 import { isOwnOrigin } from '../config.ts'
 import type { AppContext } from '../context.ts'
-import { sessionToken } from '../http/middleware.ts'
-import { colorFor } from '../http/presenters.ts'
 import { SyncConnection } from './connection.ts'
 import type { LiveDocument } from './liveDocument.ts'
 
@@ -63,7 +64,7 @@ export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServ
       // Malformed percent-encoding names nothing.
     }
     if (!match || !isWellFormedId(deliverableId)) return refuseUpgrade(socket, 404, 'Not found.')
-    if (!isOwnOrigin(req.headers.origin, req.headers.host, ctx.config))
+    if (!isOwnOrigin(req.headers.origin, req.socket, ctx.config))
       return refuseUpgrade(socket, 403, 'Connections from another site are not accepted.')
     const resolved = ctx.sessions.resolve(sessionToken(req.headers.cookie))
     if (!resolved) return refuseUpgrade(socket, 401, 'Log in to open this deliverable.')

@@ -4,6 +4,7 @@
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import { encodeAccordFrame, readAccordBody } from '../../shared/protocol/accordCodec.ts'
 import {
   type ClientMessage,
   MESSAGE_ACCORD,
@@ -53,14 +54,9 @@ export function decodeIncoming(data: Uint8Array): IncomingMessage {
         message = { kind: 'query-awareness' }
         break
       case MESSAGE_ACCORD: {
-        const parsed: unknown = JSON.parse(decoding.readVarString(decoder))
-        if (
-          typeof parsed !== 'object' ||
-          parsed === null ||
-          typeof (parsed as { type?: unknown }).type !== 'string'
-        )
-          throw new MalformedMessageError('an Accord message must be a JSON object with a type')
-        message = { kind: 'accord', message: parsed as { type: string } }
+        const parsed = readAccordBody(decoder)
+        if (!parsed) throw new MalformedMessageError('an Accord message must be a JSON object with a type')
+        message = { kind: 'accord', message: parsed }
         break
       }
       default:
@@ -109,5 +105,4 @@ export const encodeSyncUpdate = (update: Uint8Array) =>
 export const encodeAwareness = (update: Uint8Array) =>
   frame(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, update))
 
-export const encodeAccord = (message: ServerMessage) =>
-  frame(MESSAGE_ACCORD, (e) => encoding.writeVarString(e, JSON.stringify(message)))
+export const encodeAccord = (message: ServerMessage): Uint8Array => encodeAccordFrame(message)

@@ -1,9 +1,23 @@
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { accordSchema, BODY_FIELD } from '../editor/extensions.ts'
-import { clauseCanonicalContent, clauseHash, clauseOwnText, clauseTitle, listClauses } from './clauseText.ts'
+import {
+  clauseCanonicalContent,
+  clauseHash,
+  clauseHeadingOf,
+  clauseKindOf,
+  clauseOwnText,
+  clauseTitle,
+  contentHash,
+  isClauseElement,
+  listClauses,
+  ownBlocks,
+  plainText,
+} from './clauseText.ts'
 import { abbreviation, definition, note, type PmNode, p } from './skeletons.ts'
+import { appendNode, nodeSpec, storedBody } from './testing/randomXml.ts'
 
 const heading = (title: string): PmNode => ({
   type: 'clauseHeading',
@@ -145,5 +159,157 @@ describe('listing clauses', () => {
       ['1.1', 'sub', 'Sub-scope'],
       ['2', 'defs', 'Definitions'],
     ])
+  })
+})
+
+/** A clause element as the skeletons write it (shared/clauses/skeletons.ts): attributes, then its heading. */
+function appendClause(parent: Y.XmlFragment, id: string, kind: string, title: string): Y.XmlElement {
+  const clause = new Y.XmlElement('clause')
+  parent.insert(parent.length, [clause])
+  clause.setAttribute('id', id)
+  clause.setAttribute('kind', kind)
+  const heading = new Y.XmlElement('clauseHeading')
+  clause.insert(0, [heading])
+  heading.insert(0, [new Y.XmlText(title)])
+  return clause
+}
+
+// The recursive readings that the iterative ones replaced, kept as the reference for "no change in results".
+const ENTRY_NODES = new Set(['definition', 'abbreviation', 'reference', 'requirement'])
+function recursivePlainText(node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string {
+  if (node instanceof Y.XmlText)
+    return node
+      .toDelta()
+      .map((op: { insert: unknown }) => (typeof op.insert === 'string' ? op.insert : ''))
+      .join('')
+  const parts: string[] = []
+  for (const child of node.toArray()) {
+    if (child instanceof Y.XmlText) parts.push(recursivePlainText(child))
+    else if (child instanceof Y.XmlElement || child instanceof Y.XmlFragment)
+      parts.push(recursivePlainText(child))
+  }
+  const inline = node instanceof Y.XmlElement && node.toArray().every((child) => child instanceof Y.XmlText)
+  const entry =
+    node instanceof Y.XmlElement && (ENTRY_NODES.has(node.nodeName) || node.nodeName === 'tableRow')
+  return parts.join(inline ? '' : entry ? ' ' : '\n')
+}
+const yjsCanonicalContent = (element: Y.XmlElement) =>
+  [
+    `<clause kind="${clauseKindOf(element)}">`,
+    ...element
+      .toArray()
+      .filter((c) => !isClauseElement(c))
+      .map((c) => c.toString()),
+  ].join('\n')
+
+describe('reading a clause gives what the recursive readings gave', () => {
+  const blocks = fc.array(nodeSpec(3), { maxLength: 4 })
+  const kind = fc.constantFrom('numbered', 'annex', 'appendix', 'unnumbered', 'Annex', '')
+
+  test('on random clause content: canonical content (byte for byte), hash, own text, title, plain text', () => {
+    fc.assert(
+      fc.property(kind, blocks, blocks, (clauseKind, own, sub) => {
+        const sender = new Y.Doc()
+        sender.transact(() => {
+          const clause = appendClause(sender.getXmlFragment(BODY_FIELD), 'c', clauseKind, 'Scope')
+          for (const spec of own) appendNode(clause, spec)
+          const subClause = appendClause(clause, 's', 'numbered', 'Sub')
+          for (const spec of sub) appendNode(subClause, spec)
+          // A block after the sub-clause: concurrent edits leave such shapes.
+          appendNode(clause, own[0] ?? { kind: 'text', text: 'tail', formats: [], embeds: [] })
+        })
+        const body = storedBody(sender)
+        expect(plainText(body)).toBe(recursivePlainText(body))
+        for (const { element } of listClauses(body)) {
+          expect(clauseCanonicalContent(element)).toBe(yjsCanonicalContent(element))
+          expect(clauseHash(element)).toBe(contentHash(yjsCanonicalContent(element)))
+          expect(clauseOwnText(element)).toBe(ownBlocks(element).map(recursivePlainText).join('\n'))
+          expect(plainText(element)).toBe(recursivePlainText(element))
+          expect(clauseTitle(element)).toBe(recursivePlainText(clauseHeadingOf(element)!))
+        }
+      }),
+      { seed: 20_260_611, numRuns: 200 },
+    )
+  })
+
+  test('on 300 levels of entries and paragraphs, each holding text and the next level', () => {
+    const sender = new Y.Doc()
+    sender.transact(() => {
+      let parent: Y.XmlFragment = appendClause(sender.getXmlFragment(BODY_FIELD), 'c', 'annex', 'Annex')
+      for (let level = 0; level < 300; level++) {
+        const child = new Y.XmlElement(level % 3 ? 'definition' : 'paragraph')
+        parent.insert(parent.length, [new Y.XmlText(`level ${level}`), child])
+        parent = child
+      }
+    })
+    const [entry] = listClauses(storedBody(sender))
+    expect(clauseCanonicalContent(entry!.element)).toBe(yjsCanonicalContent(entry!.element))
+    expect(clauseOwnText(entry!.element)).toBe(ownBlocks(entry!.element).map(recursivePlainText).join('\n'))
+  })
+})
+
+describe('a document nested deeper than the call stack', () => {
+  const DEPTH = 20_000
+
+  /** The 257 KB update of the security review: 20,000 elements nested inside a clause's own content. */
+  function deeplyNestedBody(): Y.XmlFragment {
+    const sender = new Y.Doc()
+    sender.transact(() => {
+      const clause = appendClause(sender.getXmlFragment(BODY_FIELD), 'scope', 'numbered', 'Scope')
+      const intro = new Y.XmlElement('paragraph')
+      clause.insert(clause.length, [intro])
+      intro.insert(0, [new Y.XmlText('Intro')])
+      let parent: Y.XmlElement = clause
+      for (let level = 0; level < DEPTH; level++) {
+        const child = new Y.XmlElement('blockquote')
+        parent.insert(parent.length, [child])
+        parent = child
+      }
+      const deepest = new Y.XmlElement('paragraph')
+      parent.insert(0, [deepest])
+      deepest.insert(0, [new Y.XmlText('deep')])
+      appendClause(clause, 'sub', 'numbered', 'Sub-scope')
+    })
+    return storedBody(sender)
+  }
+
+  test('is read whole by listClauses, clauseOwnText, plainText, clauseCanonicalContent and clauseHash', () => {
+    const body = deeplyNestedBody()
+    const clauses = listClauses(body)
+    expect(clauses.map((c) => [c.number, c.id, c.title])).toEqual([
+      ['1', 'scope', 'Scope'],
+      ['1.1', 'sub', 'Sub-scope'],
+    ])
+    const scope = clauses[0]!.element
+    expect(clauseOwnText(scope)).toBe('Intro\ndeep')
+    expect(plainText(body)).toBe('Scope\nIntro\ndeep\nSub-scope')
+    const canonical = [
+      '<clause kind="numbered">',
+      '<clauseheading>Scope</clauseheading>',
+      '<paragraph>Intro</paragraph>',
+      `${'<blockquote>'.repeat(DEPTH)}<paragraph>deep</paragraph>${'</blockquote>'.repeat(DEPTH)}`,
+    ].join('\n')
+    expect(clauseCanonicalContent(scope)).toBe(canonical)
+    expect(clauseHash(scope)).toBe(contentHash(canonical))
+  })
+
+  test('of clauses inside clauses is listed and numbered', () => {
+    const levels = 4_000
+    const sender = new Y.Doc()
+    sender.transact(() => {
+      let parent: Y.XmlFragment = sender.getXmlFragment(BODY_FIELD)
+      for (let level = 1; level <= levels; level++)
+        parent = appendClause(parent, `c${level}`, 'annex', `L${level}`)
+    })
+    const clauses = listClauses(storedBody(sender))
+    expect(clauses).toHaveLength(levels)
+    const last = clauses[levels - 1]!
+    expect([last.id, last.title, last.level, last.number]).toEqual([
+      `c${levels}`,
+      `L${levels}`,
+      levels,
+      `A${'.1'.repeat(levels - 1)}`,
+    ])
+    expect(last.path).toEqual(new Array(levels).fill(0))
   })
 })

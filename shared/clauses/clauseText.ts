@@ -1,7 +1,8 @@
 /**
  * Reading clauses out of the shared Y.XmlFragment: the tree (for numbering), a clause's own plain text and the
  * digest that agreement binds to. Used by the server (API answers, agree, checks) and by the client (the hash of
- * what the chair sees), so both compute exactly the same values.
+ * what the chair sees), so both compute exactly the same values. Every walk down the tree is iterative
+ * (unfold.ts): a stored document may nest deeper than the call stack allows.
  */
 
 import { toHexString as hex } from 'lib0/buffer'
@@ -9,6 +10,8 @@ import { digest } from 'lib0/hash/sha256'
 import * as Y from 'yjs'
 import { CLAUSE, CLAUSE_HEADING, CLAUSE_KINDS, type ClauseKind } from '../editor/clauseNodes.ts'
 import { type ClauseNode, type NumberedClause, numberClauses } from './numbering.ts'
+import { interleave, type Piece, unfold } from './unfold.ts'
+import { isXmlNode, type XmlNode, xmlString } from './xmlString.ts'
 
 export function isClauseElement(node: unknown): node is Y.XmlElement {
   return node instanceof Y.XmlElement && node.nodeName === CLAUSE
@@ -26,18 +29,21 @@ export function clauseIdOf(element: Y.XmlElement): string {
 
 /** Plain text of a Yjs XML node: text runs concatenated, blocks separated by newlines, fields by a space. */
 export function plainText(node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string {
-  if (node instanceof Y.XmlText)
-    return node
-      .toDelta()
-      .map((op: { insert: unknown }) => textOf(op.insert))
-      .join('')
-  const parts: string[] = []
-  for (const child of node.toArray()) {
-    if (child instanceof Y.XmlText) parts.push(plainText(child))
-    else if (child instanceof Y.XmlElement || child instanceof Y.XmlFragment) parts.push(plainText(child))
-  }
+  return unfold<XmlNode>(node, plainTextPieces)
+}
+
+function plainTextPieces(node: XmlNode): Piece<XmlNode>[] {
+  if (node instanceof Y.XmlText) return [runsText(node)]
   const inlineContainer = node instanceof Y.XmlElement && isFieldOrInlineBlock(node)
-  return parts.join(inlineContainer ? '' : separatorFor(node))
+  const children: unknown[] = node.toArray()
+  return interleave(children.filter(isXmlNode), inlineContainer ? '' : separatorFor(node))
+}
+
+function runsText(text: Y.XmlText): string {
+  return text
+    .toDelta()
+    .map((op: { insert: unknown }) => textOf(op.insert))
+    .join('')
 }
 
 function textOf(insert: unknown): string {
@@ -95,7 +101,7 @@ export function clauseCanonicalContent(element: Y.XmlElement): string {
   const children = element
     .toArray()
     .filter((c) => !isClauseElement(c))
-    .map((c) => c.toString())
+    .map(xmlString)
   return [own, ...children].join('\n')
 }
 
@@ -113,17 +119,32 @@ export interface ClauseEntry extends NumberedClause {
 
 /** Every clause of the body in document order, numbered, with its element. */
 export function listClauses(body: Y.XmlFragment): ClauseEntry[] {
+  const { roots, elements } = clauseTree(body)
+  // numberClauses walks in the same pre-order as clauseTree, so the i-th entry is the i-th element.
+  return numberClauses(roots).map((entry, i) => ({ ...entry, element: elements[i]! }))
+}
+
+/** The clause tree under `parent`, and its elements in pre-order. */
+function clauseTree(parent: Y.XmlFragment): { roots: ClauseNode[]; elements: Y.XmlElement[] } {
+  const roots: ClauseNode[] = []
   const elements: Y.XmlElement[] = []
-  const toNode = (element: Y.XmlElement): ClauseNode => {
+  const stack: { element: Y.XmlElement; siblings: ClauseNode[] }[] = []
+  const pushClausesOf = (container: Y.XmlFragment, siblings: ClauseNode[]) => {
+    const clauses = container.toArray().filter(isClauseElement)
+    for (let i = clauses.length - 1; i >= 0; i--) stack.push({ element: clauses[i]!, siblings })
+  }
+  pushClausesOf(parent, roots)
+  while (stack.length > 0) {
+    const { element, siblings } = stack.pop()!
     elements.push(element)
-    return {
+    const node: ClauseNode = {
       id: clauseIdOf(element),
       kind: clauseKindOf(element),
       title: clauseTitle(element),
-      children: element.toArray().filter(isClauseElement).map(toNode),
+      children: [],
     }
+    siblings.push(node)
+    pushClausesOf(element, node.children)
   }
-  const roots = body.toArray().filter(isClauseElement).map(toNode)
-  // numberClauses walks in the same pre-order as toNode, so the i-th entry is the i-th element.
-  return numberClauses(roots).map((entry, i) => ({ ...entry, element: elements[i]! }))
+  return { roots, elements }
 }

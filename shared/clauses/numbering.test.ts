@@ -104,6 +104,22 @@ describe('clause numbers are derived from the structure', () => {
     ])
   })
 
+  test('a chain nested deeper than the call stack is numbered to its last level, then the next top level', () => {
+    const levels = 4_000
+    let chain = clause(`L${levels}`)
+    for (let level = levels - 1; level >= 2; level--) chain = clause(`L${level}`, chain)
+    const numbered = numberClauses([appendix('L1', chain), clause('After')])
+    expect(numbered).toHaveLength(levels + 1)
+    const last = numbered[levels - 1]!
+    expect([last.title, last.level, last.number]).toEqual([
+      `L${levels}`,
+      levels,
+      `I${'.1'.repeat(levels - 1)}`,
+    ])
+    expect(last.path).toEqual(new Array(levels).fill(0))
+    expect(numbered[levels]).toMatchObject({ title: 'After', number: '1', level: 1, path: [1] })
+  })
+
   test('annexes and appendices count independently of numbered clauses and of each other', () => {
     const roots = [annex('A'), clause('One'), appendix('I'), annex('B'), clause('Two'), appendix('II')]
     expect(numberClauses(roots).map((c) => c.number)).toEqual([

@@ -66,9 +66,38 @@ export function annexLetter(n: number): string {
 /** Flattens the clause tree in document order with each clause's number. */
 export function numberClauses(roots: readonly ClauseNode[]): NumberedClause[] {
   const out: NumberedClause[] = []
-  const counters: Record<'numbered' | 'annex' | 'appendix', number> = { numbered: 0, annex: 0, appendix: 0 }
+  // A stack rather than recursion: the tree comes from a document, which may nest deeper than the call stack.
+  const stack = topLevel(roots).reverse()
+  while (stack.length > 0) {
+    const { node, number, prefix, level, path } = stack.pop()!
+    out.push({ id: node.id, number, title: node.title, level, kind: node.kind, path })
+    for (let index = node.children.length - 1; index >= 0; index--) {
+      const childNumber = prefix === null ? '' : `${prefix}.${index + 1}`
+      stack.push({
+        node: node.children[index]!,
+        number: childNumber,
+        prefix: prefix === null ? null : childNumber,
+        level: level + 1,
+        path: [...path, index],
+      })
+    }
+  }
+  return out
+}
 
-  roots.forEach((root, index) => {
+interface Pending {
+  node: ClauseNode
+  number: string
+  /** What the sub-clauses' numbers start with; null when they are unnumbered. */
+  prefix: string | null
+  level: number
+  path: number[]
+}
+
+/** Top-level clauses are counted per kind: 1, 2; Annex A, B; Appendix I, II. */
+function topLevel(roots: readonly ClauseNode[]): Pending[] {
+  const counters: Record<'numbered' | 'annex' | 'appendix', number> = { numbered: 0, annex: 0, appendix: 0 }
+  return roots.map((root, index) => {
     let label = ''
     let prefix: string | null = null
     if (root.kind !== 'unnumbered') {
@@ -85,23 +114,6 @@ export function numberClauses(roots: readonly ClauseNode[]): NumberedClause[] {
         label = `Appendix ${prefix}`
       }
     }
-    out.push({ id: root.id, number: label, title: root.title, level: 1, kind: root.kind, path: [index] })
-    visitChildren(root, prefix, 2, [index], out)
-  })
-  return out
-}
-
-function visitChildren(
-  parent: ClauseNode,
-  prefix: string | null,
-  level: number,
-  path: number[],
-  out: NumberedClause[],
-): void {
-  parent.children.forEach((child, index) => {
-    const number = prefix === null ? '' : `${prefix}.${index + 1}`
-    const childPath = [...path, index]
-    out.push({ id: child.id, number, title: child.title, level, kind: child.kind, path: childPath })
-    visitChildren(child, prefix === null ? null : number, level + 1, childPath, out)
+    return { node: root, number: label, prefix, level: 1, path: [index] }
   })
 }

@@ -46,8 +46,11 @@ export const REFUSAL_CLOSE_CODE: Record<RefusalReason, number> = {
   'storage-unavailable': CLOSE_CODES.tryAgainLater,
 }
 
-/** Client → server. */
-export type ClientMessage = { type: 'hello'; version: number }
+/**
+ * Client → server. `hello` names the replica's Yjs clientID: the server claims it for the user at once (nobody
+ * else may write under it) and acknowledges what it durably holds of that replica.
+ */
+export type ClientMessage = { type: 'hello'; version: number; clientId?: number }
 
 export interface SectionState {
   id: string

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { request } from '../support/http.ts'
-import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { startServerBehindProxy, type TcpProxy } from '../support/tcpProxy.ts'
+import type { TestServer } from '../support/testServer.ts'
 import {
   clauseText,
   ensureClientBuilt,
@@ -24,8 +24,7 @@ let workspace: Awaited<ReturnType<typeof buildWorkspace>>
 
 beforeAll(async () => {
   ensureClientBuilt()
-  server = await startTestServer()
-  proxy = await startTcpProxy(server.port)
+  ;({ server, proxy } = await startServerBehindProxy())
   workspace = await buildWorkspace(server)
   browser = await launchBrowser()
 })

@@ -6,8 +6,8 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
-import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { startServerBehindProxy, type TcpProxy } from '../support/tcpProxy.ts'
+import type { TestServer } from '../support/testServer.ts'
 import {
   ensureClientBuilt,
   LONG,
@@ -28,8 +28,7 @@ let deliverableId: string
 
 beforeAll(async () => {
   ensureClientBuilt()
-  server = await startTestServer()
-  proxy = await startTcpProxy(server.port)
+  ;({ server, proxy } = await startServerBehindProxy())
   const workspace = await buildWorkspace(server)
   deliverableId = workspace.deliverable.id
   browser = await launchBrowser()

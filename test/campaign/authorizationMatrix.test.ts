@@ -267,7 +267,6 @@ describe('CSRF: a foreign Origin is refused', () => {
     'https://evil.example',
     'null',
     `http://127.0.0.1:${server.port + 1}`,
-    `http://localhost:${server.port}`,
     `http://127.0.0.1:${server.port}.evil.example`,
     `ws://127.0.0.1:${server.port}`,
   ]

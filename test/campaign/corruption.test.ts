@@ -1,10 +1,13 @@
 /**
- * Damaged files (issue part 3): a torn or cut update log, bytes flipped in the middle of an update log, a
- * damaged snapshot, a decision log flipped in the middle or with a torn tail, missing storage, and metadata that
- * is not what the server wrote. The server starts, keeps serving everything else, says exactly which file it
- * could not read (the same answer every time it is asked), and never writes over the evidence; a torn tail is
- * cut off only after its bytes were saved aside.
+ * Damaged files (issue part 3): a torn, cut or zero-filled update log, bytes flipped in the middle or in the last
+ * record of an update log, a damaged snapshot, a decision log flipped in the middle or in its last record or with
+ * a torn tail, missing storage, and metadata that is not what the server wrote. The server starts, keeps serving
+ * everything else, says exactly which file it could not read (the same answer every time it is asked), and never
+ * writes over the evidence. Only an incomplete last record is a torn tail (SYNC.md §5), cut off after its bytes
+ * were saved aside; a complete record that fails its checksum is refused, also the last one, as it may hold an
+ * acknowledged edit or agreement.
  */
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -12,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { buildWorkspace, createDeliverable, setDeliverableRole } from '../support/factories.ts'
 import { request } from '../support/http.ts'
 import { clauseByTitle, firstParagraphText } from '../support/syncClients.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { ROOT, startTestServer, type TestServer } from '../support/testServer.ts'
 import { recordFigures } from './support/figures.ts'
 import { openRaw, UpgradeStatus } from './support/rawSync.ts'
 import { connectAt, savedAll, type Workspace } from './support/workload.ts'
@@ -42,6 +45,19 @@ const DAMAGES: Damage[] = [
         path.join(dir, (await logs(dir)).at(-1)!),
         (await stat(path.join(dir, (await logs(dir)).at(-1)!))).size - 3,
       ),
+  },
+  {
+    name: 'zeros after the last record of an update log (the file grew, its data never reached the disk)',
+    outcome: 'repaired',
+    names: /updates-\d+\.log/,
+    damage: async (dir) =>
+      writeFile(path.join(dir, (await logs(dir)).at(-1)!), new Uint8Array(512), { flag: 'a' }),
+  },
+  {
+    name: 'a byte flipped in the last record of an update log',
+    outcome: 'refused',
+    names: /updates-\d+\.log at byte \d+: checksum mismatch/,
+    damage: async (dir) => flip(path.join(dir, (await logs(dir)).at(-1)!), (size) => size - 2),
   },
   {
     name: 'a byte flipped in the middle of an update log',
@@ -75,6 +91,13 @@ const DAMAGES: Damage[] = [
     damage: async (dir) => flip(path.join(dir, 'decisions.log'), () => 12),
   },
   {
+    name: 'a byte flipped in the last record of the decision log',
+    outcome: 'refused',
+    names: /decisions\.log at byte \d+: checksum mismatch/,
+    // A complete record: an acknowledged agreement that must not be dropped (the clause would unlock).
+    damage: async (dir) => flip(path.join(dir, 'decisions.log'), (size) => size - 2),
+  },
+  {
     name: 'a torn record at the end of the decision log',
     outcome: 'repaired',
     names: /decisions\.log/,
@@ -102,6 +125,16 @@ const DAMAGES: Damage[] = [
     damage: async (dir) => rm(dir, { recursive: true }),
   },
 ]
+
+/** The operator's repair command (server/tools/repairLog.ts), as `npm run repair` runs it. */
+function runRepair(args: string[]): Promise<{ status: number; stderr: string }> {
+  const command = ['--import', 'tsx', 'server/tools/repairLog.ts', ...args]
+  return new Promise((resolve) => {
+    execFile(process.execPath, command, { cwd: ROOT }, (error, _stdout, stderr) => {
+      resolve({ status: error ? Number(error.code) : 0, stderr })
+    })
+  })
+}
 
 let server: TestServer
 let ws: Workspace
@@ -211,6 +244,28 @@ describe('damaged document files', () => {
       expect(answer.status).toBe(503)
       expect(answer.body.error.message).toMatch(c.damage.names)
       expect(await fingerprint(c.dir)).toEqual(c.before)
+      checks++
+    }
+  })
+
+  test('`npm run repair` on each refused log saves it aside and cuts it; the deliverable is served again', async () => {
+    await server.stop({ keepData: true })
+    const repairable = cases.filter(
+      (c) => c.damage.outcome === 'refused' && /updates|decisions/.test(c.damage.names.source),
+    )
+    for (const c of repairable) {
+      const decisions = c.damage.names.source.includes('decisions') ? ['--decisions'] : []
+      const target = ['--data-dir', server.dataDir, '--document', c.id, ...decisions]
+      const result = await runRepair([...target, '--yes'])
+      expect(result.status, `${c.damage.name}: ${result.stderr}`).toBe(0)
+      expect((await readdir(c.dir)).some((n) => n.includes('.damaged-'))).toBe(true)
+    }
+    server = await startTestServer({ dataDir: server.dataDir })
+    for (const c of repairable) {
+      const answer = await request(server.url, 'GET', `/api/deliverables/${c.id}`, undefined, {
+        cookie: ws.chair.cookie,
+      })
+      expect(answer.status, `${c.damage.name}: ${JSON.stringify(answer.body)}`).toBe(200)
       checks++
     }
   })

@@ -26,7 +26,7 @@ async function documentWithHistory(root: string) {
   for (let n = 0; n < 5; n++) await write(`before-${n}`)
   /** Starts a compaction with appends racing it; settles when all of them have. */
   const compactWhileAppending = async (label: string) => {
-    const work = [store.compact('doc', author.fullState).catch(ignore)]
+    const work = [store.compact('doc', author.fullState, author.clientOwners).catch(ignore)]
     for (let n = 0; n < 3; n++) {
       const token = `${label}-${n}`
       work.push(
@@ -77,7 +77,7 @@ describe('compaction', () => {
       covered = seen < step
       disk.failWhen(undefined)
       await write('after the fault')
-      await store.compact('doc', author.fullState)
+      await store.compact('doc', author.fullState, author.clientOwners)
       await write('after a good compaction')
       await store.closeAll()
       await disk.powerCut()
@@ -101,7 +101,7 @@ describe('compaction', () => {
       const failOn = operation === 'rename' ? 1 : 2
       let seen = 0
       disk.failWhen((op) => (op === operation && ++seen === failOn ? 'EIO' : undefined))
-      const failed = store.compact('doc', author.fullState)
+      const failed = store.compact('doc', author.fullState, author.clientOwners)
       await expect(failed).rejects.toBeInstanceOf(StorageWriteError)
       await expect(failed).rejects.toMatchObject({ code: 'EIO' })
       await write('after')

@@ -1,7 +1,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { crc32 } from '../../server/storage/checksum.ts'
 import { FileDocumentStore } from '../../server/storage/documentStore.ts'
 import {
   DocumentExistsError,
@@ -36,6 +38,7 @@ describe('FileDocumentStore', () => {
       snapshot: null,
       updates: [{ userId: 'alice', at: 1_700_000_000_000, update: initial }],
       repairs: [],
+      clientOwners: new Map(),
     })
   })
 
@@ -115,7 +118,7 @@ describe('FileDocumentStore', () => {
       await store.append('d1', Y.encodeStateAsUpdate(author.doc, before), 'alice')
     }
     const grown = await store.bytesOnDisk('d1')
-    await store.compact('d1', author.fullState)
+    await store.compact('d1', author.fullState, author.clientOwners)
     const compacted = await store.bytesOnDisk('d1')
     expect(compacted).toBeLessThan(grown / 10)
     expect(compacted).toBeLessThan(author.fullState.byteLength + 64)
@@ -134,7 +137,7 @@ describe('FileDocumentStore', () => {
     const appends: Promise<void>[] = []
     for (let round = 0; round < 5; round++) {
       for (let n = 0; n < 20; n++) appends.push(store.append('d1', author.insert(`${round}.${n}`), 'alice'))
-      appends.push(store.compact('d1', author.fullState))
+      appends.push(store.compact('d1', author.fullState, author.clientOwners))
     }
     await Promise.all(appends)
     await store.closeAll()
@@ -145,7 +148,7 @@ describe('FileDocumentStore', () => {
     const store = await openStore()
     const author = new TokenDoc(1)
     await store.create('d1', author.insert('a'), 'alice')
-    await store.compact('d1', author.fullState)
+    await store.compact('d1', author.fullState, author.clientOwners)
     await store.closeAll()
     const file = path.join(docDir('d1'), 'snapshot.bin')
     const bytes = await readFile(file)
@@ -179,4 +182,84 @@ describe('FileDocumentStore', () => {
     ])
     expect(TokenDoc.fromLoaded(loaded!).tokens).toEqual(new Set(['a']))
   })
+
+  it('removes the staging folders of creations a crash interrupted, and nothing else, when it opens', async () => {
+    const store = await openStore()
+    await store.create('kept', new TokenDoc().insert('kept'), 'alice')
+    await store.closeAll()
+    const docs = path.join(tempDir(), 'docs')
+    const keptBefore = await readFile(path.join(docs, 'kept', 'updates-1.log'))
+    await mkdir(path.join(docs, '.creating-lost-abc123'))
+    await writeFile(path.join(docs, '.creating-lost-abc123', 'updates-1.log'), new Uint8Array([1, 2, 3]))
+    await mkdir(path.join(docs, '.creating-empty-def456'))
+    const warnings: unknown[][] = []
+    const reopened = await FileDocumentStore.open(nodeFileSystem, tempDir(), {
+      logger: { warn: (...args: unknown[]) => void warnings.push(args) },
+    })
+    expect((await readdir(docs)).sort()).toEqual(['kept'])
+    expect(Buffer.compare(await readFile(path.join(docs, 'kept', 'updates-1.log')), keptBefore)).toBe(0)
+    expect(warnings).toEqual([
+      [
+        { removed: ['.creating-empty-def456', '.creating-lost-abc123'] },
+        expect.stringContaining('removed 2 staging folder(s)'),
+      ],
+    ])
+    expect(TokenDoc.fromLoaded((await reopened.load('kept'))!).tokens).toEqual(new Set(['kept']))
+    await reopened.closeAll()
+  })
+
+  it('keeps the owners of Yjs client ids with the snapshot, and none without one', async () => {
+    const store = await openStore()
+    const author = new TokenDoc(7)
+    await store.create('d1', author.insert('a'), 'alice')
+    await store.closeAll()
+    expect((await reload('d1'))!.clientOwners).toEqual(new Map())
+    const reopened = await openStore()
+    await reopened.load('d1')
+    const owners = new Map([
+      [7, 'alice'],
+      [0xffffffff, 'bob'],
+    ])
+    const compacting = reopened.compact('d1', author.fullState, owners)
+    // The store keeps the owners as they were when compact was called.
+    owners.set(8, 'carol')
+    await compacting
+    await reopened.append('d1', author.insert('b'), 'alice')
+    await reopened.closeAll()
+    const loaded = await reload('d1')
+    expect(loaded!.clientOwners).toEqual(
+      new Map([
+        [7, 'alice'],
+        [0xffffffff, 'bob'],
+      ]),
+    )
+    expect(TokenDoc.fromLoaded(loaded!).tokens).toEqual(new Set(['a', 'b']))
+  })
+
+  it('still loads a snapshot written before snapshots kept client owners, with none', async () => {
+    const store = await openStore()
+    const author = new TokenDoc(1)
+    await store.create('d1', author.insert('a'), 'alice')
+    await store.compact('d1', author.fullState, new Map([[1, 'alice']]))
+    await store.closeAll()
+    const file = path.join(docDir('d1'), 'snapshot.bin')
+    await writeFile(file, snapshotVersion1(1, author.fullState))
+    const loaded = await reload('d1')
+    expect(loaded!.clientOwners).toEqual(new Map())
+    expect(TokenDoc.fromLoaded(loaded!).tokens).toEqual(new Set(['a']))
+  })
 })
+
+/** The snapshot format before client owners: version 1, payload = varUint generation, varUint8Array update. */
+function snapshotVersion1(generation: number, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, generation)
+  encoding.writeVarUint8Array(encoder, update)
+  const payload = encoding.toUint8Array(encoder)
+  const header = Buffer.alloc(16)
+  header.write('ACSN', 0, 'latin1')
+  header.writeUInt32BE(1, 4)
+  header.writeUInt32BE(payload.byteLength, 8)
+  header.writeUInt32BE(crc32(payload), 12)
+  return Buffer.concat([header, payload])
+}

@@ -93,7 +93,9 @@ export async function runPowerCutCampaign(root: string, options: CampaignOptions
         }, ignore)
         pending.push(created)
       } else if (doc && random() < 0.04) {
-        pending.push(store.compact(docId, doc.fullState).then(() => result.compactions++, ignore))
+        pending.push(
+          store.compact(docId, doc.fullState, doc.clientOwners).then(() => result.compactions++, ignore),
+        )
       } else if (doc) {
         const update = doc.insert(token, random() < 0.5)
         pending.push(

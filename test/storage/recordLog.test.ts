@@ -84,31 +84,53 @@ describe('RecordLog', () => {
     await reopened.log.close()
   })
 
-  it('cuts a last record whose checksum fails and reports why', async () => {
+  it('refuses a last record whose checksum fails: it is complete, so it was damaged, not torn', async () => {
     const file = await logWith(10)
     const bytes = await readFile(file)
     bytes[bytes.byteLength - 2]! ^= 0x40
     await writeFile(file, bytes)
-    const { log, records, repair } = await RecordLog.open(nodeFileSystem, file)
-    expect(records).toHaveLength(9)
-    expect(repair).toMatchObject({
-      reason: 'checksum mismatch',
-      droppedBytes: encodeRecord(payload(9)).byteLength,
-    })
-    expect(await readdir(tempDir())).toHaveLength(2)
-    await log.append(payload(10))
-    await log.close()
-    const reopened = await RecordLog.open(nodeFileSystem, file)
-    expect(texts(reopened.records).at(-1)).toBe(decoder.decode(payload(10)))
-    await reopened.log.close()
+    const lastRecordStart = bytes.byteLength - encodeRecord(payload(9)).byteLength
+    const error = await RecordLog.open(nodeFileSystem, file).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StorageCorruptError)
+    expect(error).toMatchObject({ path: file, offset: lastRecordStart, reason: 'checksum mismatch' })
+    expect((error as Error).message).toContain('npm run repair')
+    expect(Buffer.compare(await readFile(file), bytes)).toBe(0)
+    expect(await readdir(tempDir())).toEqual(['test.log'])
   })
 
-  it('reads a tail of zeros, as a crash can leave, as torn rather than as empty records', async () => {
+  it('refuses a last record whose length prefix was damaged to run past the end of the file', async () => {
+    const file = await logWith(10)
+    const bytes = await readFile(file)
+    const lastRecordStart = bytes.byteLength - encodeRecord(payload(9)).byteLength
+    bytes[lastRecordStart + 2]! ^= 0x01
+    await writeFile(file, bytes)
+    const error = await RecordLog.open(nodeFileSystem, file).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StorageCorruptError)
+    expect(error).toMatchObject({ offset: lastRecordStart, reason: expect.stringMatching(/length prefix/) })
+    expect(Buffer.compare(await readFile(file), bytes)).toBe(0)
+  })
+
+  it('cuts a tail of zeros, as a crash can leave, rather than reading empty records or refusing it', async () => {
     const file = await logWith(3)
+    const size = (await readFile(file)).byteLength
     await writeFile(file, new Uint8Array(4096), { flag: 'a' })
     const { records, repair, log } = await RecordLog.open(nodeFileSystem, file)
     expect(records).toHaveLength(3)
-    expect(repair?.droppedBytes).toBe(4096)
+    expect(repair).toMatchObject({
+      offset: size,
+      droppedBytes: 4096,
+      reason: 'zero-filled tail of 4096 bytes',
+    })
+    await log.close()
+  })
+
+  it('cuts a header cut short after the last record', async () => {
+    const file = await logWith(3)
+    const size = (await readFile(file)).byteLength
+    await writeFile(file, encodeRecord(payload(3)).subarray(0, 5), { flag: 'a' })
+    const { records, repair, log } = await RecordLog.open(nodeFileSystem, file)
+    expect(records).toHaveLength(3)
+    expect(repair).toMatchObject({ offset: size, droppedBytes: 5, reason: 'incomplete record header' })
     await log.close()
   })
 
@@ -140,7 +162,7 @@ describe('RecordLog', () => {
     const file = await logWith(5)
     const { log } = await RecordLog.open(nodeFileSystem, file)
     await log.append(payload(5))
-    expect(texts(await log.readRecords())).toHaveLength(6)
+    expect(texts((await log.readRecords()).records)).toHaveLength(6)
     await log.close()
   })
 })

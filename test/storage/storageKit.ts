@@ -67,6 +67,13 @@ export class TokenDoc {
     return Y.encodeStateAsUpdate(this.doc)
   }
 
+  /** Every client id in the state, owned by `user-<id>`: what the sync layer passes to a compaction. */
+  get clientOwners(): Map<number, string> {
+    return new Map(
+      [...Y.decodeStateVector(Y.encodeStateVector(this.doc)).keys()].map((id) => [id, `user-${id}`]),
+    )
+  }
+
   get tokens(): Set<string> {
     return new Set(
       [

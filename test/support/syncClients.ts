@@ -2,13 +2,12 @@
  * Real sync clients for tests: the npm `y-websocket` WebsocketProvider in Node (through `ws`, carrying the
  * session cookie), and a raw y-protocols socket for crafted messages.
  */
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
-import { MESSAGE_ACCORD, type ServerMessage } from '../../shared/protocol/messages.ts'
+import { encodeAccordFrame, readAccordBody } from '../../shared/protocol/accordCodec.ts'
+import { MESSAGE_ACCORD, PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.ts'
 import type { TestServer } from './testServer.ts'
 
 export function cookieWebSocket(cookie: string | undefined, origin?: string) {
@@ -40,11 +39,11 @@ export interface LiveClientOptions {
   connect?: boolean
 }
 
+/** Says hello as the editor does, naming the replica's clientID. */
 export function sayHello(provider: WebsocketProvider): void {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_ACCORD)
-  encoding.writeVarString(encoder, JSON.stringify({ type: 'hello', version: 1 }))
-  provider.ws?.send(encoding.toUint8Array(encoder))
+  provider.ws?.send(
+    encodeAccordFrame({ type: 'hello', version: PROTOCOL_VERSION, clientId: provider.doc.clientID }),
+  )
 }
 
 export function connectClient(
@@ -63,7 +62,8 @@ export function connectClient(
   const closes: { code: number; reason: string }[] = []
   if (options.accord) {
     provider.messageHandlers[MESSAGE_ACCORD] = (_encoder, decoder) => {
-      messages.push(JSON.parse(decoding.readVarString(decoder)) as ServerMessage)
+      const message = readAccordBody(decoder)
+      if (message) messages.push(message as ServerMessage)
     }
     provider.on('status', ({ status }: { status: string }) => {
       if (status === 'connected') sayHello(provider)

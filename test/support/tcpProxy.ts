@@ -1,10 +1,14 @@
 /**
  * A TCP proxy between a browser and the server that a test controls. Playwright's offline emulation does not
  * close open WebSockets (SYNC.md §6), so a browser is taken offline here instead: `cut()` destroys every open
- * connection and refuses new ones until `restore()`. The proxy is transparent (the Host header names the proxy,
- * which the browser also uses as its origin), so the server's same-origin checks pass unchanged.
+ * connection and refuses new ones until `restore()`. The proxy only forwards bytes: the browser names the proxy's
+ * address as its origin, which the server does not take for its own (it trusts the address a connection arrived
+ * on and PUBLIC_ORIGIN, never the Host header), so it would refuse that browser's state-changing requests and
+ * WebSocket upgrades with 403. `startServerBehindProxy` starts the proxy first and the server with PUBLIC_ORIGIN
+ * set to the proxy's URL, as a deployment behind a reverse proxy is configured.
  */
 import net from 'node:net'
+import { startTestServer, type TestServer, type TestServerOptions } from './testServer.ts'
 
 export interface TcpProxy {
   port: number
@@ -80,4 +84,27 @@ export async function startTcpProxy(targetPort = 0): Promise<TcpProxy> {
     },
   }
   return proxy
+}
+
+/**
+ * A test server reached through a proxy a test controls: the proxy starts first, so that the server can be told
+ * its URL as PUBLIC_ORIGIN (the origin a browser that goes through the proxy sends); then the proxy is pointed at
+ * the server's port. The server stays reachable directly at `server.url` too (its own origin).
+ */
+export async function startServerBehindProxy(
+  options: TestServerOptions = {},
+): Promise<{ server: TestServer; proxy: TcpProxy }> {
+  const proxy = await startTcpProxy()
+  try {
+    const publicOrigins = [options.env?.PUBLIC_ORIGIN, proxy.url].filter(Boolean).join(',')
+    const server = await startTestServer({
+      ...options,
+      env: { ...options.env, PUBLIC_ORIGIN: publicOrigins },
+    })
+    proxy.targetPort = server.port
+    return { server, proxy }
+  } catch (error) {
+    await proxy.close()
+    throw error
+  }
 }

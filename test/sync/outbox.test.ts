@@ -1,7 +1,7 @@
 /**
- * The outbox of a live document: what each connection is sent, in which frames, and when storage sees an update.
- * Connections here are recorders of the frames they are sent (the outbox only ever calls `send`); the documents,
- * updates and awareness are real Yjs.
+ * The outbox of a live document: what each connection is sent, in which frames, and when a sender is told that
+ * its update is saved (the outbox is handed durable updates only). Connections here are recorders of the frames
+ * and messages they are sent; the documents, updates and awareness are real Yjs.
  */
 import { describe, expect, test } from 'vitest'
 import { Awareness } from 'y-protocols/awareness'
@@ -9,13 +9,17 @@ import * as Y from 'yjs'
 import type { SyncConnection } from '../../server/sync/connection.ts'
 import { Outbox, type OutgoingUpdate } from '../../server/sync/outbox.ts'
 import { SYNC_UPDATE } from '../../server/sync/wire.ts'
-import { MESSAGE_AWARENESS } from '../../shared/protocol/messages.ts'
+import { MESSAGE_AWARENESS, type ServerMessage } from '../../shared/protocol/messages.ts'
 import { syncPayload } from '../campaign/support/serverDoc.ts'
 
 class Recorder {
   readonly frames: Uint8Array[] = []
+  readonly told: ServerMessage[] = []
   send(frame: Uint8Array): void {
     this.frames.push(frame)
+  }
+  tell(message: ServerMessage): void {
+    this.told.push(message)
   }
   /** The Yjs updates of the sync-update frames received, in order. */
   get updates(): Uint8Array[] {
@@ -26,17 +30,25 @@ class Recorder {
   }
 }
 
-/** An outbox over `count` recording connections, and what it handed to storage. */
+/** An outbox over `count` recording connections. */
 function setUp(count: number) {
   const doc = new Y.Doc()
   const awareness = new Awareness(doc)
   const recorders = Array.from({ length: count }, () => new Recorder())
   const connections = new Set(recorders as unknown as SyncConnection[])
-  const stored: OutgoingUpdate[] = []
-  const outbox = new Outbox(connections, awareness, (updates) => stored.push(...updates))
+  const outbox = new Outbox(connections, awareness)
   for (const connection of connections) outbox.added(connection)
-  return { doc, awareness, recorders, connections, outbox, stored }
+  return { doc, awareness, recorders, connections, outbox }
 }
+
+/** An update from `sender`, to be acknowledged to it as covering `clock`. */
+function fromSender(update: Uint8Array, sender: Recorder, clock: number): OutgoingUpdate {
+  const connection = sender as unknown as SyncConnection
+  return { update, origin: connection, acknowledge: { connection, covers: { '1': clock } } }
+}
+
+const savedClocks = (recorder: Recorder) =>
+  recorder.told.flatMap((m) => (m.type === 'saved' ? [m.clocks['1']] : []))
 
 /** A keystroke-sized update by a fresh client: inserts `text` into the shared text "t". */
 function keystroke(text: string): Uint8Array {
@@ -59,13 +71,13 @@ async function settle(): Promise<void> {
 
 describe('the outbox of a live document', () => {
   test('updates accepted in one turn reach each connection as one frame, never back to their origin', async () => {
-    const { recorders, outbox, stored } = setUp(4)
+    const { recorders, outbox } = setUp(4)
     const [alice, bob, carol, dave] = recorders as [Recorder, Recorder, Recorder, Recorder]
     const a = keystroke('a')
     const b = keystroke('b')
     const s = keystroke('s')
-    outbox.addUpdate({ update: a, origin: alice })
-    outbox.addUpdate({ update: b, origin: bob })
+    outbox.addUpdate(fromSender(a, alice, 1))
+    outbox.addUpdate(fromSender(b, bob, 2))
     outbox.addUpdate({ update: s, origin: 'server' })
     expect(carol.frames).toHaveLength(0) // nothing is sent within the turn that accepted the updates
     await settle()
@@ -78,7 +90,9 @@ describe('the outbox of a live document', () => {
     expect(textOf(alice.updates)).toBe('bs')
     expect(bob.updates).toHaveLength(1)
     expect(textOf(bob.updates)).toBe('as')
-    expect(stored.map((u) => u.update)).toEqual([a, b, s])
+    expect(savedClocks(alice)).toEqual([1])
+    expect(savedClocks(bob)).toEqual([2])
+    expect(carol.told).toEqual([])
   })
 
   test('a writer alone in its turn is sent nothing', async () => {
@@ -131,19 +145,20 @@ describe('the outbox of a live document', () => {
     expect(recorders[0]!.updates).toHaveLength(1)
   })
 
-  test('flush sends everything at once and hands each update to storage exactly once, in order', async () => {
-    const { recorders, outbox, stored } = setUp(80)
+  test('flush sends everything at once and acknowledges each update exactly once, in order', async () => {
+    const { recorders, outbox } = setUp(80)
+    const sender = new Recorder()
     const updates = ['a', 'b', 'c'].map(keystroke)
-    outbox.addUpdate({ update: updates[0]!, origin: 'server' })
+    outbox.addUpdate(fromSender(updates[0]!, sender, 1))
     await nextTurn() // a fan-out in progress
-    outbox.addUpdate({ update: updates[1]!, origin: 'server' })
-    outbox.addUpdate({ update: updates[2]!, origin: 'server' })
+    outbox.addUpdate(fromSender(updates[1]!, sender, 2))
+    outbox.addUpdate(fromSender(updates[2]!, sender, 3))
     outbox.flush()
     for (const recorder of recorders) expect(textOf(recorder.updates)).toBe('abc')
-    expect(stored.map((u) => u.update)).toEqual(updates)
+    expect(savedClocks(sender)).toEqual([1, 2, 3])
     await settle()
     for (const recorder of recorders) expect(textOf(recorder.updates)).toBe('abc')
-    expect(stored).toHaveLength(3)
+    expect(savedClocks(sender)).toEqual([1, 2, 3])
   })
 
   test('presence changes of one turn go out as one awareness message', async () => {
@@ -157,11 +172,10 @@ describe('the outbox of a live document', () => {
   })
 
   test('discard drops what is held (a document thrown away)', async () => {
-    const { recorders, outbox, stored } = setUp(2)
-    outbox.addUpdate({ update: keystroke('a'), origin: 'server' })
+    const { recorders, outbox } = setUp(2)
+    outbox.addUpdate(fromSender(keystroke('a'), recorders[0]!, 1))
     outbox.discard()
     await settle()
-    expect(recorders.every((r) => r.frames.length === 0)).toBe(true)
-    expect(stored).toHaveLength(0)
+    expect(recorders.every((r) => r.frames.length === 0 && r.told.length === 0)).toBe(true)
   })
 })

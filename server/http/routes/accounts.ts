@@ -6,11 +6,11 @@ import { Router } from 'express'
 import { newId } from '../../../shared/domain/ids.ts'
 import { mayGlobally } from '../../../shared/domain/policy.ts'
 import { dummyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts'
-import { SESSION_COOKIE } from '../../auth/sessions.ts'
+import { SESSION_COOKIE, sessionToken } from '../../auth/sessions.ts'
 import type { AppContext } from '../../context.ts'
+import { AuthenticationError, AuthorizationError, ConflictError, NotFoundError } from '../../errors.ts'
 import type { StoredUser } from '../../storage/metadataStore.ts'
-import { AuthenticationError, AuthorizationError, ConflictError, NotFoundError } from '../errors.ts'
-import { currentUser, requireUser, sessionToken } from '../middleware.ts'
+import { currentUser, requireUser } from '../middleware.ts'
 import { presentUser } from '../presenters.ts'
 import { createUserBody, loginBody, setupBody } from '../schemas.ts'
 import { parseBody, routeId } from '../validation.ts'
@@ -77,12 +77,14 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parseBody(loginBody, req.body)
-    await ctx.loginLimiter.attempt(body.email, req.ip ?? req.socket.remoteAddress ?? 'unknown')
+    // The socket's address unless TRUST_PROXY names the proxy in front of us (Express then reads X-Forwarded-For).
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown'
+    await ctx.loginLimiter.attempt(body.email, address)
     const user = metadata.userByEmail(body.email)
     timingDecoy ??= dummyHash(ctx.passwordCost)
     const valid = await verifyPassword(body.password, user?.passwordHash ?? (await timingDecoy))
     if (!user || !valid) throw new AuthenticationError('Wrong e-mail or password.')
-    await ctx.loginLimiter.succeeded(body.email)
+    await ctx.loginLimiter.succeeded(body.email, address)
     // A fresh session on every login, and the one presented (if any) ends: no session fixation.
     if (req.auth) await sessions.revoke(req.auth.session.id)
     await startSession(res, user)

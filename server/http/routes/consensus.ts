@@ -1,7 +1,7 @@
 /** API.md "Consensus": actions on a section and its decision history. */
 import { Router } from 'express'
 import type { AppContext } from '../../context.ts'
-import { NotFoundError } from '../errors.ts'
+import { NotFoundError } from '../../errors.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { sectionActionBody } from '../schemas.ts'
 import { parseBody, routeId } from '../validation.ts'
@@ -14,12 +14,9 @@ export function consensusRoutes(ctx: AppContext): Router {
     const user = currentUser(req)
     const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
     const sectionId = routeId(req.params.sectionId)
-    const body = parseBody(sectionActionBody, req.body)
-    const section = await ctx.consensus.act(deliverable, user, {
-      ...body,
-      sectionId,
-      userId: user.id,
-    } as Parameters<typeof ctx.consensus.act>[2])
+    // meetingId is accepted (API.md lists it) and dropped: the server decides which meeting an action is in.
+    const { meetingId: _dropped, ...body } = parseBody(sectionActionBody, req.body)
+    const section = await ctx.consensus.act(deliverable, user, { ...body, sectionId, userId: user.id })
     res.json({ section })
   })
 

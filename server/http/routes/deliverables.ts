@@ -2,7 +2,7 @@
 import { Router } from 'express'
 import { mayOnDeliverable, mayOnGroup } from '../../../shared/domain/policy.ts'
 import type { AppContext } from '../../context.ts'
-import { AuthorizationError, NotFoundError } from '../errors.ts'
+import { AuthorizationError, NotFoundError } from '../../errors.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { presentDeliverable } from '../presenters.ts'
 import { createDeliverableBody, deliverableRoleBody } from '../schemas.ts'

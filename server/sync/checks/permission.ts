@@ -3,8 +3,8 @@ import { ACCEPT, type UpdateCheck } from './types.ts'
 
 export const permissionCheck: UpdateCheck = {
   name: 'permission',
-  check: ({ canEdit }) =>
-    canEdit
+  check: ({ sender }) =>
+    sender.canEdit
       ? ACCEPT
       : { ok: false, reason: 'read-only', message: 'You may read this deliverable but not change it.' },
 }

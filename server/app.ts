@@ -45,9 +45,9 @@ export async function createAccordServer(
   const logger = options.logger ?? createLogger(config.logLevel)
   const fs = options.fileSystem ?? nodeFileSystem
   await mkdir(config.dataDir, { recursive: true })
-  const metadata = await MetadataStore.open(config.dataDir)
+  const metadata = await MetadataStore.open(config.dataDir, fs)
   if (metadata.unreadable) logger.error(metadata.unreadable)
-  const store = await FileDocumentStore.open(fs, config.dataDir)
+  const store = await FileDocumentStore.open(fs, config.dataDir, { logger })
   const hub = new DocumentHub(store, config, logger)
   const consensus = new ConsensusService(hub, metadata, (id) =>
     openDecisionRecord(fs, config.dataDir, id, logger),

@@ -28,6 +28,10 @@ async function runner(kind: string): Promise<JobRunner> {
       return (await import('./largeDocumentLoad.ts')).runLargeDocument
     case 'abuser':
       return (await import('./abuseLoad.ts')).runAbuser
+    case 'crafted':
+      return (await import('./craftedLoad.ts')).runCrafted
+    case 'stall-probe':
+      return (await import('./stallProbe.ts')).runStallProbe
     case 'status-changes':
       return (await import('./statusLoad.ts')).runStatusChanges
     case 'touch':

@@ -4,20 +4,17 @@
  * otherwise the first in document order does; the others, and clauses without an id, get fresh ids.
  */
 import * as Y from 'yjs'
-import { clauseIdOf, listClauses } from '../../shared/clauses/clauseText.ts'
+import { clauseIdOf, isClauseElement, listClauses } from '../../shared/clauses/clauseText.ts'
 import { newId } from '../../shared/domain/ids.ts'
-import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
 import type { DecodedUpdate, Struct } from './checks/decodedUpdate.ts'
 import type { Integration } from './checks/integration.ts'
 import { itemKey, type LockTable } from './checks/lockTable.ts'
 
-function isClauseType(type: unknown): boolean {
-  return type instanceof Y.XmlElement && type.nodeName === CLAUSE
-}
-
 function isClauseStruct(struct: Struct): struct is Y.Item {
   return (
-    struct instanceof Y.Item && struct.content instanceof Y.ContentType && isClauseType(struct.content.type)
+    struct instanceof Y.Item &&
+    struct.content instanceof Y.ContentType &&
+    isClauseElement(struct.content.type)
   )
 }
 
@@ -30,7 +27,7 @@ export function mayDuplicateClauseIds(integration: Integration): boolean {
   for (const [struct, container] of integration.containers) {
     if (isClauseStruct(struct)) return true
     if (container.kind === 'collected' || container.key !== 'id') continue
-    if (container.kind === 'stored' && isClauseType(container.type)) return true
+    if (container.kind === 'stored' && isClauseElement(container.type)) return true
     if (container.kind === 'new' && isClauseStruct(container.item)) return true
   }
   return false

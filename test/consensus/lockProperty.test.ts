@@ -8,12 +8,13 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import type { Section } from '../../shared/api/sections.ts'
 import { listClauses } from '../../shared/clauses/clauseText.ts'
 import type { Session } from '../support/factories.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { connectClient, firstParagraphText, type LiveClient, waitFor } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { type ApiSection, must, newDeliverable, sections, type Workspace } from './support.ts'
+import { must, newDeliverable, sections, type Workspace } from './support.ts'
 
 let server: TestServer
 let ws: Workspace
@@ -81,7 +82,7 @@ function clauseIn(c: LiveClient, sectionId: string): Y.XmlElement {
 class Run {
   readonly clients: LiveClient[] = []
   /** sectionId → the section as answered by `agree`, while agreed. */
-  readonly agreed = new Map<string, ApiSection>()
+  readonly agreed = new Map<string, Section>()
   ids: string[] = []
   replaced = 0
   agrees = 0
@@ -232,6 +233,11 @@ class Run {
     )
     const fresh = connectClient(server, this.deliverableId, ws.observer.cookie)
     await fresh.synced()
+    // Equal state vectors say nothing of deletions: a deletion may still be on its way to a client.
+    await waitFor(
+      () => this.clients.every((c) => c.body.toString() === fresh.body.toString()),
+      'every client to hold the server text',
+    ).catch(() => undefined)
     for (const c of this.clients) expect(c.body.toString()).toBe(fresh.body.toString())
     expect(fresh.body.toString()).not.toContain('ROGUE')
     fresh.destroy()

@@ -69,8 +69,24 @@ export function normalizeUpdate(doc: Y.Doc, bytes: Uint8Array): DecodedUpdate {
   }
   const decoded = decodeClientUpdate(diffed)
   const { deleteSet, changed } = liveDeletions(doc, decoded)
-  if (!changed) return decoded
+  // Yjs applies only the last group of a client that appears in several (`readClientsStructRefs`): what it
+  // applies must be what was checked, so such an update is re-encoded from the checked structs.
+  if (!changed && !splitsAClient(decoded.structs)) return decoded
   return indexed(encodeUpdate(decoded.byClient, deleteSet), decoded.structs, deleteSet)
+}
+
+/** True when some client's structs come in more than one group. */
+function splitsAClient(structs: Struct[]): boolean {
+  const done = new Set<number>()
+  let current: number | null = null
+  for (const struct of structs) {
+    const client = struct.id.client
+    if (client === current) continue
+    if (done.has(client)) return true
+    if (current !== null) done.add(current)
+    current = client
+  }
+  return false
 }
 
 /** The parts of the update's delete set that hit content not yet deleted (or content of the update itself). */

@@ -6,16 +6,12 @@
  * Every walk is iterative: a deep document must never overflow the stack.
  */
 import * as Y from 'yjs'
-import { CLAUSE } from '../../../shared/editor/clauseNodes.ts'
+import { isClauseElement } from '../../../shared/clauses/clauseText.ts'
 
 type Type = Y.AbstractType<unknown>
 
 export function isClauseItem(item: Y.Item): boolean {
-  return (
-    item.content instanceof Y.ContentType &&
-    item.content.type instanceof Y.XmlElement &&
-    item.content.type.nodeName === CLAUSE
-  )
+  return item.content instanceof Y.ContentType && isClauseElement(item.content.type)
 }
 
 export class DocumentTree {

@@ -15,6 +15,7 @@ import * as Y from 'yjs'
 import { BODY_FIELD } from '../../../shared/editor/extensions.ts'
 import { type DecodedUpdate, findInUpdate, type Struct } from './decodedUpdate.ts'
 import type { DocumentTree } from './documentTree.ts'
+import { GapBudgetError, GapWalk } from './gaps.ts'
 
 type Type = Y.AbstractType<unknown>
 
@@ -38,12 +39,19 @@ const COLLECTED: Container = { kind: 'collected' }
 /** Plans the integration of a normalized update that passed the causality check; throws IntegrationError. */
 export function planIntegration(doc: Y.Doc, update: DecodedUpdate, tree: DocumentTree): Integration {
   const order = integrationOrder(doc, update)
+  const gaps = new GapWalk(doc, update)
   const containers = new Map<Struct, Container>()
   const depths = new Map<Struct, number>()
   let maxDepth = 0
   for (const struct of order) {
     const container = struct instanceof Y.Item ? containerOf(doc, update, struct, containers) : COLLECTED
     containers.set(struct, container)
+    if (
+      struct instanceof Y.Item &&
+      container.kind !== 'collected' &&
+      !placedConsistently(gaps, struct, container)
+    )
+      throw new IntegrationError('An item names neighbours that were never next to each other.')
     if (
       struct instanceof Y.Item &&
       struct.content instanceof Y.ContentType &&
@@ -55,6 +63,17 @@ export function planIntegration(doc: Y.Doc, update: DecodedUpdate, tree: Documen
     }
   }
   return { containers, maxDepth }
+}
+
+function placedConsistently(gaps: GapWalk, item: Y.Item, container: Container): boolean {
+  if (!item.origin && !item.rightOrigin && container.kind === 'new') return true
+  const parent = container.kind === 'stored' ? container.type : null
+  try {
+    return gaps.consistent(item, parent, container.kind === 'collected' ? null : container.key)
+  } catch (error) {
+    if (error instanceof GapBudgetError) throw new IntegrationError('The change is too scattered to check.')
+    throw error
+  }
 }
 
 function containerDepth(container: Container, tree: DocumentTree, depths: Map<Struct, number>): number {
@@ -100,8 +119,11 @@ function containerOf(
   if (!(parent instanceof Y.ID)) throw new IntegrationError('An item without a parent.')
   const struct = locate(doc, update, parent)
   if (struct instanceof Y.GC || isCollected(doc, struct, known)) return COLLECTED
-  if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentType))
+  if (!(struct instanceof Y.Item))
     throw new IntegrationError('An item names a parent that cannot hold content.')
+  // A parent that is not a type (or whose content was collected after its deletion) leaves Yjs's item without a
+  // parent: it integrates as a GC struct, as a concurrent insertion into a deleted paragraph does.
+  if (!(struct.content instanceof Y.ContentType)) return COLLECTED
   if (isStored(doc, struct)) return { kind: 'stored', type: struct.content.type as Type, key: item.parentSub }
   return { kind: 'new', item: struct, key: item.parentSub }
 }

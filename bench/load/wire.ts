@@ -6,7 +6,8 @@
  */
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
-import { MESSAGE_ACCORD } from '../../shared/protocol/messages.ts'
+import { encodeAccordFrame } from '../../shared/protocol/accordCodec.ts'
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.ts'
 import type { DocumentTarget } from '../peers/types.ts'
 
 export const MESSAGE_SYNC = 0
@@ -43,13 +44,9 @@ export function openingFrames(target: DocumentTarget, hello: boolean): Uint8Arra
       }),
     )
   frames.push(syncFrame(target, SYNC_STEP_1, new Uint8Array([0])))
+  // Accord frames carry no prefix; a raw client holds no replica, so its hello names no clientID.
   if (hello && target.peer === 'accord')
-    frames.push(
-      frame((e) => {
-        encoding.writeVarUint(e, MESSAGE_ACCORD)
-        encoding.writeVarString(e, JSON.stringify({ type: 'hello', version: 1 }))
-      }),
-    )
+    frames.push(encodeAccordFrame({ type: 'hello', version: PROTOCOL_VERSION }))
   return frames
 }
 

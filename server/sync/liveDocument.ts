@@ -301,7 +301,7 @@ export class LiveDocument {
     }
     const emitted = this.applyAtomically(connection, result.update.bytes)
     if (!emitted) return
-    this.owners.claimFrom(result.update.bytes, connection.user.id)
+    for (const client of result.update.byClient.keys()) this.owners.claim(client, connection.user.id)
     const acknowledge = this.acknowledgementFor(connection, [...result.update.byClient.keys()])
     emitted.forEach((update, i) => {
       this.commit(update, connection, i === emitted.length - 1 ? acknowledge : undefined)

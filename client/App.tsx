@@ -1,21 +1,21 @@
 import { lazy, Suspense } from 'react'
 import { Route, Routes } from 'react-router-dom'
-import { AuthProvider } from './api/auth.tsx'
-import { Announcer } from './components/Announcer.tsx'
-import { AppShell } from './components/AppShell.tsx'
-import { RequireAuth } from './components/RequireAuth.tsx'
-import { LoginScreen } from './screens/LoginScreen.tsx'
-import { DeliverableMembersScreen, GroupMembersScreen } from './screens/MembersScreen.tsx'
-import { NewDeliverableScreen } from './screens/NewDeliverableScreen.tsx'
-import { NewGroupScreen } from './screens/NewGroupScreen.tsx'
-import { NotFoundScreen } from './screens/NotFoundScreen.tsx'
-import { SetupScreen } from './screens/SetupScreen.tsx'
-import { UsersScreen } from './screens/UsersScreen.tsx'
-import { WorkspaceScreen } from './screens/WorkspaceScreen.tsx'
+import { AuthProvider } from './account/auth.tsx'
+import { LoginScreen } from './account/LoginScreen.tsx'
+import { RequireAuth } from './account/RequireAuth.tsx'
+import { SetupScreen } from './account/SetupScreen.tsx'
+import { UsersScreen } from './account/UsersScreen.tsx'
+import { DeliverableMembersScreen, GroupMembersScreen } from './members/MembersScreen.tsx'
+import { Announcer } from './shell/Announcer.tsx'
+import { AppShell } from './shell/AppShell.tsx'
+import { NotFoundScreen } from './shell/NotFoundScreen.tsx'
+import { NewDeliverableScreen } from './workspace/NewDeliverableScreen.tsx'
+import { NewGroupScreen } from './workspace/NewGroupScreen.tsx'
+import { WorkspaceScreen } from './workspace/WorkspaceScreen.tsx'
 
 // The editor (Tiptap, Yjs) is most of the code: load it only when a deliverable is opened.
 const EditorScreen = lazy(() =>
-  import('./screens/EditorScreen.tsx').then((m) => ({ default: m.EditorScreen })),
+  import('./editor/EditorScreen.tsx').then((m) => ({ default: m.EditorScreen })),
 )
 
 function EditorRoute() {

@@ -14,10 +14,13 @@ import { LoginLimiter } from './auth/loginLimiter.ts'
 import { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
+import { AccountService } from './domain/accountService.ts'
 import { consensusExtension } from './domain/consensusExtension.ts'
 import { ConsensusService } from './domain/consensusService.ts'
 import { openDecisionRecord } from './domain/decisionRecordFile.ts'
 import { DeliverableService } from './domain/deliverableService.ts'
+import { GroupService } from './domain/groupService.ts'
+import { MembershipService } from './domain/membershipService.ts'
 import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
 import { requestId } from './http/middleware.ts'
@@ -53,6 +56,16 @@ export async function createAccordServer(
     openDecisionRecord(fs, config.dataDir, id, logger),
   )
   const sessions = new SessionService(metadata)
+  const loginLimiter = new LoginLimiter({
+    perAccount: config.loginLimitPerAccount,
+    perAccountGlobal: config.loginLimitPerAccountGlobal,
+    perAddress: config.loginLimitPerAddress,
+    windowSeconds: config.loginLimitWindowSeconds,
+  })
+  const access = new AccessControl(hub, metadata, sessions)
+  const deliverables = new DeliverableService(metadata, hub, consensus, logger)
+  const setupToken = config.setupToken ?? randomBytes(18).toString('base64url')
+  const passwordCost = config.scryptCost
   const ctx: AppContext = {
     config,
     logger,
@@ -62,18 +75,16 @@ export async function createAccordServer(
       perSession: config.syncConnectionsPerSession,
       windowSeconds: config.syncConnectionsWindowSeconds,
     }),
-    loginLimiter: new LoginLimiter({
-      perAccount: config.loginLimitPerAccount,
-      perAccountGlobal: config.loginLimitPerAccountGlobal,
-      perAddress: config.loginLimitPerAddress,
-      windowSeconds: config.loginLimitWindowSeconds,
-    }),
+    loginLimiter,
     hub,
+    accounts: new AccountService(metadata, sessions, loginLimiter, logger, { setupToken, passwordCost }),
+    groups: new GroupService(metadata),
+    memberships: new MembershipService(metadata, deliverables, access),
+    deliverables,
     consensus,
-    deliverables: new DeliverableService(metadata, hub, consensus),
-    access: new AccessControl(hub, metadata, sessions),
-    setupToken: config.setupToken ?? randomBytes(18).toString('base64url'),
-    passwordCost: config.scryptCost,
+    access,
+    setupToken,
+    passwordCost,
   }
   hub.use(consensusExtension(consensus, logger))
 

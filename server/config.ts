@@ -11,7 +11,6 @@ export interface Config {
   publicOrigins: string[]
   /** Express's `trust proxy` (TRUST_PROXY); false: X-Forwarded-For is ignored, a request's address is the socket's. */
   trustProxy: TrustProxy
-  production: boolean
   cookieSecure: boolean
   /** Login attempts per account from one address. */
   loginLimitPerAccount: number
@@ -82,7 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     setupToken: env.SETUP_TOKEN || undefined,
     publicOrigins: originsFrom(env.PUBLIC_ORIGIN),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
-    production: env.NODE_ENV !== 'development',
     cookieSecure: env.COOKIE_SECURE === 'true',
     loginLimitPerAccount: intFrom(env.LOGIN_LIMIT_PER_ACCOUNT, 10),
     loginLimitPerAccountGlobal: intFrom(env.LOGIN_LIMIT_PER_ACCOUNT_GLOBAL, 100),

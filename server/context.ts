@@ -2,8 +2,11 @@
 import type { LoginLimiter } from './auth/loginLimiter.ts'
 import type { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
+import type { AccountService } from './domain/accountService.ts'
 import type { ConsensusService } from './domain/consensusService.ts'
 import type { DeliverableService } from './domain/deliverableService.ts'
+import type { GroupService } from './domain/groupService.ts'
+import type { MembershipService } from './domain/membershipService.ts'
 import type { Logger } from './logger.ts'
 import type { MetadataStore } from './storage/metadataStore.ts'
 import type { AccessControl } from './sync/accessControl.ts'
@@ -18,8 +21,12 @@ export interface AppContext {
   loginLimiter: LoginLimiter
   connectionLimiter: ConnectionLimiter
   hub: DocumentHub
-  consensus: ConsensusService
+  /** The use cases (server/domain/*Service.ts): every change the API makes goes through one of them. */
+  accounts: AccountService
+  groups: GroupService
+  memberships: MembershipService
   deliverables: DeliverableService
+  consensus: ConsensusService
   access: AccessControl
   /** The first-run setup token while setup is still needed. */
   setupToken: string

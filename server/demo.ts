@@ -84,7 +84,7 @@ async function seed(ctx: AppContext): Promise<void> {
     },
   ] as const
   for (const sample of samples) {
-    const deliverable = await ctx.deliverables.create(sample, sample.fill)
+    const deliverable = await ctx.deliverables.seed(sample, sample.fill)
     await metadata.update(() => {
       Object.assign(deliverable.members, roles)
     })
@@ -100,20 +100,18 @@ async function showConsensus(ctx: AppContext, deliverable: StoredDeliverable, id
   const byTitle = (title: string) => sections.find((s) => s.title === title)!.id
   for (const title of ['Scope', 'References']) {
     const sectionId = byTitle(title)
-    await ctx.consensus.act(deliverable, chair, { action: 'propose', sectionId, userId: chair.id })
+    await ctx.consensus.act(deliverable, chair, { action: 'propose', sectionId })
     await ctx.consensus.act(deliverable, chair, {
       action: 'agree',
       sectionId,
-      userId: chair.id,
       note: 'Agreed at the 2nd FG-MV meeting.',
     })
   }
   const definitions = byTitle('Terms defined in this Technical Specification')
-  await ctx.consensus.act(deliverable, chair, { action: 'propose', sectionId: definitions, userId: chair.id })
+  await ctx.consensus.act(deliverable, chair, { action: 'propose', sectionId: definitions })
   await ctx.consensus.act(deliverable, participant, {
     action: 'object',
     sectionId: definitions,
-    userId: participant.id,
     note: 'The definition should mention persistence.',
     suggestion: 'An integrative and persistent ecosystem of virtual worlds ...',
   })

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react'
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom'
-import { useAuth } from '../api/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
-import { ErrorNote, Field } from '../components/ui.tsx'
+import { ErrorNote, Field } from '../shell/ui.tsx'
+import { useAuth } from './auth.tsx'
 
 /** Only same-site paths: a `next` pointing elsewhere would make the login page an open redirect. */
 export function safeNext(next: string | null): string {

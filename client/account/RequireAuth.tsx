@@ -1,6 +1,6 @@
 import { Navigate, Outlet, useLocation } from 'react-router-dom'
-import { loginPath, useAuth } from '../api/auth.tsx'
-import { SetupPendingScreen } from '../screens/SetupPendingScreen.tsx'
+import { loginPath, useAuth } from './auth.tsx'
+import { SetupPendingScreen } from './SetupPendingScreen.tsx'
 
 /** Renders its routes only for a logged-in user; anybody else goes to login and comes back afterwards. */
 export function RequireAuth() {

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { useAuth } from '../api/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
 import { useResource } from '../api/useResource.ts'
-import { ErrorNote, Field, Loading } from '../components/ui.tsx'
+import { ErrorNote, Field, Loading } from '../shell/ui.tsx'
+import { useAuth } from './auth.tsx'
 
 /** First run: the person holding the setup token becomes the first administrator. */
 export function SetupScreen() {

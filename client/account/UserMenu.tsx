@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { useAuth } from '../api/auth.tsx'
+import { useAuth } from './auth.tsx'
 
 export function UserMenu() {
   const { user, logout } = useAuth()

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react'
-import { useMe } from '../api/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
-import { useAnnounce } from '../components/Announcer.tsx'
-import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../components/ui.tsx'
+import { useAnnounce } from '../shell/Announcer.tsx'
+import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../shell/ui.tsx'
+import { useMe } from './auth.tsx'
 
 /** User administration: administrators create accounts and remove them (which ends their sessions). */
 export function UsersScreen() {

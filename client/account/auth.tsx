@@ -4,10 +4,10 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { useLocation, useNavigate } from 'react-router-dom'
-import { clearOfflineData } from '../editor/offlineStore.ts'
-import { api } from './endpoints.ts'
-import { ApiError, onUnauthorized } from './http.ts'
-import type { ApiUser } from './types.ts'
+import { api } from '../api/endpoints.ts'
+import { ApiError, onUnauthorized } from '../api/http.ts'
+import type { ApiUser } from '../api/types.ts'
+import { clearOfflineData } from '../collab/offlineStore.ts'
 
 interface AuthState {
   /** undefined while the first /api/me is in flight; null when nobody is logged in. */

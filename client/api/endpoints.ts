@@ -1,7 +1,8 @@
 /** Typed calls for each API resource (docs/API.md). */
+import type { Section } from '../../shared/api/sections.ts'
 import type { DeliverableRole, DeliverableType, GroupRole } from '../../shared/domain/types.ts'
 import { http } from './http.ts'
-import type { ApiDeliverable, ApiGroup, ApiSection, ApiUser } from './types.ts'
+import type { ApiDeliverable, ApiGroup, ApiUser } from './types.ts'
 
 const id = (value: string) => encodeURIComponent(value)
 
@@ -34,9 +35,7 @@ export const api = {
 
   deliverables: () => http.get<{ deliverables: ApiDeliverable[] }>('/api/deliverables'),
   deliverable: (deliverableId: string) =>
-    http.get<{ deliverable: ApiDeliverable; sections: ApiSection[] }>(
-      `/api/deliverables/${id(deliverableId)}`,
-    ),
+    http.get<{ deliverable: ApiDeliverable; sections: Section[] }>(`/api/deliverables/${id(deliverableId)}`),
   createDeliverable: (body: { title: string; type: DeliverableType; groupId: string }) =>
     http.post<{ deliverable: ApiDeliverable }>('/api/deliverables', body),
   setDeliverableRole: (deliverableId: string, userId: string, role: DeliverableRole) =>

@@ -1,12 +1,6 @@
-/** The shapes the HTTP API answers with (docs/API.md), as the client reads them. */
+/** The shapes the HTTP API answers with (docs/API.md), as the client reads them; sections: shared/api/sections.ts. */
 import type { DeliverableAction, GroupAction } from '../../shared/domain/policy.ts'
-import type {
-  DeliverableRole,
-  DeliverableType,
-  GroupRole,
-  Objection,
-  SectionStatus,
-} from '../../shared/domain/types.ts'
+import type { DeliverableRole, DeliverableType, GroupRole } from '../../shared/domain/types.ts'
 
 export interface ApiUser {
   id: string
@@ -39,17 +33,6 @@ export interface ApiDeliverable {
   members: Member<DeliverableRole>[]
   progress?: { agreed: number; total: number }
   abilities: Partial<Record<DeliverableAction, boolean>>
-}
-
-export interface ApiSection {
-  id: string
-  number: string
-  title: string
-  level: number
-  status: SectionStatus
-  text: string
-  hash: string
-  objections: Objection[]
 }
 
 export const DELIVERABLE_TYPE_LABELS: Record<DeliverableType, string> = {

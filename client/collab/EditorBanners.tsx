@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom'
-import type { DeliverableRole } from '../../../shared/domain/types.ts'
-import type { EndReason } from '../../editor/collabSession.ts'
+import type { DeliverableRole } from '../../shared/domain/types.ts'
+import type { EndReason } from './collabSession.ts'
 
 interface Props {
   mayEdit: boolean

@@ -1,9 +1,9 @@
 import type { Editor } from '@tiptap/core'
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
-import type { CollabSession } from '../../editor/collabSession.ts'
-import { readableTextColor } from '../../editor/colors.ts'
-import type { Person } from '../../editor/usePresence.ts'
+import type { CollabSession } from './collabSession.ts'
+import { readableTextColor } from './colors.ts'
+import type { Person } from './usePresence.ts'
 
 /** Where a person's caret is in the editor, or null when they have none (or it cannot be resolved). */
 function caretPosition(editor: Editor, session: CollabSession, clientId: number): number | null {

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react'
-import type { KeptText } from '../../editor/recoveryPlan.ts'
-import type { RecoveryView } from '../../editor/useCollabSession.ts'
+import type { KeptText } from './recoveryPlan.ts'
+import type { RecoveryView } from './useCollabSession.ts'
 
 const REASONS: Record<string, string> = {
   'section-locked': 'Some of your changes touched clauses that have been agreed; agreed text is locked.',

@@ -1,5 +1,5 @@
-import type { SessionState } from '../../editor/collabSession.ts'
-import { mergeMessage, statusLabel } from '../../editor/syncStatus.ts'
+import type { SessionState } from './collabSession.ts'
+import { mergeMessage, statusLabel } from './syncStatus.ts'
 
 /** Always visible: whether the text is on the server, on its way, or only on this device. */
 export function SyncStatus({ state, onDismissMerge }: { state: SessionState; onDismissMerge: () => void }) {

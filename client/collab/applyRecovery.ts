@@ -5,6 +5,7 @@
 import type { Schema } from '@tiptap/pm/model'
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
+import { clauseIdOf, findClauseElement, isClauseElement } from '../../shared/clauses/clauseText.ts'
 import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
 import type { JsonNode, KeptText, RecoveryPlan } from './recoveryPlan.ts'
 import { clauseId, ownText, plainTextOf, titleOf } from './recoveryPlan.ts'
@@ -12,19 +13,6 @@ import { clauseId, ownText, plainTextOf, titleOf } from './recoveryPlan.ts'
 export const RECOVERY_ORIGIN = Symbol('accord-recovery')
 
 type Parent = Y.XmlElement | Y.XmlFragment
-
-const isClause = (value: unknown): value is Y.XmlElement =>
-  value instanceof Y.XmlElement && value.nodeName === CLAUSE
-
-function findClause(root: Parent, id: string): Y.XmlElement | null {
-  for (const child of root.toArray()) {
-    if (!isClause(child)) continue
-    if (child.getAttribute('id') === id) return child
-    const inner = findClause(child, id)
-    if (inner) return inner
-  }
-  return null
-}
 
 /** Yjs copies of ProseMirror JSON nodes, not yet part of any document. */
 function toYjs(schema: Schema, nodes: JsonNode[]): (Y.XmlElement | Y.XmlText)[] {
@@ -49,9 +37,9 @@ export function applyRecoveryPlan(body: Y.XmlFragment, schema: Schema, plan: Rec
     for (const op of plan.ops) {
       try {
         if (op.kind === 'replace-blocks') {
-          const clause = findClause(body, op.clauseId)
+          const clause = findClauseElement(body, op.clauseId)
           if (!clause) continue
-          const own = clause.toArray().filter((child) => !isClause(child))
+          const own = clause.toArray().filter((child) => !isClauseElement(child))
           const all = clause.toArray()
           const at =
             op.start < own.length
@@ -62,13 +50,13 @@ export function applyRecoveryPlan(body: Y.XmlFragment, schema: Schema, plan: Rec
           if (op.deleteCount > 0) clause.delete(at, op.deleteCount)
           if (op.insert.length > 0) clause.insert(at, toYjs(schema, op.insert))
         } else {
-          const parent: Parent | null = op.parentId ? findClause(body, op.parentId) : body
+          const parent: Parent | null = op.parentId ? findClauseElement(body, op.parentId) : body
           if (!parent) throw new Error('parent clause is gone')
           const children = parent.toArray()
           const after = op.afterId
-            ? children.findIndex((c) => isClause(c) && c.getAttribute('id') === op.afterId)
+            ? children.findIndex((c) => isClauseElement(c) && clauseIdOf(c) === op.afterId)
             : -1
-          const firstClause = children.findIndex(isClause)
+          const firstClause = children.findIndex(isClauseElement)
           const at = after >= 0 ? after + 1 : firstClause >= 0 ? firstClause : children.length
           parent.insert(at, toYjs(schema, [op.clause]))
         }

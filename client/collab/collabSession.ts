@@ -1,7 +1,8 @@
 /**
  * One replica of a deliverable: its Y.Doc, the offline copy in IndexedDB and the WebSocket provider, with the
- * state the UI shows (connection, saving, access, locks). A refused update ends the replica (SYNC.md §3): the
- * session reports it and the owner builds a fresh one; nothing here tries to repair a refused Y.Doc.
+ * state the UI shows (connection, saving, access, the sections' consensus state as the server sent it). A refused
+ * update ends the replica (SYNC.md §3): the session reports it and the owner builds a fresh one; nothing here tries
+ * to repair a refused Y.Doc.
  */
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
@@ -35,8 +36,8 @@ export interface SessionState {
   /** From the server's welcome/access messages; null until it said. */
   canEdit: boolean | null
   unsaved: boolean
-  lockedIds: readonly string[]
-  sections: Readonly<Record<string, SectionState>>
+  /** Each section's consensus state as the live connection last said it; null until the server sent it. */
+  sections: Readonly<Record<string, SectionState>> | null
   merged: MergeSummary | null
   storage: { writable: boolean; message: string } | null
   ended: EndReason | null
@@ -69,22 +70,24 @@ export function syncUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
 }
 
+/** A replica's state before it has heard from the server. */
+export const INITIAL_SESSION_STATE: SessionState = {
+  connection: 'connecting',
+  synced: false,
+  canEdit: null,
+  unsaved: false,
+  sections: null,
+  merged: null,
+  storage: null,
+  ended: null,
+}
+
 export class CollabSession {
   readonly ydoc = new Y.Doc()
   readonly body: Y.XmlFragment
   readonly provider: WebsocketProvider
   readonly persistence: IndexeddbPersistence
-  private state: SessionState = {
-    connection: 'connecting',
-    synced: false,
-    canEdit: null,
-    unsaved: false,
-    lockedIds: [],
-    sections: {},
-    merged: null,
-    storage: null,
-    ended: null,
-  }
+  private state: SessionState = INITIAL_SESSION_STATE
   private listeners = new Set<() => void>()
   private savedClock = 0
   private offlineTimer: ReturnType<typeof setTimeout> | undefined
@@ -233,7 +236,7 @@ export class CollabSession {
   private onAccordMessage(message: ServerMessage): void {
     switch (message.type) {
       case 'welcome':
-        this.update({ canEdit: message.canEdit, lockedIds: message.lockedSections })
+        this.update({ canEdit: message.canEdit })
         return
       case 'access':
         this.update({ canEdit: message.canEdit })
@@ -266,11 +269,6 @@ export class CollabSession {
   private applyConsensus(sections: SectionState[]): void {
     const next = { ...this.state.sections }
     for (const section of sections) next[section.id] = section
-    const locked = new Set(this.state.lockedIds)
-    for (const section of sections) {
-      if (section.status === 'agreed') locked.add(section.id)
-      else locked.delete(section.id)
-    }
-    this.update({ sections: next, lockedIds: [...locked] })
+    this.update({ sections: next })
   }
 }

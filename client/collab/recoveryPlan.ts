@@ -5,6 +5,7 @@
  * not locked gets its differing blocks replaced; a clause that only the user had gets inserted after its previous
  * sibling. Everything that cannot be re-applied is listed with its text, so the user can copy it.
  */
+import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
 
 export interface JsonNode {
   type: string
@@ -55,12 +56,12 @@ export interface RecoveryOptions {
   refused?: ReadonlySet<string>
 }
 
-const CLAUSE = 'clause'
-
-export const isClause = (node: JsonNode) => node.type === CLAUSE
+/** A clause in ProseMirror JSON (the Yjs element test is `isClauseElement`, shared/clauses/clauseText.ts). */
+export const isClauseJson = (node: JsonNode) => node.type === CLAUSE
 export const clauseId = (node: JsonNode) => (typeof node.attrs?.id === 'string' ? node.attrs.id : '')
-export const ownChildren = (clause: JsonNode) => (clause.content ?? []).filter((child) => !isClause(child))
-const subClauses = (node: JsonNode) => (node.content ?? []).filter(isClause)
+export const ownChildren = (clause: JsonNode) =>
+  (clause.content ?? []).filter((child) => !isClauseJson(child))
+const subClauses = (node: JsonNode) => (node.content ?? []).filter(isClauseJson)
 
 interface Located {
   node: JsonNode
@@ -153,8 +154,8 @@ export function planRecovery(saved: JsonNode, fresh: JsonNode, options: Recovery
 function withoutClauses(node: JsonNode, exists: (id: string) => boolean): JsonNode {
   if (!node.content) return node
   const content = node.content
-    .filter((child) => !isClause(child) || !exists(clauseId(child)))
-    .map((child) => (isClause(child) ? withoutClauses(child, exists) : child))
+    .filter((child) => !isClauseJson(child) || !exists(clauseId(child)))
+    .map((child) => (isClauseJson(child) ? withoutClauses(child, exists) : child))
   return { ...node, content }
 }
 

@@ -7,8 +7,9 @@
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { accordSchema } from '../../shared/editor/extensions.ts'
+import { consensusViewOf } from '../editor/consensusState.ts'
 import { applyRecoveryPlan } from './applyRecovery.ts'
-import { CollabSession, type Refusal, type SessionState } from './collabSession.ts'
+import { CollabSession, INITIAL_SESSION_STATE, type Refusal, type SessionState } from './collabSession.ts'
 import { deleteWork, loadWork, offlineDocName, type SavedWork, saveWork } from './offlineStore.ts'
 import { type JsonNode, type KeptText, planRecovery } from './recoveryPlan.ts'
 
@@ -154,15 +155,17 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
     session ? session.getState : nullState,
   ) as SessionState | null
 
-  // Re-apply once the fresh replica has the server's document and the server said what this user may do.
+  // Re-apply once the fresh replica has the server's document and the server said what this user may do and
+  // which clauses are locked.
   // biome-ignore lint/correctness/useExhaustiveDependencies: pendingVersion signals new work in the ref
   useEffect(() => {
     const job = pending.current
-    if (!session || !state?.synced || !job || state.canEdit === null) return
+    if (!session || !state?.synced || !job || state.canEdit === null || !state.sections) return
     pending.current = null
     const { work } = job
     const refused = new Set(work.sectionIds)
-    const locked = new Set([...state.lockedIds, ...(work.reason === 'section-locked' ? work.sectionIds : [])])
+    const { locked: agreed } = consensusViewOf(Object.values(state.sections))
+    const locked = new Set([...agreed, ...(work.reason === 'section-locked' ? work.sectionIds : [])])
     const fresh = yXmlFragmentToProsemirrorJSON(session.body) as JsonNode
     const plan = planRecovery(work.doc ?? { type: 'doc' }, fresh, {
       locked,
@@ -181,7 +184,7 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
     })
     const done: SavedWork = { ...work, doc: null, kept, applied: true }
     void (kept.length ? saveWork(workKey, done) : deleteWork(workKey)).catch(() => undefined)
-  }, [session, state?.synced, state?.canEdit, state?.lockedIds, mayEdit, workKey, pendingVersion])
+  }, [session, state?.synced, state?.canEdit, state?.sections, mayEdit, workKey, pendingVersion])
 
   const dismissRecovery = useCallback(() => {
     setRecovery(null)
@@ -193,7 +196,7 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
     return {
       session: null as unknown as CollabSession,
       generation: -1,
-      state: initialState,
+      state: INITIAL_SESSION_STATE,
       recovery,
       dismissRecovery,
     }
@@ -203,15 +206,3 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
 
 const noopSubscribe = () => () => undefined
 const nullState = () => null
-
-const initialState: SessionState = {
-  connection: 'connecting',
-  synced: false,
-  canEdit: null,
-  unsaved: false,
-  lockedIds: [],
-  sections: {},
-  merged: null,
-  storage: null,
-  ended: null,
-}

@@ -7,8 +7,8 @@ import type { Editor } from '@tiptap/core'
 import { useCallback, useMemo, useState } from 'react'
 import type * as Y from 'yjs'
 import type { Objection } from '../../shared/domain/types.ts'
-import { ErrorNote } from '../components/ui.tsx'
 import type { OutlineEntry } from '../editor/outline.ts'
+import { ErrorNote } from '../shell/ui.tsx'
 import { ActionForms, type Prefill } from './ActionForms.tsx'
 import { applyBlocked, type ClauseAction, clauseActions, objectionActions } from './actionOptions.ts'
 import { applySuggestionTo } from './applySuggestion.ts'
@@ -33,7 +33,6 @@ interface Props {
   synced: boolean
   /** Typing is possible now. */
   editable: boolean
-  lockedIds: readonly string[]
 }
 
 export function ClausePanel(props: Props) {
@@ -67,12 +66,11 @@ function SelectedClause({
   body,
   synced,
   editable,
-  lockedIds,
 }: Props & { entry: OutlineEntry }) {
   const { deliverableId, userId, abilities, users } = controller
   const clause = controller.clauses[entry.id] ?? draftClause(entry.id)
   const label = clauseLabel(entry.number, entry.title)
-  const locked = clause.status === 'agreed' || lockedIds.includes(entry.id)
+  const locked = controller.view.locked.has(entry.id)
   const runner = useConsensusAction(deliverableId, entry.id, controller.record)
   const stamp = `${clause.status}:${JSON.stringify(clause.objections)}`
   const record = useClauseRecord(deliverableId, entry.id, stamp)

@@ -4,7 +4,7 @@
  */
 import type { Editor } from '@tiptap/core'
 import { type FocusEvent, type MouseEvent, useMemo, useState } from 'react'
-import { OutlineTree } from '../components/editor/OutlineTree.tsx'
+import { OutlineTree } from '../editor/OutlineTree.tsx'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { OutlineFilters } from './OutlineFilters.tsx'
 import { filterOutline, NO_FILTER, type OutlineFilter } from './outlineFilter.ts'
@@ -12,13 +12,12 @@ import type { ConsensusController } from './useConsensusController.ts'
 
 interface Props {
   outline: OutlineEntry[]
-  statuses: Record<string, string>
   editor: Editor | null
   controller: ConsensusController
   labelledBy: string
 }
 
-export function ConsensusOutline({ outline, statuses, editor, controller, labelledBy }: Props) {
+export function ConsensusOutline({ outline, editor, controller, labelledBy }: Props) {
   const [filter, setFilter] = useState<OutlineFilter>(NO_FILTER)
   const filtered = useMemo(
     () => filterOutline(outline, controller.clauses, filter),
@@ -47,7 +46,7 @@ export function ConsensusOutline({ outline, statuses, editor, controller, labell
         ) : (
           <OutlineTree
             outline={filtered.entries}
-            statuses={statuses}
+            statuses={controller.view.statuses}
             objections={controller.objectionCounts}
             editor={editor}
             labelledBy={labelledBy}

@@ -4,7 +4,7 @@
  * the clause's state does not allow objections now (e.g. it was just agreed).
  */
 import { useId } from 'react'
-import type { KeptText } from '../editor/recoveryPlan.ts'
+import type { KeptText } from '../collab/recoveryPlan.ts'
 import { clauseActions } from './actionOptions.ts'
 import { draftClause } from './clauseConsensus.ts'
 import type { ConsensusController } from './useConsensusController.ts'

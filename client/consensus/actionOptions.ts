@@ -1,13 +1,13 @@
 /**
  * Which consensus actions the user is offered on a clause, and why an offered one cannot be taken now. Who may
- * act comes from the server's `abilities` (the policy); when comes from the shared rules (`checkAction`). An
+ * act comes from the server's `abilities` (the policy); when comes from the shared state rules (`checkTransition`). An
  * action the user's role never allows is not offered at all; one the state forbids is offered disabled, with the
  * reason.
  */
-import { type ActionRequest, checkAction } from '../../shared/domain/consensus.ts'
+import { checkTransition, type Transition } from '../../shared/domain/consensus.ts'
 import type { DeliverableAction } from '../../shared/domain/policy.ts'
 import type { Objection } from '../../shared/domain/types.ts'
-import { asSectionConsensus, type ClauseConsensus } from './clauseConsensus.ts'
+import { asSectionConsensus, type ClauseStatus } from './clauseConsensus.ts'
 
 export type Abilities = Partial<Record<DeliverableAction, boolean>>
 
@@ -19,9 +19,6 @@ export interface ActionOption<A extends string = ClauseAction> {
   blocked: string | null
 }
 
-/** The inputs are filled in by the user afterwards: only the state part of the rules is asked here. */
-const PLACEHOLDER_NOTE = 'reason'
-
 const CLAUSE_ACTIONS: ClauseAction[] = ['propose', 'object', 'agree', 'reopen']
 
 export interface ClauseContext {
@@ -30,18 +27,19 @@ export interface ClauseContext {
   synced: boolean
 }
 
-function verdict(clause: ClauseConsensus, request: ActionRequest): string | null {
-  const result = checkAction(asSectionConsensus(clause), request)
+/** The inputs (a note) are filled in by the user afterwards: only the state rules are asked here. */
+function verdict(clause: ClauseStatus, transition: Transition): string | null {
+  const result = checkTransition(asSectionConsensus(clause), transition)
   return result.ok ? null : result.message
 }
 
 export function clauseActions(
   abilities: Abilities,
-  clause: ClauseConsensus,
+  clause: ClauseStatus,
   context: ClauseContext,
 ): ActionOption[] {
   return CLAUSE_ACTIONS.filter((action) => abilities[action]).map((action) => {
-    let blocked = verdict(clause, { action, userId: context.userId, note: PLACEHOLDER_NOTE })
+    let blocked = verdict(clause, { action, userId: context.userId })
     if (!blocked && action === 'agree' && !context.synced)
       blocked = 'Waiting for the latest text from the server: you agree to the text you see.'
     return { action, blocked }
@@ -55,15 +53,14 @@ export interface ObjectionOptions {
 
 export function objectionActions(
   abilities: Abilities,
-  clause: ClauseConsensus,
+  clause: ClauseStatus,
   objection: Objection,
   userId: string,
 ): ObjectionOptions {
-  const request = (action: 'withdraw-objection' | 'dismiss-objection'): ActionRequest => ({
+  const request = (action: 'withdraw-objection' | 'dismiss-objection'): Transition => ({
     action,
     userId,
     objectionId: objection.id,
-    note: PLACEHOLDER_NOTE,
   })
   const withdraw =
     abilities['withdraw-objection'] && objection.userId === userId && objection.open

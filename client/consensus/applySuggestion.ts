@@ -5,17 +5,8 @@
  */
 import type { Editor } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
-import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
-
-function clausePosition(doc: PmNode, id: string): number {
-  let found = -1
-  doc.descendants((node, pos) => {
-    if (found >= 0) return false
-    if (node.type.name === CLAUSE && node.attrs.id === id) found = pos
-    return node.type.name === CLAUSE
-  })
-  return found
-}
+import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
+import { clausePosition } from '../editor/outline.ts'
 
 export function paragraphsOf(editor: Editor, text: string): PmNode[] {
   const { schema } = editor.state
@@ -34,7 +25,7 @@ export function applySuggestionTo(editor: Editor, clauseId: string, text: string
   clause.forEach((child, offset) => {
     const from = pos + 1 + offset
     if (child.type.name === CLAUSE_HEADING) insertAt = from + child.nodeSize
-    else if (child.type.name !== CLAUSE) own.push({ from, to: from + child.nodeSize })
+    else if (!isClauseNode(child)) own.push({ from, to: from + child.nodeSize })
   })
   const paragraphs = paragraphsOf(editor, text)
   const tr = state.tr

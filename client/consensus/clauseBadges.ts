@@ -10,7 +10,7 @@ import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { ReplaceStep } from '@tiptap/pm/transform'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { SectionStatus } from '../../shared/domain/types.ts'
-import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
+import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { type ConsensusView, consensusKey, consensusOf } from '../editor/consensusState.ts'
 import { STATUS_LABELS } from './clauseConsensus.ts'
 
@@ -50,10 +50,10 @@ function lockNote(): HTMLElement {
 function build(doc: PmNode, consensus: ConsensusView, counts: Counts): DecorationSet {
   const decorations: Decoration[] = []
   doc.descendants((node, pos) => {
-    if (node.type.name !== CLAUSE) return node.isBlock
+    if (!isClauseNode(node)) return node.isBlock
     const id = String(node.attrs.id ?? '')
     const locked = consensus.locked.has(id)
-    const status: SectionStatus = locked ? 'agreed' : (consensus.statuses[id] ?? 'draft')
+    const status: SectionStatus = consensus.statuses[id] ?? 'draft'
     const heading = node.firstChild?.type.name === CLAUSE_HEADING ? node.firstChild : null
     if (heading) {
       decorations.push(

@@ -1,21 +1,16 @@
 /**
- * The consensus state of each clause as the client knows it: first from the API's sections, then from the live
- * `consensus` messages and the answers to the user's own actions. Plain data and pure functions; the rules
- * themselves stay in shared/domain/consensus.ts.
+ * The consensus state of each clause as the client knows it (`SectionState`, keyed by clause id): first from the
+ * API's sections, then from the live `consensus` messages and the answers to the user's own actions. Plain data
+ * and pure functions; the rules themselves stay in shared/domain/consensus.ts.
  */
 import type { SectionConsensus } from '../../shared/domain/consensus.ts'
 import type { Objection, SectionStatus } from '../../shared/domain/types.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 
-export interface ClauseConsensus {
-  id: string
-  status: SectionStatus
-  objections: readonly Objection[]
-  /** The server's hash of the clause when this state was sent; null when unknown. */
-  hash: string | null
-}
+export type ConsensusMap = Readonly<Record<string, SectionState>>
 
-export type ConsensusMap = Readonly<Record<string, ClauseConsensus>>
+/** What the rules and the sentences below read of a section's state. */
+export type ClauseStatus = Pick<SectionState, 'status' | 'objections'>
 
 export const STATUS_LABELS: Record<SectionStatus, string> = {
   draft: 'Draft',
@@ -23,41 +18,30 @@ export const STATUS_LABELS: Record<SectionStatus, string> = {
   agreed: 'Agreed',
 }
 
-export function fromSection(section: {
-  id: string
-  status: SectionStatus
-  objections?: readonly Objection[]
-  hash?: string | null
-}): ClauseConsensus {
-  return {
-    id: section.id,
-    status: section.status,
-    objections: section.objections ?? [],
-    hash: section.hash ?? null,
-  }
-}
-
-export function fromLive(state: SectionState): ClauseConsensus {
-  return { id: state.id, status: state.status, objections: state.objections ?? [], hash: state.hash }
-}
-
 /** A clause the server has not told about yet (just created): a draft without objections. */
-export const draftClause = (id: string): ClauseConsensus => ({
+export const draftClause = (id: string): SectionState => ({
   id,
   status: 'draft',
+  required: false,
   objections: [],
   hash: null,
+  agreedHash: null,
 })
 
-export const openObjections = (clause: ClauseConsensus): Objection[] =>
+export const openObjections = (clause: Pick<SectionState, 'objections'>): Objection[] =>
   clause.objections.filter((o) => o.open)
 
-export function sameConsensus(a: ClauseConsensus | undefined, b: ClauseConsensus): boolean {
-  return !!a && a.status === b.status && JSON.stringify(a.objections) === JSON.stringify(b.objections)
+export function sameConsensus(a: SectionState | undefined, b: SectionState): boolean {
+  return (
+    !!a &&
+    a.status === b.status &&
+    a.required === b.required &&
+    JSON.stringify(a.objections) === JSON.stringify(b.objections)
+  )
 }
 
-/** The state `checkAction` reads (status and objections); the agreed content is the server's business. */
-export function asSectionConsensus(clause: ClauseConsensus): SectionConsensus {
+/** The state the shared rules read (status and objections); the agreed content is the server's business. */
+export function asSectionConsensus(clause: ClauseStatus): SectionConsensus {
   return {
     status: clause.status,
     objections: [...clause.objections],
@@ -77,11 +61,7 @@ export function clauseLabel(number: string, title: string): string {
  * What changed between two states of one clause, as one sentence for a live-region announcement; null when
  * nothing a reader needs to hear changed.
  */
-export function describeChange(
-  before: ClauseConsensus,
-  after: ClauseConsensus,
-  label: string,
-): string | null {
+export function describeChange(before: ClauseStatus, after: ClauseStatus, label: string): string | null {
   if (before.status !== after.status) {
     if (after.status === 'agreed') return `${label} agreed`
     if (after.status === 'proposed') return `${label} proposed for agreement`

@@ -3,18 +3,7 @@
  * hash a chair agrees to and the text a redline compares are computed exactly as the server computes them.
  */
 import type * as Y from 'yjs'
-import { clauseHash, clauseIdOf, clauseOwnText, isClauseElement } from '../../shared/clauses/clauseText.ts'
-
-/** The clause element with this id (the first, if a duplicate is not yet repaired); null when there is none. */
-export function findClauseElement(parent: Y.XmlFragment | Y.XmlElement, id: string): Y.XmlElement | null {
-  for (const child of parent.toArray()) {
-    if (!isClauseElement(child)) continue
-    if (clauseIdOf(child) === id) return child
-    const inner = findClauseElement(child, id)
-    if (inner) return inner
-  }
-  return null
-}
+import { clauseHash, clauseOwnText, findClauseElement } from '../../shared/clauses/clauseText.ts'
 
 /** The hash of the clause as this replica shows it; null when the clause is not in the document. */
 export function clauseHashIn(body: Y.XmlFragment, id: string): string | null {

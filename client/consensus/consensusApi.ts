@@ -1,23 +1,8 @@
 /** The consensus calls of the HTTP API (docs/API.md "Consensus"), typed as the client reads them. */
+import type { Section } from '../../shared/api/sections.ts'
 import type { ConsensusAction } from '../../shared/domain/consensus.ts'
-import type { Objection, SectionStatus } from '../../shared/domain/types.ts'
 import { http } from '../api/http.ts'
 import type { ApiUser } from '../api/types.ts'
-
-/** A section as `GET /api/deliverables/:id/sections/:sectionId` and the actions answer it. */
-export interface ConsensusSection {
-  id: string
-  number: string
-  title: string
-  level: number
-  status: SectionStatus
-  text: string
-  hash: string
-  objections: Objection[]
-  agreedAt?: string | null
-  /** The clause's own plain text at its last agreement; kept after a reopen as the base of the redline. */
-  lastAgreedText?: string | null
-}
 
 export interface HistoryEvent {
   action: ConsensusAction
@@ -44,10 +29,10 @@ const sectionPath = (deliverableId: string, sectionId: string) =>
 
 export const consensusApi = {
   act: (deliverableId: string, sectionId: string, body: ActionBody) =>
-    http.post<{ section: ConsensusSection }>(`${sectionPath(deliverableId, sectionId)}/actions`, body),
+    http.post<{ section: Section }>(`${sectionPath(deliverableId, sectionId)}/actions`, body),
   history: (deliverableId: string, sectionId: string, signal?: AbortSignal) =>
     http.get<{ events: HistoryEvent[] }>(`${sectionPath(deliverableId, sectionId)}/history`, { signal }),
   section: (deliverableId: string, sectionId: string, signal?: AbortSignal) =>
-    http.get<{ section: ConsensusSection }>(sectionPath(deliverableId, sectionId), { signal }),
+    http.get<{ section: Section }>(sectionPath(deliverableId, sectionId), { signal }),
   users: (signal?: AbortSignal) => http.get<{ users: ApiUser[] }>('/api/users', { signal }),
 }

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest'
+import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseActions, objectionActions } from './actionOptions.ts'
-import { type ClauseConsensus, clauseLabel, describeChange, progressOf } from './clauseConsensus.ts'
+import { clauseLabel, describeChange, draftClause, progressOf } from './clauseConsensus.ts'
 import { filterOutline, NO_FILTER } from './outlineFilter.ts'
 import { redline } from './redline.ts'
 
-const clause = (status: ClauseConsensus['status'], objections: ClauseConsensus['objections'] = []) => ({
-  id: 'c1',
+const clause = (
+  status: SectionState['status'],
+  objections: SectionState['objections'] = [],
+): SectionState => ({
+  ...draftClause('c1'),
   status,
   objections,
-  hash: null,
 })
 const objection = (id: string, userId: string, open = true) => ({
   id,

@@ -4,44 +4,42 @@
  * in the live region ("Clause 3.2 agreed"); the first state of a clause is not.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { type Section, sectionStateOf } from '../../shared/api/sections.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import {
-  type ClauseConsensus,
   type ConsensusMap,
   clauseLabel,
   describeChange,
-  fromLive,
-  fromSection,
   type Progress,
   progressOf,
   sameConsensus,
 } from './clauseConsensus.ts'
-import type { ConsensusSection } from './consensusApi.ts'
 
 export interface ClauseConsensusState {
   consensus: ConsensusMap
   progress: Progress
   /** Takes the section an action answered with (it may be newer than the last live message). */
-  record: (section: ConsensusSection) => void
+  record: (section: Section) => void
 }
 
 export function useClauseConsensus(
-  initial: readonly Pick<ConsensusSection, 'id' | 'status' | 'objections' | 'hash'>[],
-  live: Readonly<Record<string, SectionState>>,
+  initial: readonly Section[],
+  /** The live connection's latest state of each section; null until the server sent it. */
+  live: Readonly<Record<string, SectionState>> | null,
   outline: readonly OutlineEntry[],
   announce: (message: string) => void,
 ): ClauseConsensusState {
   const [consensus, setConsensus] = useState<ConsensusMap>(() =>
-    Object.fromEntries(initial.map((section) => [section.id, fromSection(section)])),
+    Object.fromEntries(initial.map((section) => [section.id, sectionStateOf(section)])),
   )
   const current = useRef(consensus)
   const outlineRef = useRef(outline)
   outlineRef.current = outline
 
   const apply = useCallback(
-    (changes: ClauseConsensus[]) => {
-      const next: Record<string, ClauseConsensus> = { ...current.current }
+    (changes: SectionState[]) => {
+      const next: Record<string, SectionState> = { ...current.current }
       const said: string[] = []
       let changed = false
       for (const clause of changes) {
@@ -64,10 +62,10 @@ export function useClauseConsensus(
   )
 
   useEffect(() => {
-    apply(Object.values(live).map(fromLive))
+    if (live) apply(Object.values(live))
   }, [live, apply])
 
-  const record = useCallback((section: ConsensusSection) => apply([fromSection(section)]), [apply])
+  const record = useCallback((section: Section) => apply([sectionStateOf(section)]), [apply])
   const ids = useMemo(() => outline.map((entry) => entry.id), [outline])
   const progress = useMemo(() => progressOf(ids, consensus), [ids, consensus])
   return { consensus, progress, record }

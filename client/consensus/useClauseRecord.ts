@@ -2,13 +2,15 @@
  * What the panel shows beyond the live state: the clause's decision history and its last agreed text (the live
  * messages carry neither). Both are read again whenever the clause's consensus state changes.
  */
+
 import { useEffect, useState } from 'react'
+import type { Section } from '../../shared/api/sections.ts'
 import type { ApiUser } from '../api/types.ts'
-import { type ConsensusSection, consensusApi, type HistoryEvent } from './consensusApi.ts'
+import { consensusApi, type HistoryEvent } from './consensusApi.ts'
 
 export interface ClauseRecord {
   events: HistoryEvent[] | null
-  section: ConsensusSection | null
+  section: Section | null
   error: unknown
 }
 

@@ -1,7 +1,9 @@
 /** Sends one consensus action and turns the server's refusals into sentences a person can act on. */
+
 import { useCallback, useState } from 'react'
+import type { Section } from '../../shared/api/sections.ts'
 import { ApiError, errorMessage } from '../api/http.ts'
-import { type ActionBody, type ConsensusSection, consensusApi } from './consensusApi.ts'
+import { type ActionBody, consensusApi } from './consensusApi.ts'
 
 export const STALE_TEXT_MESSAGE = 'The text changed since you looked; review and agree again.'
 
@@ -25,7 +27,7 @@ export interface ActionRunner {
 export function useConsensusAction(
   deliverableId: string,
   clauseId: string,
-  onSection: (section: ConsensusSection) => void,
+  onSection: (section: Section) => void,
 ): ActionRunner {
   const [pending, setPending] = useState<ActionBody['action'] | null>(null)
   const [error, setError] = useState<string | null>(null)

@@ -4,13 +4,14 @@
  */
 import type { Editor } from '@tiptap/core'
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import type { Section } from '../../shared/api/sections.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { ApiUser } from '../api/types.ts'
+import { type ConsensusView, consensusViewOf } from '../editor/consensusState.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import type { Abilities } from './actionOptions.ts'
 import { setObjectionCounts } from './clauseBadges.ts'
 import { type ConsensusMap, openObjections, type Progress } from './clauseConsensus.ts'
-import type { ConsensusSection } from './consensusApi.ts'
 import { useClauseConsensus } from './useClauseConsensus.ts'
 import { useUserDirectory } from './useClauseRecord.ts'
 import { useLiveMessage } from './useLiveMessage.ts'
@@ -29,10 +30,12 @@ export interface ConsensusController {
   abilities: Abilities
   /** Every clause's consensus state by clause id. */
   clauses: ConsensusMap
+  /** What the editor enforces and shows: statuses, locks and required clauses, derived from `clauses`. */
+  view: ConsensusView
   /** Open objections per clause id (clauses without any are left out). */
   objectionCounts: Readonly<Record<string, number>>
   progress: Progress
-  record: (section: ConsensusSection) => void
+  record: (section: Section) => void
   selectedId: string | null
   select: (id: string | null) => void
   users: ReadonlyMap<string, ApiUser>
@@ -50,8 +53,9 @@ export interface ControllerInput {
   deliverableId: string
   userId: string
   abilities: Abilities
-  sections: readonly Pick<ConsensusSection, 'id' | 'status' | 'objections' | 'hash'>[]
-  live: Readonly<Record<string, SectionState>>
+  sections: readonly Section[]
+  /** The live connection's latest state of each section; null until the server sent it. */
+  live: Readonly<Record<string, SectionState>> | null
   outline: readonly OutlineEntry[]
   editor: Editor | null
 }
@@ -76,6 +80,8 @@ export function useConsensusController(input: ControllerInput): ConsensusControl
   )
   const clearObjectionDraft = useCallback(() => setDraft(null), [])
 
+  const view = useMemo(() => consensusViewOf(Object.values(consensus)), [consensus])
+
   const objectionCounts = useMemo(() => {
     const counts: Record<string, number> = {}
     for (const clause of Object.values(consensus)) {
@@ -97,6 +103,7 @@ export function useConsensusController(input: ControllerInput): ConsensusControl
       userId,
       abilities,
       clauses: consensus,
+      view,
       objectionCounts,
       progress,
       record,
@@ -114,6 +121,7 @@ export function useConsensusController(input: ControllerInput): ConsensusControl
       userId,
       abilities,
       consensus,
+      view,
       objectionCounts,
       progress,
       record,

@@ -1,12 +1,11 @@
 import type { Editor } from '@tiptap/core'
 import { EditorContent, useEditor } from '@tiptap/react'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { SectionStatus } from '../../../shared/domain/types.ts'
-import type { SortRequest } from '../../editor/clauseDecorations.ts'
-import type { CollabSession } from '../../editor/collabSession.ts'
-import { setConsensusState } from '../../editor/consensusState.ts'
-import { editorExtensions, type PresenceUser } from '../../editor/editorExtensions.ts'
+import type { CollabSession } from '../collab/collabSession.ts'
+import type { SortRequest } from './clauseDecorations.ts'
+import { type ConsensusView, setConsensusState } from './consensusState.ts'
 import { EditorToolbar } from './EditorToolbar.tsx'
+import { editorExtensions, type PresenceUser } from './editorExtensions.ts'
 
 interface Props {
   session: CollabSession
@@ -17,8 +16,8 @@ interface Props {
   /** The user may not edit at all (the toolbar goes away). */
   readOnly: boolean
   synced: boolean
-  statuses: Record<string, string>
-  lockedIds: readonly string[]
+  /** Statuses, locks and required clauses, as the server said them. */
+  consensus: ConsensusView
   onEditor: (editor: Editor | null) => void
   notify: (message: string) => void
 }
@@ -69,11 +68,8 @@ export function DocumentEditor(props: Props) {
 
   useEffect(() => {
     if (!editor || editor.isDestroyed) return
-    setConsensusState(editor.view, {
-      locked: new Set(props.lockedIds),
-      statuses: props.statuses as Record<string, SectionStatus>,
-    })
-  }, [editor, props.lockedIds, props.statuses])
+    setConsensusState(editor.view, props.consensus)
+  }, [editor, props.consensus])
 
   return (
     // Catches Ctrl+K from the editor inside it; every control in it has its own keyboard handling.

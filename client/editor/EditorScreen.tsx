@@ -1,31 +1,32 @@
 import type { Editor } from '@tiptap/core'
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
+import type { Section } from '../../shared/api/sections.ts'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
-import { loginPath, useMe } from '../api/auth.tsx'
+import { loginPath, useMe } from '../account/auth.tsx'
+import { UserMenu } from '../account/UserMenu.tsx'
 import { api } from '../api/endpoints.ts'
-import { roleOf } from '../api/members.ts'
-import { type ApiDeliverable, type ApiSection, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
+import { type ApiDeliverable, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
-import { useAnnounce } from '../components/Announcer.tsx'
-import { DocumentEditor } from '../components/editor/DocumentEditor.tsx'
-import { EditorBanners } from '../components/editor/EditorBanners.tsx'
-import { PresenceList } from '../components/editor/PresenceList.tsx'
-import { RecoveryPanel } from '../components/editor/RecoveryPanel.tsx'
-import { SyncStatus } from '../components/editor/SyncStatus.tsx'
-import { SkipLink } from '../components/SkipLink.tsx'
-import { UserMenu } from '../components/UserMenu.tsx'
-import { ErrorNote, Loading } from '../components/ui.tsx'
+import { EditorBanners } from '../collab/EditorBanners.tsx'
+import { PresenceList } from '../collab/PresenceList.tsx'
+import { RecoveryPanel } from '../collab/RecoveryPanel.tsx'
+import { SyncStatus } from '../collab/SyncStatus.tsx'
+import { useCollabSession } from '../collab/useCollabSession.ts'
+import { usePresence } from '../collab/usePresence.ts'
+import { useStatusAnnouncements } from '../collab/useStatusAnnouncements.ts'
+import { useUnsavedWarning } from '../collab/useUnsavedWarning.ts'
 import { ClausePanel } from '../consensus/ClausePanel.tsx'
 import { ConsensusOutline } from '../consensus/ConsensusOutline.tsx'
 import { ConsensusProgress } from '../consensus/ConsensusProgress.tsx'
 import { KeptTextActions } from '../consensus/KeptTextActions.tsx'
 import { useConsensusController } from '../consensus/useConsensusController.ts'
-import { useCollabSession } from '../editor/useCollabSession.ts'
-import { useOutline } from '../editor/useOutline.ts'
-import { usePresence } from '../editor/usePresence.ts'
-import { useStatusAnnouncements } from '../editor/useStatusAnnouncements.ts'
-import { useUnsavedWarning } from '../editor/useUnsavedWarning.ts'
+import { roleOf } from '../members/members.ts'
+import { useAnnounce } from '../shell/Announcer.tsx'
+import { SkipLink } from '../shell/SkipLink.tsx'
+import { ErrorNote, Loading } from '../shell/ui.tsx'
+import { DocumentEditor } from './DocumentEditor.tsx'
+import { useOutline } from './useOutline.ts'
 
 /** The deliverable editor: outline, live text, presence and an honest connection and saving state. */
 export function EditorScreen() {
@@ -73,11 +74,11 @@ interface LiveEditorProps {
   mayEdit: boolean
   canManage: boolean
   role: DeliverableRole | undefined
-  sections: readonly ApiSection[]
+  sections: readonly Section[]
   abilities: ApiDeliverable['abilities']
 }
 
-const NO_SECTIONS: readonly ApiSection[] = []
+const NO_SECTIONS: readonly Section[] = []
 
 function LiveEditor(props: LiveEditorProps) {
   const me = useMe()
@@ -102,12 +103,6 @@ function LiveEditor(props: LiveEditorProps) {
     outline,
     editor,
   })
-  const statuses = useMemo(() => {
-    const merged: Record<string, string> = {}
-    for (const [sectionId, section] of Object.entries(consensus.clauses)) merged[sectionId] = section.status
-    for (const locked of state.lockedIds) merged[locked] = 'agreed'
-    return merged
-  }, [consensus.clauses, state.lockedIds])
   const onEditor = useCallback((next: Editor | null) => setEditor(next), [])
   const back = loginPath(`/d/${props.deliverableId}`)
 
@@ -138,7 +133,6 @@ function LiveEditor(props: LiveEditorProps) {
           <h2 id="outline-heading">Outline</h2>
           <ConsensusOutline
             outline={outline}
-            statuses={statuses}
             editor={editor}
             controller={consensus}
             labelledBy="outline-heading"
@@ -167,8 +161,7 @@ function LiveEditor(props: LiveEditorProps) {
               user={{ name: me.name, organization: me.organization, color: me.color }}
               editable={canEdit && state.synced}
               readOnly={!canEdit}
-              statuses={statuses}
-              lockedIds={state.lockedIds}
+              consensus={consensus.view}
               synced={state.synced}
               onEditor={onEditor}
               notify={announce}
@@ -182,7 +175,6 @@ function LiveEditor(props: LiveEditorProps) {
           body={control.generation >= 0 ? session.body : null}
           synced={state.synced}
           editable={canEdit && state.synced}
-          lockedIds={state.lockedIds}
         />
       </div>
     </div>

@@ -1,9 +1,9 @@
 import type { Editor } from '@tiptap/core'
 import { useEditorState } from '@tiptap/react'
 import { type KeyboardEvent, useRef, useState } from 'react'
-import { orderProblems } from '../../editor/clauseDecorations.ts'
-import { buildOutline, clauseAt } from '../../editor/outline.ts'
+import { orderProblems } from './clauseDecorations.ts'
 import { LinkForm } from './LinkForm.tsx'
+import { buildOutline, clauseAt } from './outline.ts'
 
 interface Tool {
   /** Visible text, which is also the accessible name (WCAG 2.5.3: what you see is what you say). */

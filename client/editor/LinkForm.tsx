@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
-import { isSafeUrl } from '../../../shared/editor/extensions.ts'
+import { isSafeUrl } from '../../shared/editor/extensions.ts'
 
 /** Adds, changes or removes the link on the selected text; only web and mail addresses are accepted. */
 export function LinkForm({ editor, onClose }: { editor: Editor; onClose: () => void }) {

@@ -1,18 +1,18 @@
 import type { Editor } from '@tiptap/core'
 import { type KeyboardEvent, memo, useCallback, useEffect, useRef, useState } from 'react'
-import { focusClause } from '../../editor/clauseCommands.ts'
-import type { OutlineEntry } from '../../editor/outline.ts'
+import type { SectionStatus } from '../../shared/domain/types.ts'
+import { STATUS_LABELS } from '../consensus/clauseConsensus.ts'
+import { focusClause } from './clauseCommands.ts'
+import type { OutlineEntry } from './outline.ts'
 
 interface Props {
   outline: OutlineEntry[]
-  statuses: Record<string, string>
+  statuses: Readonly<Record<string, SectionStatus>>
   /** Open objections per clause id, shown beside the status. */
   objections?: Readonly<Record<string, number>>
   editor: Editor | null
   labelledBy: string
 }
-
-const STATUS_LABELS: Record<string, string> = { draft: 'Draft', proposed: 'Proposed', agreed: 'Agreed' }
 
 /** Scrolls the text to a clause; with an editable editor the cursor goes to the end of its heading. */
 export function jumpToClause(editor: Editor, entry: OutlineEntry): void {
@@ -117,7 +117,7 @@ export function OutlineTree({ outline, statuses, objections, editor, labelledBy 
 interface ItemProps {
   entry: OutlineEntry
   index: number
-  status: string | undefined
+  status: SectionStatus | undefined
   objections: number
   tabbable: boolean
   hasChildren: boolean

@@ -1,7 +1,8 @@
 /**
  * Clause structure commands with their keyboard shortcuts: add a clause after / a sub-clause, remove, move up or
- * down, promote or demote, and sort the entries of a clause. Clauses 2 to 5 are never removed; agreed clauses are
- * neither changed nor moved. Moves and sorts go through yStructure.ts (see there why).
+ * down, promote or demote, and sort the entries of a clause. Required clauses (2 to 5, as the server says) are
+ * never removed; agreed clauses are neither changed nor moved. Moves and sorts go through yStructure.ts (see
+ * there why).
  */
 import { type Editor, Extension } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
@@ -9,11 +10,11 @@ import { type EditorState, TextSelection } from '@tiptap/pm/state'
 import * as Y from 'yjs'
 import { plainText } from '../../shared/clauses/clauseText.ts'
 import { newId } from '../../shared/domain/ids.ts'
-import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
+import { CLAUSE, CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { sortPlan } from './alphabetical.ts'
 import { SORTABLE_ENTRIES, type SortableEntry } from './clauseDecorations.ts'
 import { consensusOf } from './consensusState.ts'
-import { buildOutline, type ClauseAt, clauseAt, isRequiredClause } from './outline.ts'
+import { buildOutline, type ClauseAt, clauseAt, clausePosition } from './outline.ts'
 import { type MoveKind, planMove, reorderUnits, transactStructure, yElementOf } from './yStructure.ts'
 
 declare module '@tiptap/core' {
@@ -42,8 +43,8 @@ function containsLocked(node: PmNode, locked: ReadonlySet<string>): boolean {
   let found = locked.has(String(node.attrs.id))
   node.descendants((child) => {
     if (found) return false
-    if (child.type.name === CLAUSE && locked.has(String(child.attrs.id))) found = true
-    return child.type.name === CLAUSE
+    if (isClauseNode(child) && locked.has(String(child.attrs.id))) found = true
+    return isClauseNode(child)
   })
   return found
 }
@@ -63,12 +64,7 @@ function newClause(state: EditorState, kind: unknown): PmNode {
 
 /** Puts the cursor at the end of the heading of the clause with this id and brings it into view. */
 export function focusClause(editor: Editor, id: string): void {
-  let target = -1
-  editor.state.doc.descendants((node, pos) => {
-    if (target >= 0) return false
-    if (node.type.name === CLAUSE && node.attrs.id === id) target = pos
-    return node.type.name === CLAUSE || node.type.name === 'doc'
-  })
+  const target = clausePosition(editor.state.doc, id)
   if (target < 0) return
   const clause = editor.state.doc.nodeAt(target)!
   const headingEnd = target + 1 + (clause.firstChild?.nodeSize ?? 2) - 1
@@ -102,7 +98,7 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
           if (!found) return false
           const locked = consensusOf(state).locked
           const parent = state.selection.$from.node(found.depth - 1)
-          if (parent.type.name === CLAUSE && locked.has(String(parent.attrs.id))) return false
+          if (isClauseNode(parent) && locked.has(String(parent.attrs.id))) return false
           const pos = found.pos + found.node.nodeSize
           if (dispatch) {
             tr.insert(pos, newClause(state, found.node.attrs.kind))
@@ -129,16 +125,17 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
         ({ state, tr, dispatch }) => {
           const found = currentClause(state)
           if (!found) return false
-          const entry = buildOutline(state.doc).find((e) => e.pos === found.pos)
-          if (entry && isRequiredClause(entry)) {
-            if (dispatch) notify(`Clause ${entry.number} (${entry.title}) is required and cannot be removed.`)
+          const { locked, required } = consensusOf(state)
+          if (required.has(String(found.node.attrs.id))) {
+            const entry = buildOutline(state.doc).find((e) => e.pos === found.pos)
+            if (dispatch && entry)
+              notify(`Clause ${entry.number} (${entry.title}) is required and cannot be removed.`)
             return false
           }
-          const locked = consensusOf(state).locked
           const parent = state.selection.$from.node(found.depth - 1)
           if (
             containsLocked(found.node, locked) ||
-            (parent.type.name === CLAUSE && locked.has(String(parent.attrs.id)))
+            (isClauseNode(parent) && locked.has(String(parent.attrs.id)))
           ) {
             if (dispatch) notify('This clause holds agreed text and cannot be removed.')
             return false
@@ -179,7 +176,7 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
             clausePos === undefined
               ? currentClause(state)
               : { node: state.doc.nodeAt(clausePos)!, pos: clausePos }
-          if (!clause?.node || clause.node.type.name !== CLAUSE) return false
+          if (!clause?.node || !isClauseNode(clause.node)) return false
           if (consensusOf(state).locked.has(String(clause.node.attrs.id))) return false
           const element = yElementOf(state, clause.node)
           if (!element) return false

@@ -8,7 +8,7 @@ import type { Node as PmNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { ReplaceStep } from '@tiptap/pm/transform'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
-import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
+import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { outOfOrder } from './alphabetical.ts'
 import { type ConsensusView, consensusKey, consensusOf } from './consensusState.ts'
 import { buildOutline, type OutlineEntry } from './outline.ts'
@@ -90,7 +90,7 @@ function buildDecorations(
     let definitionCount = 0
     clause.forEach((child, offset) => {
       const pos = entry.pos + 1 + offset
-      if (child.type.name === CLAUSE) return
+      if (isClauseNode(child)) return
       const attrs: Record<string, string> = {}
       if (child.type.name === CLAUSE_HEADING) {
         attrs.role = 'heading'

@@ -6,7 +6,7 @@
 import { Extension } from '@tiptap/core'
 import type { NodeType, Node as PmNode } from '@tiptap/pm/model'
 import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from '@tiptap/pm/state'
-import { CLAUSE, CLAUSE_HEADING } from '../../shared/editor/clauseNodes.ts'
+import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { ENTRY_FIELDS, type EntryType } from '../../shared/editor/entryNodes.ts'
 import { consensusOf } from './consensusState.ts'
 import { clauseAt, headingText } from './outline.ts'
@@ -181,7 +181,7 @@ function leaveHeading(state: EditorState, dispatch: (tr: Transaction) => void): 
   const { $from } = state.selection
   const after = $from.after()
   const clause = $from.node($from.depth - 1)
-  if (clause.type.name !== CLAUSE) return false
+  if (!isClauseNode(clause)) return false
   const next = state.doc.nodeAt(after)
   const tr = state.tr
   if (next?.isTextblock) {

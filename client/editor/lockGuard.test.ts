@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { accordSchema } from '../../shared/editor/extensions.ts'
+import { clause, deliverable, p } from '../../test/support/builders.ts'
 import { lockedTerritories, touchesTerritory } from './lockGuard.ts'
 
-const text = (value: string) => [{ type: 'text', text: value }]
-const doc = accordSchema().nodeFromJSON({
-  type: 'doc',
-  content: [
-    {
-      type: 'clause',
-      attrs: { id: 'agreed', kind: 'numbered' },
-      content: [
-        { type: 'clauseHeading', content: text('Agreed') },
-        { type: 'paragraph', content: text('Locked text.') },
-        {
-          type: 'clause',
-          attrs: { id: 'child', kind: 'numbered' },
-          content: [
-            { type: 'clauseHeading', content: text('Child') },
-            { type: 'paragraph', content: text('Free text.') },
-          ],
-        },
-      ],
-    },
-  ],
-})
+const doc = deliverable(
+  clause({ id: 'agreed' }, 'Agreed', p('Locked text.'), clause({ id: 'child' }, 'Child', p('Free text.'))),
+).node()
 
 function positionOf(needle: string): number {
   let found = -1

@@ -7,7 +7,7 @@ import { Extension } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
-import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
+import { isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { consensusOf } from './consensusState.ts'
 
 interface Territory {
@@ -21,11 +21,11 @@ export function lockedTerritories(doc: PmNode, locked: ReadonlySet<string>): Ter
   if (locked.size === 0) return []
   const territories: Territory[] = []
   doc.descendants((node, pos) => {
-    if (node.type.name !== CLAUSE) return node.isBlock
+    if (!isClauseNode(node)) return node.isBlock
     if (locked.has(String(node.attrs.id))) {
       const holes: [number, number][] = []
       node.forEach((child, offset) => {
-        if (child.type.name === CLAUSE) {
+        if (isClauseNode(child)) {
           const start = pos + 1 + offset
           holes.push([start + 1, start + child.nodeSize - 1])
         }

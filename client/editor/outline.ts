@@ -4,22 +4,18 @@
  */
 import type { Node as PmNode, ResolvedPos } from '@tiptap/pm/model'
 import { type ClauseNode, type NumberedClause, numberClauses } from '../../shared/clauses/numbering.ts'
-import { CLAUSE, CLAUSE_HEADING, CLAUSE_KINDS, type ClauseKind } from '../../shared/editor/clauseNodes.ts'
+import {
+  CLAUSE_HEADING,
+  CLAUSE_KINDS,
+  type ClauseKind,
+  isClauseNode,
+} from '../../shared/editor/clauseNodes.ts'
 
 export interface OutlineEntry extends NumberedClause {
   /** Position of the clause node itself (before its opening token). */
   pos: number
   /** Index of the parent entry in the flat list, -1 for top-level clauses. */
   parent: number
-}
-
-/** Clauses 2 to 5 never go away (DOMAIN.md); recognised by their place and their standard titles. */
-const REQUIRED_TITLES = new Set(['references', 'definitions', 'abbreviations and acronyms', 'conventions'])
-
-export function isRequiredClause(entry: Pick<NumberedClause, 'level' | 'kind' | 'title'>): boolean {
-  return (
-    entry.level === 1 && entry.kind === 'numbered' && REQUIRED_TITLES.has(entry.title.trim().toLowerCase())
-  )
 }
 
 export function clauseKind(node: PmNode): ClauseKind {
@@ -39,13 +35,13 @@ export function buildOutline(doc: PmNode): OutlineEntry[] {
     positions.push({ pos, parent })
     const children: ClauseNode[] = []
     node.forEach((child, offset) => {
-      if (child.type.name === CLAUSE) children.push(visit(child, pos + 1 + offset, index))
+      if (isClauseNode(child)) children.push(visit(child, pos + 1 + offset, index))
     })
     return { id: String(node.attrs.id ?? ''), kind: clauseKind(node), title: headingText(node), children }
   }
   const roots: ClauseNode[] = []
   doc.forEach((child, offset) => {
-    if (child.type.name === CLAUSE) roots.push(visit(child, offset, -1))
+    if (isClauseNode(child)) roots.push(visit(child, offset, -1))
   })
   // numberClauses flattens in the same pre-order as `visit`, so entry i belongs to positions[i].
   return numberClauses(roots).map((entry, i) => ({ ...entry, ...positions[i]! }))
@@ -61,9 +57,20 @@ export interface ClauseAt {
 export function clauseAt($pos: ResolvedPos): ClauseAt | null {
   for (let depth = $pos.depth; depth > 0; depth--) {
     const node = $pos.node(depth)
-    if (node.type.name === CLAUSE) return { node, pos: $pos.before(depth), depth }
+    if (isClauseNode(node)) return { node, pos: $pos.before(depth), depth }
   }
   return null
+}
+
+/** Where the clause with this id starts (the first, if a duplicate is not yet repaired); -1 when there is none. */
+export function clausePosition(doc: PmNode, id: string): number {
+  let found = -1
+  doc.descendants((node, pos) => {
+    if (found >= 0) return false
+    if (isClauseNode(node) && node.attrs.id === id) found = pos
+    return isClauseNode(node)
+  })
+  return found
 }
 
 /** The outline entry of the clause whose node starts at `pos`. */

@@ -1,9 +1,10 @@
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { isClauseElement } from '../../shared/clauses/clauseText.ts'
 import { accordSchema } from '../../shared/editor/extensions.ts'
-import { applyRecoveryPlan } from './applyRecovery.ts'
-import { type JsonNode, planRecovery } from './recoveryPlan.ts'
+import { applyRecoveryPlan } from '../collab/applyRecovery.ts'
+import { type JsonNode, planRecovery } from '../collab/recoveryPlan.ts'
 import { planMove, reorderUnits } from './yStructure.ts'
 
 const text = (value: string) => [{ type: 'text', text: value }]
@@ -28,7 +29,7 @@ function replica(content: object[]) {
 const ids = (node: JsonNode): string[] =>
   (node.content ?? []).filter((c) => c.type === 'clause').flatMap((c) => [String(c.attrs?.id), ...ids(c)])
 const clauseEl = (body: Y.XmlFragment | Y.XmlElement, index: number) =>
-  body.toArray().filter((c) => c instanceof Y.XmlElement && c.nodeName === 'clause')[index] as Y.XmlElement
+  body.toArray().filter(isClauseElement)[index]!
 
 describe('moving clauses in the shared document', () => {
   it('moves a clause up by recreating only that clause', () => {

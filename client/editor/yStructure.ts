@@ -8,7 +8,7 @@ import type { Node as PmNode } from '@tiptap/pm/model'
 import type { EditorState } from '@tiptap/pm/state'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
-import { CLAUSE } from '../../shared/editor/clauseNodes.ts'
+import { isClauseElement } from '../../shared/clauses/clauseText.ts'
 
 /** Transactions with this origin are undoable like typing (registered with the undo manager). */
 export const STRUCTURE_ORIGIN = Symbol('accord-structure')
@@ -42,9 +42,6 @@ export function transactStructure(state: EditorState, change: () => void): boole
 
 type Parent = Y.XmlElement | Y.XmlFragment
 
-const isClause = (value: unknown): value is Y.XmlElement =>
-  value instanceof Y.XmlElement && value.nodeName === CLAUSE
-
 function indexIn(parent: Parent, child: Y.XmlElement): number {
   return parent.toArray().indexOf(child)
 }
@@ -62,7 +59,7 @@ function moveTo(element: Y.XmlElement, target: Parent, index: number): Y.XmlElem
 function siblingClause(element: Y.XmlElement, direction: -1 | 1): Y.XmlElement | null {
   const siblings = (element.parent as Parent).toArray()
   const sibling = siblings[siblings.indexOf(element) + direction]
-  return isClause(sibling) ? sibling : null
+  return isClauseElement(sibling) ? sibling : null
 }
 
 export type MoveKind = 'up' | 'down' | 'promote' | 'demote'
@@ -73,7 +70,7 @@ export function planMove(
   kind: MoveKind,
 ): { touched: Y.XmlElement[]; run: () => Y.XmlElement } | null {
   const parent = element.parent as Parent
-  const parentClause = isClause(parent) ? parent : null
+  const parentClause = isClauseElement(parent) ? parent : null
   const touched = parentClause ? [parentClause] : []
   if (kind === 'up' || kind === 'down') {
     const sibling = siblingClause(element, kind === 'up' ? -1 : 1)
@@ -89,7 +86,7 @@ export function planMove(
   if (!parentClause) return null
   const grand = parentClause.parent as Parent
   return {
-    touched: [parentClause, ...(isClause(grand) ? [grand] : [])],
+    touched: [parentClause, ...(isClauseElement(grand) ? [grand] : [])],
     run: () => moveTo(element, grand, indexIn(grand, parentClause) + 1),
   }
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import type { ApiUser, Member } from '../api/types.ts'
-import { useAnnounce } from './Announcer.tsx'
-import { EmptyState, ErrorNote } from './ui.tsx'
+import { useAnnounce } from '../shell/Announcer.tsx'
+import { EmptyState, ErrorNote } from '../shell/ui.tsx'
 
 interface Props<Role extends string> {
   subject: string

@@ -7,10 +7,10 @@ import {
 } from '../../shared/domain/types.ts'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
-import { memberList } from '../api/members.ts'
 import { useResource } from '../api/useResource.ts'
-import { MemberEditor } from '../components/MemberEditor.tsx'
-import { ErrorNote, Loading, PageHeader } from '../components/ui.tsx'
+import { ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
+import { MemberEditor } from './MemberEditor.tsx'
+import { memberList } from './members.ts'
 
 const back = { to: '/', label: 'Back to the workspace' }
 

@@ -1,4 +1,4 @@
-import type { Member } from './types.ts'
+import type { Member } from '../api/types.ts'
 
 /** Members as a list, whether the server sends `[{userId, role}]` (docs/API.md) or a `{userId: role}` map. */
 export function memberList<Role extends string>(members: unknown): Member<Role>[] {

@@ -1,7 +1,7 @@
 import { NavLink, Outlet } from 'react-router-dom'
-import { useMe } from '../api/auth.tsx'
+import { useMe } from '../account/auth.tsx'
+import { UserMenu } from '../account/UserMenu.tsx'
 import { SkipLink } from './SkipLink.tsx'
-import { UserMenu } from './UserMenu.tsx'
 
 /** The frame of every screen but the editor: skip link, header with navigation, and the main landmark. */
 export function AppShell() {

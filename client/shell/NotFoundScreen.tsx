@@ -1,4 +1,4 @@
-import { PageHeader } from '../components/ui.tsx'
+import { PageHeader } from './ui.tsx'
 
 export function NotFoundScreen() {
   return (

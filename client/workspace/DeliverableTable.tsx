@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
-import { memberList } from '../api/members.ts'
 import { type ApiDeliverable, type ApiUser, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
+import { memberList } from '../members/members.ts'
 
 export function DeliverableTable({
   deliverables,

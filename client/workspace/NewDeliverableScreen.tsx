@@ -4,7 +4,7 @@ import { DELIVERABLE_TYPES, type DeliverableType } from '../../shared/domain/typ
 import { api } from '../api/endpoints.ts'
 import { DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
-import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../components/ui.tsx'
+import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../shell/ui.tsx'
 
 /** A new deliverable starts from its type's clause skeleton, which the server seeds. */
 export function NewDeliverableScreen() {

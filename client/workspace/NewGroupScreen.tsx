@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react'
 import { useNavigate, useSearchParams } from 'react-router-dom'
-import { useMe } from '../api/auth.tsx'
+import { useMe } from '../account/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
-import { EmptyState, ErrorNote, Field, PageHeader } from '../components/ui.tsx'
+import { EmptyState, ErrorNote, Field, PageHeader } from '../shell/ui.tsx'
 
 /** Administrators create the focus group (no parent) and its working groups (with the focus group as parent). */
 export function NewGroupScreen() {

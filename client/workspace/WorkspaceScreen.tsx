@@ -1,10 +1,10 @@
 import { Link } from 'react-router-dom'
-import { useMe } from '../api/auth.tsx'
+import { useMe } from '../account/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import type { ApiDeliverable, ApiGroup, ApiUser } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
-import { DeliverableTable } from '../components/DeliverableTable.tsx'
-import { EmptyState, ErrorNote, Loading, PageHeader } from '../components/ui.tsx'
+import { EmptyState, ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
+import { DeliverableTable } from './DeliverableTable.tsx'
 
 interface Workspace {
   groups: ApiGroup[]

@@ -8,6 +8,7 @@ import {
   initialSectionConsensus,
   type SectionConsensus,
 } from '../../shared/domain/consensus.ts'
+import { SerialQueue } from '../serialQueue.ts'
 
 export interface DecisionRecord {
   append(event: DecisionEvent): Promise<void>
@@ -18,7 +19,7 @@ export class ConsensusBook {
   private readonly states = new Map<string, SectionConsensus>()
   /** Set when a decision's write failed and could not be taken back: the record's tail is in doubt. */
   uncertainSince: string | null = null
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly queue = new SerialQueue()
 
   private constructor(
     private readonly record: DecisionRecord,
@@ -61,8 +62,6 @@ export class ConsensusBook {
 
   /** Runs `task` after every earlier task on this deliverable has finished. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task)
-    this.queue = run.catch(() => undefined)
-    return run
+    return this.queue.run(task)
   }
 }

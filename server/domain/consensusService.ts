@@ -2,13 +2,20 @@
  * Consensus actions on clauses (API.md "Consensus"; SYNC.md §5). The policy decides who, the shared rules
  * decide when; this runs the accepted action in the durable order and pushes the new state to live clients.
  */
+import { type Section, sectionStateOf } from '../../shared/api/sections.ts'
 import {
   clauseCanonicalContent,
   clauseOwnText,
   contentHash,
   listClauses,
 } from '../../shared/clauses/clauseText.ts'
-import { type ActionRequest, checkAction, type DecisionEvent } from '../../shared/domain/consensus.ts'
+import type { DecisionBase, DecisionEvent, ItemId } from '../../shared/domain/consensus.ts'
+import {
+  type ActionRequest,
+  type ActionVerdict,
+  type ConsensusCommand,
+  checkAction,
+} from '../../shared/domain/consensusInput.ts'
 import { newId } from '../../shared/domain/ids.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { Deliverable, User } from '../../shared/domain/types.ts'
@@ -25,11 +32,12 @@ import type { MetadataStore } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
 import { ConsensusBook, type DecisionRecord } from './consensusBook.ts'
-import { type PresentedSection, presentSections } from './sections.ts'
+import { presentSections, sectionStates } from './sections.ts'
 
-export interface ActionInput extends ActionRequest {
+/** An action on a section as the caller asks it; the acting user is the one `act` is given. */
+export interface ActionInput extends Omit<ActionRequest, 'userId'> {
   sectionId: string
-  suggestion?: string | null
+  /** For `agree`: the hash the caller read; the agreement is refused when the clause changed since. */
   textHash?: string | null
 }
 
@@ -61,34 +69,23 @@ export class ConsensusService {
     for (const item of deliverable?.requiredClauseItems ?? []) live.protectRequired(item)
   }
 
-  async sections(deliverableId: string): Promise<PresentedSection[]> {
+  async sections(deliverableId: string): Promise<Section[]> {
     const live = await this.hub.get(deliverableId)
-    return presentSections(live, await this.book(deliverableId))
+    return presentSections(live, await this.book(deliverableId), this.requiredItems(deliverableId))
   }
 
-  /**
-   * The consensus state of every section, as sent on hello. Only sections with a decision get a hash: a
-   * draft's hash is computed by the client itself, and hashing a whole 120,000-word deliverable on every
-   * connection delayed its first sync by 25-55 ms (measured in the benchmark).
-   */
+  /** The consensus state of every section, as sent on hello. */
   async sectionStates(deliverableId: string): Promise<SectionState[]> {
     const live = await this.hub.get(deliverableId)
-    const book = await this.book(deliverableId)
-    return live.clauses().map((entry) => {
-      const state = book.state(entry.id)
-      const decided = state.status !== 'draft' || state.objections.length > 0
-      const hash = decided ? live.clauseHash(entry.element) : null
-      return {
-        id: entry.id,
-        status: state.status,
-        hash,
-        objections: state.objections,
-        agreedHash: state.status === 'agreed' ? (state.agreed?.hash ?? hash) : null,
-      }
-    })
+    return sectionStates(live, await this.book(deliverableId), this.requiredItems(deliverableId))
   }
 
-  async act(deliverable: Deliverable, user: User, input: ActionInput): Promise<PresentedSection> {
+  /** The deliverable's required clauses (2 to 5), by the Yjs item ids of their elements. */
+  private requiredItems(deliverableId: string): ItemId[] {
+    return this.metadata.deliverable(deliverableId)?.requiredClauseItems ?? []
+  }
+
+  async act(deliverable: Deliverable, user: User, input: ActionInput): Promise<Section> {
     if (!mayOnDeliverable(user, input.action, deliverable, this.metadata.groupLookup))
       throw new AuthorizationError(`Your role on this deliverable does not allow "${input.action}".`)
     const live = await this.hub.get(deliverable.id)
@@ -100,46 +97,33 @@ export class ConsensusService {
         )
       const entry = listClauses(live.body).find((c) => c.id === input.sectionId)
       if (!entry) throw new NotFoundError('No such section in this deliverable.')
-      const verdict = checkAction(book.state(input.sectionId), input)
-      if (!verdict.ok) {
-        if (verdict.kind === 'invalid') throw new ValidationError(verdict.message)
-        if (verdict.kind === 'forbidden') throw new AuthorizationError(verdict.message)
-        throw new ConflictError(verdict.message)
-      }
-      const event: DecisionEvent = {
+      const command = accepted(checkAction(book.state(input.sectionId), { ...input, userId: user.id }))
+      const decision: DecisionBase = {
         seq: book.nextSeq,
         sectionId: input.sectionId,
-        action: input.action,
         userId: user.id,
         at: new Date().toISOString(),
-        note: input.note?.trim() || null,
+        note: command.note,
         // The server alone says which meeting a decision was taken in (API.md "Meetings"), never the client.
         // TODO(meetings): the open meeting of the deliverable's group (or its parent), once meetings exist.
         meetingId: null,
-        hash: contentHash(clauseCanonicalContent(entry.element)),
-      }
-      // A new objection always gets a fresh id: one named by the request would merge it with another.
-      if (input.action === 'object') {
-        event.objectionId = newId(10)
-        event.suggestion = input.suggestion ?? null
-      } else if (input.action === 'withdraw-objection' || input.action === 'dismiss-objection') {
-        event.objectionId = input.objectionId ?? undefined
+        hash: live.clauseHash(entry.element),
       }
       const agreedBefore = book.state(input.sectionId).agreed
-      if (input.action === 'agree') await this.agree(live, entry.element, event, input.textHash ?? null)
+      if (command.action === 'agree') await this.agree(live, entry.element, decision, input.textHash ?? null)
       else
-        await book.commit(event).catch((error) => {
+        await book.commit(decisionOf(command, decision)).catch((error) => {
           throw error instanceof StorageWriteError && error.outcomeUnknown
             ? this.uncertain(book, error)
             : error
         })
       // The decision is durable; only now may the clause change again.
-      if (input.action === 'reopen' && agreedBefore) live.unlockAgreed(agreedBefore.item)
+      if (command.action === 'reopen' && agreedBefore) live.unlockAgreed(agreedBefore.item)
       // Clients compute the hash from the text they hold: the state must not overtake text not yet sent.
       await live.flush()
-      const sections = presentSections(live, book)
+      const sections = presentSections(live, book, this.requiredItems(deliverable.id))
       const section = sections.find((s) => s.id === input.sectionId)!
-      live.tellAll({ type: 'consensus', sections: [toSectionState(section)] })
+      live.tellAll({ type: 'consensus', sections: [sectionStateOf(section)] })
       return section
     })
   }
@@ -152,13 +136,13 @@ export class ConsensusService {
   private async agree(
     live: LiveDocument,
     element: import('yjs').XmlElement,
-    event: DecisionEvent,
+    decision: DecisionBase,
     textHash: string | null,
   ): Promise<void> {
     const book = await this.book(live.id)
     const id = element._item!.id
     const item = { client: id.client, clock: id.clock }
-    live.lockAgreed(item, event.sectionId)
+    live.lockAgreed(item, decision.sectionId)
     try {
       await live.flush()
       if (!live.writable) throw new UnavailableError('The server cannot save right now; nothing was agreed.')
@@ -166,7 +150,7 @@ export class ConsensusService {
       const hash = contentHash(content)
       if (textHash && textHash !== hash)
         throw new ConflictError('The clause changed since you read it; nothing was agreed.', 'stale_text')
-      await book.commit({ ...event, hash, item, content, text: clauseOwnText(element) })
+      await book.commit({ ...decision, action: 'agree', hash, item, content, text: clauseOwnText(element) })
     } catch (error) {
       // Written but not known to be durable, and not taken back: the agreement may be read after a restart,
       // so the clause stays locked and the record takes no further decision until the disk is repaired.
@@ -189,12 +173,28 @@ export class ConsensusService {
   }
 }
 
-export function toSectionState(section: PresentedSection): SectionState {
-  return {
-    id: section.id,
-    status: section.status,
-    hash: section.hash,
-    objections: section.objections,
-    agreedHash: section.status === 'agreed' ? section.hash : null,
+/** The command a verdict accepts; a refusal becomes the typed error of its kind. */
+function accepted(verdict: ActionVerdict): ConsensusCommand {
+  if (verdict.ok) return verdict.command
+  if (verdict.kind === 'invalid') throw new ValidationError(verdict.message)
+  if (verdict.kind === 'forbidden') throw new AuthorizationError(verdict.message)
+  throw new ConflictError(verdict.message)
+}
+
+/** The record entry of an accepted command; `agree` has its own, made once the clause is locked. */
+function decisionOf(
+  command: Exclude<ConsensusCommand, { action: 'agree' }>,
+  decision: DecisionBase,
+): DecisionEvent {
+  switch (command.action) {
+    case 'propose':
+    case 'reopen':
+      return { ...decision, action: command.action }
+    case 'object':
+      // A new objection always gets a fresh id: one named by the request would merge it with another.
+      return { ...decision, action: 'object', objectionId: newId(10), suggestion: command.suggestion }
+    case 'withdraw-objection':
+    case 'dismiss-objection':
+      return { ...decision, action: command.action, objectionId: command.objectionId }
   }
 }

@@ -1,30 +1,64 @@
 /** Use cases on deliverables: create one with its seeded skeleton, find the visible ones, their progress. */
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
+import type { Section } from '../../shared/api/sections.ts'
 import { listClauses } from '../../shared/clauses/clauseText.ts'
 import type { Skeleton } from '../../shared/clauses/skeletons.ts'
 import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
 import { newId } from '../../shared/domain/ids.ts'
-import { mayOnDeliverable } from '../../shared/domain/policy.ts'
+import { mayOnDeliverable, mayOnGroup } from '../../shared/domain/policy.ts'
 import type { DeliverableType, User } from '../../shared/domain/types.ts'
 import { accordSchema, BODY_FIELD } from '../../shared/editor/extensions.ts'
-import { NotFoundError } from '../errors.ts'
+import { AuthorizationError, NotFoundError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { ConsensusService } from './consensusService.ts'
+
+export interface NewDeliverable {
+  title: string
+  type: DeliverableType
+  groupId: string
+}
+
+export interface Progress {
+  agreed: number
+  total: number
+}
+
+export const progressOf = (sections: Section[]): Progress => ({
+  agreed: sections.filter((s) => s.status === 'agreed').length,
+  total: sections.length,
+})
 
 export class DeliverableService {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly hub: DocumentHub,
     private readonly consensus: ConsensusService,
+    private readonly logger: Logger,
   ) {}
+
+  /** A new deliverable of the group, by one of its chairs or an administrator. */
+  async create(actor: User, input: NewDeliverable): Promise<StoredDeliverable> {
+    const group = this.metadata.group(input.groupId)
+    if (!group) throw new NotFoundError('No such group.')
+    if (!mayOnGroup(actor, 'create-deliverable', group, this.metadata.groupLookup))
+      throw new AuthorizationError('Only administrators and chairs of the group create its deliverables.')
+    const deliverable = await this.seed(input)
+    this.logger.info(
+      { deliverableId: deliverable.id, type: input.type, userId: actor.id },
+      'deliverable created',
+    )
+    return deliverable
+  }
 
   /**
    * Seeds the type's skeleton on the server, once, with the very schema the editor uses (so every attribute
    * the editor would write is already there), records which clauses may never be removed, then the metadata.
+   * Asks no one's permission: `create` does, and the demo seeds its samples with it.
    */
-  async create(
-    input: { title: string; type: DeliverableType; groupId: string },
+  async seed(
+    input: NewDeliverable,
     /** Fills the skeleton before it is seeded (the demo's sample text); the structure stays the type's. */
     fill?: (skeleton: Skeleton) => void,
   ): Promise<StoredDeliverable> {
@@ -68,10 +102,10 @@ export class DeliverableService {
     )
   }
 
-  async progress(id: string): Promise<{ agreed: number; total: number } | null> {
+  /** Null while the deliverable's document cannot be read: a list of deliverables still answers. */
+  async progress(id: string): Promise<Progress | null> {
     try {
-      const sections = await this.consensus.sections(id)
-      return { agreed: sections.filter((s) => s.status === 'agreed').length, total: sections.length }
+      return progressOf(await this.consensus.sections(id))
     } catch {
       return null
     }

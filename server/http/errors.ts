@@ -27,6 +27,22 @@ function statusOf(error: DomainError): { status: number; code: string } {
   return { status: 500, code: 'internal' }
 }
 
+/** What Express and body-parser raise with a status of their own: a malformed address or body, too large, not JSON. */
+const FRAMEWORK_ERRORS: Record<number, { code: string; message: string }> = {
+  400: { code: 'invalid_request', message: 'The address or request is not valid.' },
+  413: { code: 'payload_too_large', message: 'The request body is too large.' },
+  415: { code: 'unsupported_media_type', message: 'Send JSON (application/json).' },
+}
+
+function frameworkError(error: unknown): { status: number; code: string; message: string } | undefined {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown }
+  if (typeof status !== 'number') return undefined
+  if (status === 400 && type === 'entity.parse.failed')
+    return { status, code: 'invalid_json', message: 'The request body is not valid JSON.' }
+  const known = FRAMEWORK_ERRORS[status]
+  return known && { status, ...known }
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds))
@@ -45,30 +61,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(503).json({ error: { code: 'storage_unavailable', message: error.message } })
       return
     }
-    // body-parser's own errors: malformed JSON, too large.
-    const status = typeof error?.status === 'number' ? error.status : 500
-    if (status === 400 && error?.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } })
-      return
-    }
-    if (status === 400) {
-      res
-        .status(400)
-        .json({ error: { code: 'invalid_request', message: 'The address or request is not valid.' } })
-      return
-    }
-    if (status === 413) {
-      res
-        .status(413)
-        .json({ error: { code: 'payload_too_large', message: 'The request body is too large.' } })
-      return
-    }
-    if (status === 415) {
-      res
-        .status(415)
-        .json({ error: { code: 'unsupported_media_type', message: 'Send JSON (application/json).' } })
+    const framework = frameworkError(error)
+    if (framework) {
+      res.status(framework.status).json({ error: { code: framework.code, message: framework.message } })
       return
     }
     logger.error({ err: error, reqId: req.id }, 'unhandled error')

@@ -1,11 +1,17 @@
-/** What the API returns: public fields only (never a password hash), with the caller's abilities. */
+/** What the API returns (`shared/api/`): public fields only (never a password hash), with the caller's abilities. */
 
+import type { ApiUser } from '../../shared/api/accounts.ts'
+import type { ApiDecision } from '../../shared/api/consensus.ts'
+import type { ApiDeliverable } from '../../shared/api/deliverables.ts'
+import type { ApiGroup } from '../../shared/api/groups.ts'
 import { colorFor } from '../../shared/domain/colors.ts'
+import type { DecisionEvent } from '../../shared/domain/consensus.ts'
 import { deliverableAbilities, groupAbilities } from '../../shared/domain/policy.ts'
 import type { Group, User } from '../../shared/domain/types.ts'
+import type { Progress } from '../domain/deliverableService.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
 
-export function presentUser(user: User) {
+export function presentUser(user: User): ApiUser {
   return {
     id: user.id,
     email: user.email,
@@ -16,7 +22,7 @@ export function presentUser(user: User) {
   }
 }
 
-export function presentGroup(group: Group, viewer: User, store: MetadataStore) {
+export function presentGroup(group: Group, viewer: User, store: MetadataStore): ApiGroup {
   return {
     id: group.id,
     name: group.name,
@@ -30,8 +36,8 @@ export function presentDeliverable(
   deliverable: StoredDeliverable,
   viewer: User,
   store: MetadataStore,
-  progress: { agreed: number; total: number } | null,
-) {
+  progress: Progress | null,
+): ApiDeliverable {
   return {
     id: deliverable.id,
     title: deliverable.title,
@@ -41,5 +47,19 @@ export function presentDeliverable(
     members: Object.entries(deliverable.members).map(([userId, role]) => ({ userId, role })),
     progress,
     abilities: deliverableAbilities(viewer, deliverable, store.groupLookup),
+  }
+}
+
+/** Every entry names its objection and suggestion, null when its action has none. */
+export function presentDecision(event: DecisionEvent): ApiDecision {
+  return {
+    action: event.action,
+    userId: event.userId,
+    at: event.at,
+    note: event.note,
+    meetingId: event.meetingId,
+    hash: event.hash,
+    objectionId: ('objectionId' in event ? event.objectionId : undefined) ?? null,
+    suggestion: ('suggestion' in event ? event.suggestion : undefined) ?? null,
   }
 }

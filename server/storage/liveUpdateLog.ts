@@ -25,10 +25,6 @@ export class LiveUpdateLog {
     return this.currentGeneration
   }
 
-  get moving(): boolean {
-    return this.held !== null
-  }
-
   append(record: Uint8Array): Promise<void> {
     return this.submit(record)
   }

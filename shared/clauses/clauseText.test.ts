@@ -1,8 +1,8 @@
-import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { accordSchema, BODY_FIELD } from '../editor/extensions.ts'
+import { abbreviation, clause, definition, deliverable, note, p } from '../../test/support/builders.ts'
+import { BODY_FIELD } from '../editor/extensions.ts'
 import {
   clauseCanonicalContent,
   clauseHash,
@@ -11,48 +11,29 @@ import {
   clauseOwnText,
   clauseTitle,
   contentHash,
+  findClauseElement,
   isClauseElement,
   listClauses,
   ownBlocks,
   plainText,
 } from './clauseText.ts'
-import { abbreviation, definition, note, type PmNode, p } from './skeletons.ts'
 import { appendNode, nodeSpec, storedBody } from './testing/randomXml.ts'
 
-const heading = (title: string): PmNode => ({
-  type: 'clauseHeading',
-  content: [{ type: 'text', text: title }],
-})
-const clause = (id: string, title: string, ...content: PmNode[]): PmNode => ({
-  type: 'clause',
-  attrs: { id, kind: 'numbered' },
-  content: [heading(title), ...content],
-})
-
-/** A Y.Doc holding the deliverable body built from ProseMirror JSON with the editor's own schema. */
-function body(...clauses: PmNode[]): Y.XmlFragment {
-  const doc = new Y.Doc()
-  const fragment = doc.getXmlFragment(BODY_FIELD)
-  prosemirrorJSONToYXmlFragment(accordSchema(), { type: 'doc', content: clauses }, fragment)
-  return fragment
-}
-
 const sample = () =>
-  body(
+  deliverable(
     clause(
-      'scope',
       'Scope',
       p('This Technical Report describes the metaverse.'),
       note('NOTE – Informative.'),
-      clause('sub', 'Sub-scope', p('Sub-clause text.')),
+      clause({ id: 'sub' }, 'Sub-scope', p('Sub-clause text.')),
     ),
     clause(
-      'defs',
+      { id: 'defs' },
       'Definitions',
       definition('metaverse', 'An integrative ecosystem.'),
       abbreviation('AR', 'Augmented Reality'),
     ),
-  )
+  ).body()
 
 const element = (fragment: Y.XmlFragment, id: string) =>
   listClauses(fragment).find((c) => c.id === id)!.element
@@ -76,7 +57,7 @@ describe("a clause's own text", () => {
   })
 
   test('is empty for a clause with only a heading and an empty paragraph', () => {
-    expect(clauseOwnText(element(body(clause('e', 'Empty', p())), 'e'))).toBe('')
+    expect(clauseOwnText(element(deliverable(clause({ id: 'e' }, 'Empty', p())).body(), 'e'))).toBe('')
   })
 })
 
@@ -159,6 +140,18 @@ describe('listing clauses', () => {
       ['1.1', 'sub', 'Sub-scope'],
       ['2', 'defs', 'Definitions'],
     ])
+  })
+})
+
+describe('finding a clause by id', () => {
+  test('finds a sub-clause, the first of a duplicated id in document order, and nothing for an unknown id', () => {
+    const body = deliverable(
+      clause('Scope', p(), clause({ id: 'twin' }, 'First', p())),
+      clause({ id: 'twin' }, 'Second', p()),
+    ).body()
+    expect(clauseTitle(findClauseElement(body, 'twin')!)).toBe('First')
+    expect(clauseTitle(findClauseElement(body, 'scope')!)).toBe('Scope')
+    expect(findClauseElement(body, 'missing')).toBeNull()
   })
 })
 

@@ -113,6 +113,29 @@ export function clauseHash(element: Y.XmlElement): string {
   return contentHash(clauseCanonicalContent(element))
 }
 
+/** The first clause element under `parent`, in document order, that `match` accepts; null when none does. */
+export function findClause(
+  parent: Y.XmlFragment,
+  match: (element: Y.XmlElement) => boolean,
+): Y.XmlElement | null {
+  const stack = parent.toArray().filter(isClauseElement).reverse()
+  while (stack.length > 0) {
+    const element = stack.pop()!
+    if (match(element)) return element
+    const inner = element.toArray().filter(isClauseElement)
+    for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]!)
+  }
+  return null
+}
+
+/**
+ * The clause element with this id anywhere under `parent`: the first in document order when a duplicate is not
+ * yet repaired; null when there is none.
+ */
+export function findClauseElement(parent: Y.XmlFragment, id: string): Y.XmlElement | null {
+  return findClause(parent, (element) => clauseIdOf(element) === id)
+}
+
 export interface ClauseEntry extends NumberedClause {
   element: Y.XmlElement
 }

@@ -9,14 +9,13 @@ import {
   type StatusCase,
 } from '../../test/consensus/matrix.ts'
 import {
-  type ActionRequest,
   applyDecision,
   type ConsensusAction,
-  checkAction,
   type DecisionEvent,
   initialSectionConsensus,
   type SectionConsensus,
 } from './consensus.ts'
+import { type ActionRequest, checkAction } from './consensusInput.ts'
 import { mayOnDeliverable } from './policy.ts'
 import type { Deliverable, Group, User } from './types.ts'
 
@@ -67,7 +66,7 @@ function event(action: ConsensusAction, userId: string, extra: Partial<DecisionE
     meetingId: null,
     hash: 'sha256-00',
     ...extra,
-  }
+  } as DecisionEvent
 }
 
 /** The clause in a status of the table, reached by folding the decision record as the server does. */

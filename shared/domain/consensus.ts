@@ -1,8 +1,9 @@
 /**
- * The consensus rules per clause (DOMAIN.md "Consensus", API.md "Consensus"): which action is allowed in which
- * state, and how an accepted decision changes the state. Plain functions over plain data; the server folds the
- * decision record through `applyDecision` to rebuild every section's state, and the client uses `checkAction`
- * to explain why a button is disabled.
+ * The consensus state machine per clause (DOMAIN.md "Consensus", API.md "Consensus"): which action the clause's
+ * present state allows, and how an accepted decision changes the state. Plain functions over plain data; the
+ * server folds the decision record through `applyDecision` to rebuild every section's state, and the client asks
+ * `checkTransition` to explain why a button is disabled. What a request must carry (a note, an objection id) is
+ * checked apart, in `consensusInput.ts`, so that asking about the state needs no inputs the user has not typed yet.
  */
 import type { Objection, SectionStatus } from './types.ts'
 
@@ -41,65 +42,61 @@ export const initialSectionConsensus = (): SectionConsensus => ({
   lastAgreedText: null,
 })
 
-/** One entry of the decision record. */
-export interface DecisionEvent {
+/** What every entry of the decision record holds, whatever its action. */
+export interface DecisionBase {
   seq: number
   sectionId: string
-  action: ConsensusAction
   userId: string
   at: string
   note: string | null
   meetingId: string | null
   /** The clause's content hash when the decision was taken. */
   hash: string
-  objectionId?: string
-  suggestion?: string | null
-  /** For `agree`: the locked element and the agreed canonical content. */
-  item?: ItemId
-  content?: string
-  /** For `agree`: the agreed plain text (heading excluded). */
-  text?: string
 }
 
-export interface ActionRequest {
-  action: ConsensusAction
-  userId: string
-  note?: string | null
-  objectionId?: string | null
-}
+/** One entry of the decision record: each action carries exactly what folding it needs. */
+export type DecisionEvent =
+  | (DecisionBase & { action: 'propose' | 'reopen' })
+  | (DecisionBase & { action: 'object'; objectionId: string; suggestion: string | null })
+  | (DecisionBase & { action: 'withdraw-objection' | 'dismiss-objection'; objectionId: string })
+  | (DecisionBase & {
+      action: 'agree'
+      /** The locked element and the agreed canonical content. */
+      item: ItemId
+      content: string
+      /** The agreed plain text (heading excluded); absent from agreements recorded before it was kept. */
+      text?: string
+    })
 
-export type ActionVerdict =
+/** What the state rules read of an action: who takes it and, to withdraw or dismiss, which objection. */
+export type Transition =
+  | { action: 'propose' | 'object' | 'agree' | 'reopen'; userId: string }
+  | { action: 'withdraw-objection' | 'dismiss-objection'; userId: string; objectionId: string }
+
+export type RuleVerdict =
   | { ok: true }
   | { ok: false; kind: 'invalid' | 'conflict' | 'forbidden'; message: string }
 
-const conflict = (message: string): ActionVerdict => ({ ok: false, kind: 'conflict', message })
-const invalid = (message: string): ActionVerdict => ({ ok: false, kind: 'invalid', message })
-
-const hasText = (value: string | null | undefined): boolean =>
-  typeof value === 'string' && value.trim() !== ''
+const conflict = (message: string): RuleVerdict => ({ ok: false, kind: 'conflict', message })
 
 /**
- * Whether the action is allowed in the section's present state. Who may take it at all is the policy's
- * question (`mayOnDeliverable`); this answers the state part and the objection author rule.
+ * Whether the clause's present state allows the action. Who may take it at all is the policy's question
+ * (`mayOnDeliverable`); this answers the state part and the objection author rule.
  */
-export function checkAction(state: SectionConsensus, request: ActionRequest): ActionVerdict {
-  switch (request.action) {
+export function checkTransition(state: SectionConsensus, transition: Transition): RuleVerdict {
+  switch (transition.action) {
     case 'propose':
       return state.status === 'draft' ? { ok: true } : conflict(`The clause is ${state.status}, not draft.`)
     case 'object':
-      if (!hasText(request.note)) return invalid('An objection needs a reason (note).')
       return state.status === 'proposed'
         ? { ok: true }
         : conflict(`Objections are raised on proposed clauses; this one is ${state.status}.`)
     case 'withdraw-objection':
     case 'dismiss-objection': {
-      if (!request.objectionId) return invalid('objectionId is required.')
-      if (request.action === 'dismiss-objection' && !hasText(request.note))
-        return invalid('Dismissing an objection needs the reason it was not sustained (note).')
-      const objection = state.objections.find((o) => o.id === request.objectionId)
+      const objection = state.objections.find((o) => o.id === transition.objectionId)
       if (!objection) return conflict('There is no such objection on this clause.')
       if (!objection.open) return conflict('That objection is already closed.')
-      if (request.action === 'withdraw-objection' && objection.userId !== request.userId)
+      if (transition.action === 'withdraw-objection' && objection.userId !== transition.userId)
         return { ok: false, kind: 'forbidden', message: 'Only its author may withdraw an objection.' }
       return { ok: true }
     }
@@ -109,7 +106,6 @@ export function checkAction(state: SectionConsensus, request: ActionRequest): Ac
       if (state.objections.some((o) => o.open)) return conflict('The clause has open objections.')
       return { ok: true }
     case 'reopen':
-      if (!hasText(request.note)) return invalid('Reopening needs a reason (note).')
       return state.status === 'agreed'
         ? { ok: true }
         : conflict(`Only an agreed clause can be reopened; this one is ${state.status}.`)
@@ -127,10 +123,10 @@ export function applyDecision(state: SectionConsensus, event: DecisionEvent): Se
         objections: [
           ...state.objections,
           {
-            id: event.objectionId ?? String(event.seq),
+            id: event.objectionId,
             userId: event.userId,
             note: event.note ?? '',
-            suggestion: event.suggestion ?? null,
+            suggestion: event.suggestion,
             open: true,
           },
         ],
@@ -155,12 +151,12 @@ export function applyDecision(state: SectionConsensus, event: DecisionEvent): Se
         status: 'agreed',
         agreed: {
           hash: event.hash,
-          content: event.content ?? '',
-          item: event.item ?? { client: -1, clock: -1 },
+          content: event.content,
+          item: event.item,
           at: event.at,
           by: event.userId,
         },
-        lastAgreedContent: event.content ?? null,
+        lastAgreedContent: event.content,
         lastAgreedText: event.text ?? null,
       }
     case 'reopen':

@@ -1,6 +1,7 @@
 /**
- * The one place that decides "may user U do action A on object O". The HTTP routes, the sync server and the
- * client (through the abilities the API returns) all ask these functions; nothing else decides.
+ * The one place that decides "may user U do action A on object O". The server's use cases (server/domain), the
+ * sync server and the client (through the abilities the API returns) all ask these functions; nothing else
+ * decides.
  */
 import type { Deliverable, DeliverableRole, Group, User } from './types.ts'
 
@@ -9,19 +10,22 @@ export type Capacity = 'admin' | 'chair' | DeliverableRole
 
 export type GroupLookup = (groupId: string) => Group | undefined
 
-export type DeliverableAction =
-  | 'view'
-  | 'edit-text'
-  | 'manage-members'
-  | 'propose'
-  | 'object'
-  | 'withdraw-objection'
-  | 'dismiss-objection'
-  | 'agree'
-  | 'reopen'
-  | 'create-version'
+/** What may be done to a deliverable, each through the API or the sync server; each is an ability in answers. */
+export const DELIVERABLE_ACTIONS = [
+  'view',
+  'edit-text',
+  'manage-members',
+  'propose',
+  'object',
+  'withdraw-objection',
+  'dismiss-objection',
+  'agree',
+  'reopen',
+] as const
+export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
-export type GroupAction = 'view' | 'manage-members' | 'create-deliverable' | 'create-meeting'
+export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const
+export type GroupAction = (typeof GROUP_ACTIONS)[number]
 
 /** Who may take each deliverable action, by capacity (API.md "Groups and deliverables" and "Consensus"). */
 const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
@@ -35,7 +39,6 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   'dismiss-objection': ['chair'],
   agree: ['chair'],
   reopen: ['chair'],
-  'create-version': ['chair', 'editor'],
 }
 
 /** True when the user chairs the group or the group's parent. */
@@ -71,7 +74,6 @@ export function mayOnGroup(user: User, action: GroupAction, group: Group, lookup
     case 'view':
       return group.members[user.id] !== undefined || chairsGroupOrParent(user, group, lookup)
     case 'manage-members':
-    case 'create-meeting':
       return chairsGroupOrParent(user, group, lookup)
     case 'create-deliverable':
       // API.md: administrators and chairs of the group itself.
@@ -79,7 +81,7 @@ export function mayOnGroup(user: User, action: GroupAction, group: Group, lookup
   }
 }
 
-export type GlobalAction = 'create-user' | 'list-users' | 'create-group'
+export type GlobalAction = 'create-user' | 'remove-user' | 'create-group'
 
 export function mayGlobally(user: User, _action: GlobalAction): boolean {
   return user.admin
@@ -94,17 +96,13 @@ export function deliverableAbilities(
   deliverable: Deliverable,
   lookup: GroupLookup,
 ): DeliverableAbilities {
-  const entries = (Object.keys(DELIVERABLE_RULES) as DeliverableAction[]).map(
+  const entries = DELIVERABLE_ACTIONS.map(
     (action) => [action, mayOnDeliverable(user, action, deliverable, lookup)] as const,
   )
   return Object.fromEntries(entries) as DeliverableAbilities
 }
 
 export function groupAbilities(user: User, group: Group, lookup: GroupLookup): GroupAbilities {
-  return {
-    view: mayOnGroup(user, 'view', group, lookup),
-    'manage-members': mayOnGroup(user, 'manage-members', group, lookup),
-    'create-deliverable': mayOnGroup(user, 'create-deliverable', group, lookup),
-    'create-meeting': mayOnGroup(user, 'create-meeting', group, lookup),
-  }
+  const entries = GROUP_ACTIONS.map((action) => [action, mayOnGroup(user, action, group, lookup)] as const)
+  return Object.fromEntries(entries) as GroupAbilities
 }

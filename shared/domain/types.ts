@@ -55,15 +55,3 @@ export interface Objection {
   /** how it was closed: withdrawn by its author or dismissed by a chair */
   closedBy?: 'withdrawn' | 'dismissed'
 }
-
-/** A section as the API presents it: one clause of the deliverable. */
-export interface Section {
-  id: string
-  number: string
-  title: string
-  level: number
-  status: SectionStatus
-  text: string
-  hash: string
-  objections: Objection[]
-}

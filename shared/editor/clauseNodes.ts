@@ -9,6 +9,9 @@ import { Node } from '@tiptap/core'
 export const CLAUSE = 'clause'
 export const CLAUSE_HEADING = 'clauseHeading'
 
+/** A clause in a ProseMirror document (a Yjs element is tested by `isClauseElement`, shared/clauses/clauseText.ts). */
+export const isClauseNode = (node: { type: { name: string } }): boolean => node.type.name === CLAUSE
+
 /**
  * How a top-level clause is numbered: decimal (1, 2, 3.1), annex letters (Annex A, A.1), appendix Roman
  * numerals (Appendix I, I.1), or not at all (Summary, Keywords, Bibliography, front matter). Sub-clauses take

@@ -4,7 +4,7 @@
  * unknown type), and the close codes used for plain clients. The v3 y-websocket client stops reconnecting on
  * 4400-4499, so every refusal that would repeat itself uses one of those.
  */
-import type { Objection, SectionStatus } from '../domain/types.ts'
+import type { Section } from '../api/sections.ts'
 
 export const MESSAGE_SYNC = 0
 export const MESSAGE_AWARENESS = 1
@@ -52,18 +52,18 @@ export const REFUSAL_CLOSE_CODE: Record<RefusalReason, number> = {
  */
 export type ClientMessage = { type: 'hello'; version: number; clientId?: number }
 
-export interface SectionState {
-  id: string
-  status: SectionStatus
+/** A section's consensus state as the live connection sends it (all sections after hello, then each change). */
+export interface SectionState extends Pick<Section, 'id' | 'status' | 'required' | 'objections'> {
+  /** Null when the server did not hash the clause for this message (a draft without objections, on hello). */
   hash: string | null
-  objections: Objection[]
   /** Agreed content hash while agreed. */
   agreedHash: string | null
 }
 
 /** Server → client (only after hello). */
 export type ServerMessage =
-  | { type: 'welcome'; version: number; canEdit: boolean; userId: string; lockedSections: string[] }
+  /** Followed at once by a `consensus` message with every section. */
+  | { type: 'welcome'; version: number; canEdit: boolean; userId: string }
   /** Everything this connection sent up to these clocks (clientID → clock) is on disk. */
   | { type: 'saved'; clocks: Record<string, number> }
   | { type: 'refused'; reason: RefusalReason; message: string; sectionIds?: string[] }

@@ -1,13 +1,13 @@
 /**
  * Keyboard only: a chair creates a deliverable and reaches clause 3.2 through the outline without a mouse; axe
- * finds nothing wrong in the editor.
+ * finds nothing wrong in the editor; the shortcut that removes a clause leaves a required one where it is.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { ensureClientBuilt, LONG, openPage } from './pages.ts'
+import { clauseHeading, ensureClientBuilt, LONG, openPage, textOf } from './pages.ts'
 
 let server: TestServer
 let browser: TestBrowser
@@ -81,5 +81,16 @@ describe('keyboard only', () => {
   it('the editor has no accessibility violations', async () => {
     const violations = await axeViolations(page)
     expect(violations, describeViolations(violations)).toEqual([])
+  })
+
+  it('keeps a clause the server says is required, and says why', async () => {
+    await clauseHeading(page, '3').click()
+    await page.keyboard.press('End')
+    await page.keyboard.press('Control+Alt+Backspace')
+    await page
+      .getByTestId('announcer')
+      .filter({ hasText: 'Clause 3 (Definitions) is required and cannot be removed.' })
+      .waitFor({ timeout: LONG })
+    expect(await textOf(clauseHeading(page, '3'))).toContain('Definitions')
   })
 })

@@ -3,12 +3,12 @@
  * restart, the statuses are the same, and the locks are restored before any client reaches the document.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Section } from '../../shared/api/sections.ts'
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { clauseByTitle, connectClient, firstParagraphText } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
 import {
-  type ApiSection,
   type HistoryEvent,
   must,
   replicaOf,
@@ -28,7 +28,7 @@ beforeAll(async () => {
 })
 afterAll(async () => server.stop())
 
-async function histories(id: string, all: ApiSection[]): Promise<Record<string, HistoryEvent[]>> {
+async function histories(id: string, all: Section[]): Promise<Record<string, HistoryEvent[]>> {
   const entries = await Promise.all(
     all.map(async (s) => {
       const response = await ws.chair.api.get(`/api/deliverables/${id}/sections/${s.id}/history`)

@@ -2,13 +2,15 @@
  * Builders for the consensus suites: sections and actions through the HTTP API, extra clauses written by a real
  * client, Y.Doc replicas that make an edit locally, and a raw y-protocols socket that sends the diff.
  */
-import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { expect } from 'vitest'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
+import type { Section } from '../../shared/api/sections.ts'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
-import { MESSAGE_ACCORD, type ServerMessage } from '../../shared/protocol/messages.ts'
+import { decodeAccordFrame, encodeAccordFrame } from '../../shared/protocol/accordCodec.ts'
+import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.ts'
+import { clause, deliverable, p } from '../support/builders.ts'
 import {
   type buildWorkspace,
   createDeliverable,
@@ -19,17 +21,6 @@ import { connectClient, type LiveClient, rawSocket, waitFor } from '../support/s
 import type { TestServer } from '../support/testServer.ts'
 
 export type Workspace = Awaited<ReturnType<typeof buildWorkspace>>
-
-export interface ApiSection {
-  id: string
-  number: string
-  title: string
-  level: number
-  status: 'draft' | 'proposed' | 'agreed'
-  text: string
-  hash: string
-  objections: { id: string; userId: string; note: string; suggestion: string | null; open: boolean }[]
-}
 
 export interface HistoryEvent {
   action: string
@@ -52,7 +43,7 @@ export async function newDeliverable(
   return deliverable
 }
 
-export async function sections(session: Session, deliverableId: string): Promise<ApiSection[]> {
+export async function sections(session: Session, deliverableId: string): Promise<Section[]> {
   const response = await session.api.get(`/api/deliverables/${deliverableId}`)
   expect(response.status, JSON.stringify(response.body)).toBe(200)
   return response.body.sections
@@ -62,7 +53,7 @@ export async function sectionByTitle(
   session: Session,
   deliverableId: string,
   title: string,
-): Promise<ApiSection> {
+): Promise<Section> {
   const found = (await sections(session, deliverableId)).find((s) => s.title === title)
   if (!found) throw new Error(`no section titled ${title}`)
   return found
@@ -83,7 +74,7 @@ export async function must(
   deliverableId: string,
   sectionId: string,
   body: Record<string, unknown>,
-): Promise<ApiSection> {
+): Promise<Section> {
   const response = await act(session, deliverableId, sectionId, body)
   expect(response.status, `${String(body.action)}: ${JSON.stringify(response.body)}`).toBe(200)
   return response.body.section
@@ -100,12 +91,12 @@ export async function history(
 }
 
 /** Proposes (editor) and agrees (chair) the section; answers the agreed section. */
-export async function agree(ws: Workspace, deliverableId: string, sectionId: string): Promise<ApiSection> {
+export async function agree(ws: Workspace, deliverableId: string, sectionId: string): Promise<Section> {
   await must(ws.editor, deliverableId, sectionId, { action: 'propose' })
   return must(ws.chair, deliverableId, sectionId, { action: 'agree' })
 }
 
-export async function agreeByTitle(ws: Workspace, deliverableId: string, title: string): Promise<ApiSection> {
+export async function agreeByTitle(ws: Workspace, deliverableId: string, title: string): Promise<Section> {
   return agree(ws, deliverableId, (await sectionByTitle(ws.chair, deliverableId, title)).id)
 }
 
@@ -119,20 +110,12 @@ export async function appendClauses(
 ): Promise<void> {
   const client = connectClient(server, deliverableId, editor.cookie, { accord: true })
   await client.synced()
-  client.doc.transact(() => {
-    const elements = Array.from({ length: count }, (_, i) => {
-      const clause = new Y.XmlElement('clause')
-      clause.setAttribute('id', `${prefix.toLowerCase()}${i}`)
-      clause.setAttribute('kind', 'numbered')
-      const heading = new Y.XmlElement('clauseHeading')
-      heading.insert(0, [new Y.XmlText(`${prefix} ${i}`)])
-      const paragraph = new Y.XmlElement('paragraph')
-      paragraph.insert(0, [new Y.XmlText(`Text of ${prefix.toLowerCase()} clause ${i}.`)])
-      clause.insert(0, [heading, paragraph])
-      return clause
-    })
-    client.body.insert(client.body.length, elements)
-  })
+  const name = prefix.toLowerCase()
+  deliverable(
+    ...Array.from({ length: count }, (_, i) =>
+      clause({ id: `${name}${i}` }, `${prefix} ${i}`, p(`Text of ${name} clause ${i}.`)),
+    ),
+  ).appendTo(client.body)
   await savedAll(client)
   client.destroy()
 }
@@ -165,22 +148,9 @@ export function syncUpdateFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
-export function helloFrame(): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_ACCORD)
-  encoding.writeVarString(encoder, JSON.stringify({ type: 'hello', version: 1 }))
-  return encoding.toUint8Array(encoder)
-}
-
 /** The Accord messages among raw frames received. */
 export function accordMessages(frames: Uint8Array[]): ServerMessage[] {
-  const out: ServerMessage[] = []
-  for (const frame of frames) {
-    const decoder = decoding.createDecoder(frame)
-    if (decoding.readVarUint(decoder) === MESSAGE_ACCORD)
-      out.push(JSON.parse(decoding.readVarString(decoder)) as ServerMessage)
-  }
-  return out
+  return frames.map(decodeAccordFrame).filter((m) => m !== null) as ServerMessage[]
 }
 
 export type RawOutcome =
@@ -206,7 +176,8 @@ export async function sendRaw(
     closed = c
   })
   if (options.hello) {
-    raw.socket.send(helloFrame())
+    // The raw socket holds no replica: its hello names no clientID.
+    raw.socket.send(encodeAccordFrame({ type: 'hello', version: PROTOCOL_VERSION }))
     await waitFor(() => accordMessages(raw.received).some((m) => m.type === 'welcome'), 'welcome')
   }
   raw.socket.send(syncUpdateFrame(update))

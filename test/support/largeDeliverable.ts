@@ -4,10 +4,8 @@
  * ProseMirror JSON in our schema and as the Yjs update the editor would hold. Deterministic: the same options
  * always give the same document (clause ids included), so runs and peers can be compared.
  */
-import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
-import * as Y from 'yjs'
-import { buildClauses, type ClauseSpec, type PmNode, p } from '../../shared/clauses/skeletons.ts'
-import { accordSchema, BODY_FIELD } from '../../shared/editor/extensions.ts'
+import type * as Y from 'yjs'
+import { clause, deliverable, type PmNode, p } from './builders.ts'
 import { loadTrace } from './traces.ts'
 
 export interface LargeDeliverableOptions {
@@ -84,7 +82,12 @@ export function largeDeliverable(options: LargeDeliverableOptions = {}): LargeDe
   const source = new WordSource(traceParagraphs())
   let paragraphs = 0
 
-  const clause = (index: number): ClauseSpec => {
+  const clauseIds: string[] = []
+  const newId = options.newId ?? sequentialIds()
+  /** The index-th clause, with `subClauses` after its blocks; ids are handed out in document order. */
+  const numbered = (index: number, subClauses: () => PmNode[] = () => []): PmNode => {
+    const id = newId()
+    clauseIds.push(id)
     // Spread the words evenly; the first clauses take the remainder, so the total is exact.
     const budget =
       Math.floor(totalWords / totalClauses) + (index < totalWords % totalClauses ? 1 : 0) - HEADING_WORDS
@@ -96,24 +99,20 @@ export function largeDeliverable(options: LargeDeliverableOptions = {}): LargeDe
       left -= words.length
       paragraphs++
     }
-    return { title, blocks: blocks.length > 0 ? blocks : [p()] }
+    return clause({ id }, title, ...(blocks.length > 0 ? blocks : [p()]), ...subClauses())
   }
 
-  const specs: ClauseSpec[] = []
+  const tops: PmNode[] = []
   for (let index = 0; index < totalClauses; ) {
-    const top = clause(index++)
-    top.children = []
-    for (let c = 0; c < children && index < totalClauses; c++) top.children.push(clause(index++))
-    specs.push(top)
+    tops.push(
+      numbered(index++, () => {
+        const subs: PmNode[] = []
+        for (let c = 0; c < children && index < totalClauses; c++) subs.push(numbered(index++))
+        return subs
+      }),
+    )
   }
-  const clauseIds: string[] = []
-  const newId = options.newId ?? sequentialIds()
-  const { doc } = buildClauses(specs, () => {
-    const id = newId()
-    clauseIds.push(id)
-    return id
-  })
-  return { doc, clauseIds, words: totalWords, paragraphs }
+  return { doc: deliverable(...tops).json, clauseIds, words: totalWords, paragraphs }
 }
 
 /** Takes exactly `count` words, across source paragraphs when one runs out. */
@@ -123,21 +122,9 @@ function takeExactly(source: WordSource, count: number): string[] {
   return words
 }
 
-/** The deliverable's Yjs elements, built by y-tiptap with the editor's schema in a scratch document. */
-function clauseElements(fixture: LargeDeliverable): Y.XmlElement[] {
-  const scratch = new Y.Doc()
-  const fragment = scratch.getXmlFragment(BODY_FIELD)
-  prosemirrorJSONToYXmlFragment(accordSchema(), fixture.doc, fragment)
-  return fragment.toArray().filter((node): node is Y.XmlElement => node instanceof Y.XmlElement)
-}
-
 /** A Yjs update of a fresh document whose body holds exactly the large deliverable. */
 export function largeDeliverableUpdate(fixture: LargeDeliverable = largeDeliverable()): Uint8Array {
-  const doc = new Y.Doc()
-  prosemirrorJSONToYXmlFragment(accordSchema(), fixture.doc, doc.getXmlFragment(BODY_FIELD))
-  const update = Y.encodeStateAsUpdate(doc)
-  doc.destroy()
-  return update
+  return deliverable(...(fixture.doc.content ?? [])).update()
 }
 
 /**
@@ -149,8 +136,5 @@ export function appendLargeDeliverable(
   fixture: LargeDeliverable = largeDeliverable(),
   origin: unknown = null,
 ): void {
-  const clones = clauseElements(fixture).map((element) => element.clone())
-  const doc = body.doc
-  if (!doc) throw new Error('The body must belong to a Y.Doc')
-  doc.transact(() => body.insert(body.length, clones), origin)
+  deliverable(...(fixture.doc.content ?? [])).appendTo(body, origin)
 }

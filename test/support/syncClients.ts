@@ -5,6 +5,7 @@
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { clauseTitle, findClause } from '../../shared/clauses/clauseText.ts'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
 import { encodeAccordFrame, readAccordBody } from '../../shared/protocol/accordCodec.ts'
 import { MESSAGE_ACCORD, PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.ts'
@@ -142,20 +143,9 @@ export function bodyText(body: Y.XmlFragment): string {
   return body.toString()
 }
 
-/** The first XmlText inside the clause with this heading title (for typing into a clause from a test). */
+/** The first clause in document order whose heading reads `title` (for typing into a clause from a test). */
 export function clauseByTitle(body: Y.XmlFragment, title: string): Y.XmlElement {
-  const walk = (node: Y.XmlFragment | Y.XmlElement): Y.XmlElement | undefined => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlElement && child.nodeName === 'clause') {
-        const heading = child.toArray()[0]
-        if (heading instanceof Y.XmlElement && heading.toString().includes(`>${title}<`)) return child
-        const inner = walk(child)
-        if (inner) return inner
-      }
-    }
-    return undefined
-  }
-  const found = walk(body)
+  const found = findClause(body, (element) => clauseTitle(element) === title)
   if (!found) throw new Error(`no clause titled ${title}`)
   return found
 }

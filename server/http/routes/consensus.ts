@@ -1,9 +1,10 @@
 /** API.md "Consensus": actions on a section and its decision history. */
 import { Router } from 'express'
+import { sectionActionBody } from '../../../shared/api/consensus.ts'
 import type { AppContext } from '../../context.ts'
 import { NotFoundError } from '../../errors.ts'
 import { currentUser, requireUser } from '../middleware.ts'
-import { sectionActionBody } from '../schemas.ts'
+import { presentDecision } from '../presenters.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 export function consensusRoutes(ctx: AppContext): Router {
@@ -16,7 +17,7 @@ export function consensusRoutes(ctx: AppContext): Router {
     const sectionId = routeId(req.params.sectionId)
     // meetingId is accepted (API.md lists it) and dropped: the server decides which meeting an action is in.
     const { meetingId: _dropped, ...body } = parseBody(sectionActionBody, req.body)
-    const section = await ctx.consensus.act(deliverable, user, { ...body, sectionId, userId: user.id })
+    const section = await ctx.consensus.act(deliverable, user, { ...body, sectionId })
     res.json({ section })
   })
 
@@ -30,18 +31,7 @@ export function consensusRoutes(ctx: AppContext): Router {
       !(await ctx.consensus.sections(deliverable.id)).some((s) => s.id === sectionId)
     )
       throw new NotFoundError('No such section in this deliverable.')
-    res.json({
-      events: events.map((e) => ({
-        action: e.action,
-        userId: e.userId,
-        at: e.at,
-        note: e.note,
-        meetingId: e.meetingId,
-        hash: e.hash,
-        objectionId: e.objectionId ?? null,
-        suggestion: e.suggestion ?? null,
-      })),
-    })
+    res.json({ events: events.map(presentDecision) })
   })
 
   return router

@@ -1,55 +1,41 @@
 /** API.md "Groups and deliverables": deliverables, their members and sections. */
 import { Router } from 'express'
-import { mayOnDeliverable, mayOnGroup } from '../../../shared/domain/policy.ts'
+import { createDeliverableBody, deliverableRoleBody } from '../../../shared/api/deliverables.ts'
+import type { User } from '../../../shared/domain/types.ts'
 import type { AppContext } from '../../context.ts'
-import { AuthorizationError, NotFoundError } from '../../errors.ts'
+import { progressOf } from '../../domain/deliverableService.ts'
+import { NotFoundError } from '../../errors.ts'
+import type { StoredDeliverable } from '../../storage/metadataStore.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { presentDeliverable } from '../presenters.ts'
-import { createDeliverableBody, deliverableRoleBody } from '../schemas.ts'
-import { parseBody, routeId } from '../validation.ts'
+import { memberRoute, parseBody, routeId } from '../validation.ts'
 
 export function deliverableRoutes(ctx: AppContext): Router {
   const router = Router()
-  const { metadata, deliverables, consensus } = ctx
+  const { metadata, deliverables, memberships, consensus } = ctx
   router.use(requireUser)
+
+  /** A deliverable as lists and changes answer it: with its progress, or null while its document is unreadable. */
+  const presentWithProgress = async (deliverable: StoredDeliverable, viewer: User) =>
+    presentDeliverable(deliverable, viewer, metadata, await deliverables.progress(deliverable.id))
 
   router.get('/', async (req, res) => {
     const user = currentUser(req)
     const visible = deliverables.listVisible(user)
-    const presented = await Promise.all(
-      visible.map(async (d) => presentDeliverable(d, user, metadata, await deliverables.progress(d.id))),
-    )
-    res.json({ deliverables: presented })
+    res.json({ deliverables: await Promise.all(visible.map((d) => presentWithProgress(d, user))) })
   })
 
   router.post('/', async (req, res) => {
     const user = currentUser(req)
-    const body = parseBody(createDeliverableBody, req.body)
-    const group = metadata.group(body.groupId)
-    if (!group) throw new NotFoundError('No such group.')
-    if (!mayOnGroup(user, 'create-deliverable', group, metadata.groupLookup))
-      throw new AuthorizationError('Only administrators and chairs of the group create its deliverables.')
-    const deliverable = await deliverables.create(body)
-    ctx.logger.info(
-      { deliverableId: deliverable.id, type: body.type, userId: user.id },
-      'deliverable created',
-    )
-    res.status(201).json({
-      deliverable: presentDeliverable(
-        deliverable,
-        user,
-        metadata,
-        await deliverables.progress(deliverable.id),
-      ),
-    })
+    const deliverable = await deliverables.create(user, parseBody(createDeliverableBody, req.body))
+    res.status(201).json({ deliverable: await presentWithProgress(deliverable, user) })
   })
 
   router.get('/:id', async (req, res) => {
     const user = currentUser(req)
     const deliverable = deliverables.visible(user, routeId(req.params.id))
     const sections = await consensus.sections(deliverable.id)
-    const progress = { agreed: sections.filter((s) => s.status === 'agreed').length, total: sections.length }
-    res.json({ deliverable: presentDeliverable(deliverable, user, metadata, progress), sections })
+    res.json({ deliverable: presentDeliverable(deliverable, user, metadata, progressOf(sections)), sections })
   })
 
   router.get('/:id/sections/:sectionId', async (req, res) => {
@@ -60,42 +46,17 @@ export function deliverableRoutes(ctx: AppContext): Router {
     res.json({ section })
   })
 
-  const memberTarget = (
-    req: { params: Record<string, string | string[] | undefined> },
-    user: ReturnType<typeof currentUser>,
-  ) => {
-    const deliverable = deliverables.visible(user, routeId(req.params.id))
-    if (!mayOnDeliverable(user, 'manage-members', deliverable, metadata.groupLookup))
-      throw new AuthorizationError('Only administrators and chairs set roles on a deliverable.')
-    const targetId = routeId(req.params.userId)
-    if (!metadata.user(targetId)) throw new NotFoundError('No such user.')
-    return { deliverable, targetId }
-  }
-
   router.put('/:id/members/:userId', async (req, res) => {
     const user = currentUser(req)
-    const body = parseBody(deliverableRoleBody, req.body)
-    const { deliverable, targetId } = memberTarget(req, user)
-    await metadata.update(() => {
-      deliverable.members[targetId] = body.role
-    })
-    ctx.access.deliverableChanged(deliverable.id)
-    res.json({
-      deliverable: presentDeliverable(
-        deliverable,
-        user,
-        metadata,
-        await deliverables.progress(deliverable.id),
-      ),
-    })
+    const { role } = parseBody(deliverableRoleBody, req.body)
+    const { id, userId } = memberRoute(req.params)
+    const deliverable = await memberships.setDeliverableRole(user, id, userId, role)
+    res.json({ deliverable: await presentWithProgress(deliverable, user) })
   })
 
   router.delete('/:id/members/:userId', async (req, res) => {
-    const { deliverable, targetId } = memberTarget(req, currentUser(req))
-    await metadata.update(() => {
-      delete deliverable.members[targetId]
-    })
-    ctx.access.deliverableChanged(deliverable.id)
+    const { id, userId } = memberRoute(req.params)
+    await memberships.removeFromDeliverable(currentUser(req), id, userId)
     res.status(204).end()
   })
 

@@ -4,10 +4,10 @@
  * a guess after a timeout: after the message under test the socket sends sync step 1, and the server handles a
  * connection's messages in order, so once the step 2 answer arrives the message before it has been handled.
  */
-import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
-import { MESSAGE_ACCORD, MESSAGE_SYNC, type ServerMessage } from '../../../shared/protocol/messages.ts'
+import { decodeAccordFrame, encodeAccordFrame } from '../../../shared/protocol/accordCodec.ts'
+import { MESSAGE_SYNC, PROTOCOL_VERSION, type ServerMessage } from '../../../shared/protocol/messages.ts'
 import { syncPayload, syncStep1Frame } from './serverDoc.ts'
 
 export type Outcome =
@@ -17,11 +17,9 @@ export type Outcome =
   | { kind: 'handled'; saved: boolean }
   | { kind: 'upgrade-refused'; status: number }
 
+/** A raw socket's hello: it holds no replica, so it names no clientID. */
 export function helloFrame(): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_ACCORD)
-  encoding.writeVarString(encoder, JSON.stringify({ type: 'hello', version: 1 }))
-  return encoding.toUint8Array(encoder)
+  return encodeAccordFrame({ type: 'hello', version: PROTOCOL_VERSION })
 }
 
 /** A sync message carrying an update: as an `update` (type 2, the default) or as a sync step 2 (type 1). */
@@ -33,14 +31,9 @@ export function updateFrame(update: Uint8Array, as: 'update' | 'step2' = 'update
   return encoding.toUint8Array(encoder)
 }
 
+/** The server's Accord message in a frame; null for any other frame. */
 export function accordMessage(frame: Uint8Array): ServerMessage | null {
-  try {
-    const decoder = decoding.createDecoder(frame)
-    if (decoding.readVarUint(decoder) !== MESSAGE_ACCORD) return null
-    return JSON.parse(decoding.readVarString(decoder)) as ServerMessage
-  } catch {
-    return null
-  }
+  return decodeAccordFrame(frame) as ServerMessage | null
 }
 
 export interface RawSession {

@@ -179,7 +179,7 @@ export class LiveDocument {
         return
       case 'sync-step-2':
       case 'sync-update':
-        this.receiveUpdate(connection, message.update, message.kind === 'sync-step-2')
+        this.receiveUpdate(connection, message.update)
         return
       case 'awareness':
         this.presenceGates.get(connection)?.admit(message.update)
@@ -266,7 +266,7 @@ export class LiveDocument {
     if (connection.replicaClientId !== null) this.acknowledgeWhenDurable(connection, [])
   }
 
-  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array, isSyncStep2: boolean): void {
+  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array): void {
     if (connection.refused || this.broken) return
     let result: CheckResult
     try {
@@ -294,9 +294,9 @@ export class LiveDocument {
       return
     }
     if (result.kind === 'no-op') {
-      // Nothing new (a reader's provider re-sends known deletions on every reconnect): accepted, and a sync
-      // step 2 is answered with what the server durably holds of this client's replica.
-      if (isSyncStep2) this.acknowledgeWhenDurable(connection, [])
+      // Nothing new (a reader's provider re-sends known deletions on every reconnect; a client may send an update
+      // twice): accepted, and answered with what the server durably holds of the sender's own clientIDs in it.
+      this.acknowledgeWhenDurable(connection, [...Y.parseUpdateMeta(bytes).to.keys()])
       return
     }
     const emitted = this.applyAtomically(connection, result.update.bytes)

@@ -196,12 +196,18 @@ function integrated(update: Uint8Array): boolean {
   return decoded.structs.every((s) => Y.getState(live().doc.store, s.id.client) >= s.id.clock + s.length)
 }
 
+/**
+ * True when the update would change nothing on the server (SYNC.md §2.2: such an update is an accepted no-op,
+ * whoever sends it): applied to a copy of the server's document, the copy encodes exactly as before.
+ */
 const isEmpty = (update: Uint8Array) => {
-  const decoded = Y.decodeUpdate(update) as unknown as {
-    structs: unknown[]
-    ds: { clients: Map<number, unknown[]> }
-  }
-  return decoded.structs.length === 0 && decoded.ds.clients.size === 0
+  const copy = new Y.Doc()
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(live().doc))
+  const before = Y.encodeStateAsUpdate(copy)
+  Y.applyUpdate(copy, update)
+  const unchanged = Buffer.from(Y.encodeStateAsUpdate(copy)).equals(Buffer.from(before))
+  copy.destroy()
+  return unchanged
 }
 
 async function runUpdateCase(c: UpdateCase): Promise<void> {

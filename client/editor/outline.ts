@@ -72,8 +72,3 @@ export function clausePosition(doc: PmNode, id: string): number {
   })
   return found
 }
-
-/** The outline entry of the clause whose node starts at `pos`. */
-export function entryAt(outline: readonly OutlineEntry[], pos: number): OutlineEntry | undefined {
-  return outline.find((entry) => entry.pos === pos)
-}

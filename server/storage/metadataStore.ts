@@ -9,6 +9,7 @@ import path from 'node:path'
 import { Low } from 'lowdb'
 import type { ItemId } from '../../shared/domain/consensus.ts'
 import type { Deliverable, Group, User } from '../../shared/domain/types.ts'
+import { SerialQueue } from '../serialQueue.ts'
 import { DurableJsonFile } from './durableJsonFile.ts'
 import { StorageError, writeError } from './errors.ts'
 import { type FileSystem, nodeFileSystem } from './fileSystem.ts'
@@ -54,7 +55,7 @@ const emptyData = (): MetadataSchema => ({
 export class MetadataUnreadableError extends Error {}
 
 export class MetadataStore {
-  private writeChain: Promise<void> = Promise.resolve()
+  private readonly writes = new SerialQueue()
 
   private constructor(
     private readonly db: Low<MetadataSchema>,
@@ -95,7 +96,7 @@ export class MetadataStore {
    */
   async update<T>(change: (data: MetadataSchema) => T): Promise<T> {
     if (this.unreadable) throw new MetadataUnreadableError(this.unreadable)
-    const run = this.writeChain.then(async () => {
+    return this.writes.run(async () => {
       // A failed write (disk full) must not leave memory ahead of the file: restore what the file holds.
       const before = structuredClone(this.db.data)
       const result = change(this.db.data)
@@ -107,15 +108,10 @@ export class MetadataStore {
       }
       return result
     })
-    this.writeChain = run.then(
-      () => undefined,
-      () => undefined,
-    )
-    return run
   }
 
-  async flush(): Promise<void> {
-    await this.writeChain
+  flush(): Promise<void> {
+    return this.writes.settled()
   }
 
   user(id: string): StoredUser | undefined {

@@ -7,6 +7,7 @@ import * as Y from 'yjs'
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
 import type { Logger } from '../logger.ts'
 import type { DocumentStore } from '../storage/documentStore.ts'
+import type { UpdateCheck } from './checks/types.ts'
 import { ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
 import { DocumentWriter } from './documentWriter.ts'
@@ -24,6 +25,15 @@ export interface DocumentExtension {
   load?(live: LiveDocument): Promise<void>
   /** A connection said hello (once per connection). */
   hello?(live: LiveDocument, connection: SyncConnection): void
+  /**
+   * Checks of its own, run after the sync layer's (SYNC.md §2) on every update that passed them; named, pure and
+   * read-only like those.
+   */
+  checks?(): UpdateCheck[]
+  /** An accepted update is durable and sent (e.g. to index or audit it); never throws into the sync loop. */
+  committed?(live: LiveDocument, update: Uint8Array, origin: unknown): void
+  /** The document is leaving memory (idle, reloaded or shutdown), everything accepted being durable. */
+  unload?(live: LiveDocument): void
 }
 
 export class DocumentStorageMissingError extends Error {
@@ -116,6 +126,19 @@ export class DocumentHub {
       for (const extension of this.extensions) extension.hello?.(live, connection)
     },
     broken: (live, reason) => void this.drop(live, reason),
+    committed: (live, update, origin) => {
+      for (const extension of this.extensions) {
+        try {
+          extension.committed?.(live, update, origin)
+        } catch (error) {
+          this.logger.error({ docId: live.id, extension: extension.name, err: error }, 'extension failed')
+        }
+      }
+    },
+  }
+
+  private unloadHooks(live: LiveDocument): void {
+    for (const extension of this.extensions) extension.unload?.(live)
   }
 
   private async register(id: string, doc: Y.Doc, owners: ClientOwners): Promise<LiveDocument> {
@@ -125,6 +148,7 @@ export class DocumentHub {
       owners: live!.clientOwners(),
     }))
     live = new LiveDocument(id, doc, {
+      checks: this.extensions.flatMap((extension) => extension.checks?.() ?? []),
       owners,
       writer,
       limits: this.options,
@@ -155,6 +179,7 @@ export class DocumentHub {
     const dropped = (async () => {
       live.closeAll(CLOSE_CODES.tryAgainLater, 'document reloaded')
       await live.flush()
+      this.unloadHooks(live)
       live.destroy()
       await this.store.close(live.id).catch(() => undefined)
     })().finally(() => this.dropping.delete(live.id))
@@ -170,6 +195,7 @@ export class DocumentHub {
       // Still idle and everything durable: safe to drop from memory.
       if (live.connections.size > 0 || !live.writable || this.live.get(id) !== live) continue
       this.live.delete(id)
+      this.unloadHooks(live)
       live.destroy()
       await this.store.close(id)
       this.logger.debug({ docId: id }, 'document unloaded')
@@ -181,6 +207,7 @@ export class DocumentHub {
     clearInterval(this.sweeper)
     for (const live of this.live.values()) live.closeAll(code, reason)
     await Promise.all([...this.live.values()].map((live) => live.flush()))
+    for (const live of this.live.values()) this.unloadHooks(live)
     await Promise.all([...this.dropping.values()])
     await this.store.closeAll()
   }

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.ts'
 import { UndecodableUpdateError } from './checks/decodedUpdate.ts'
 import { LockTable } from './checks/lockTable.ts'
 import { type CheckResult, UpdateChecker } from './checks/pipeline.ts'
+import type { UpdateCheck } from './checks/types.ts'
 import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
 import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
@@ -48,9 +49,13 @@ export interface LiveDocumentHooks {
   hello(live: LiveDocument, connection: SyncConnection): void
   /** An apply failed half-way or left structs pending: nothing of it was stored or sent; reload the document. */
   broken(live: LiveDocument, reason: string): void
+  /** An update is durable and on its way to the connections (a client's or the server's own). */
+  committed(live: LiveDocument, update: Uint8Array, origin: unknown): void
 }
 
 export interface LiveDocumentParts {
+  /** Checks the server's extensions add after the sync layer's own. */
+  checks?: UpdateCheck[]
   owners: ClientOwners
   writer: DocumentWriter
   limits: Limits
@@ -92,7 +97,13 @@ export class LiveDocument {
     // The server's own clientID writes seeds and repairs; nobody else may claim it first.
     this.owners.claim(doc.clientID, SYSTEM_USER)
     this.writer = parts.writer
-    this.checker = new UpdateChecker(doc, this.locks, this.owners, parts.limits.maxUpdateStructs)
+    this.checker = new UpdateChecker(
+      doc,
+      this.locks,
+      this.owners,
+      parts.limits.maxUpdateStructs,
+      parts.checks,
+    )
     this.awareness = new Awareness(doc)
     this.awareness.setLocalState(null)
     this.outbox = new Outbox(this.connections, this.awareness)
@@ -361,6 +372,7 @@ export class LiveDocument {
       () => {
         entry.durable = true
         this.releaseDurable(0)
+        this.parts.hooks.committed(this, update, origin)
       },
       // Kept by the store and written again by the writer's retry, which then reports the document writable.
       () => undefined,

@@ -53,6 +53,7 @@ export class UpdateChecker {
     locks: LockTable,
     private readonly owners: ClientOwners,
     private readonly maxStructs = DEFAULT_MAX_UPDATE_STRUCTS,
+    extraChecks: readonly UpdateCheck[] = [],
   ) {
     this.pipeline = new UpdatePipeline([
       permissionCheck,
@@ -61,6 +62,7 @@ export class UpdateChecker {
       integrationCheck,
       nestingCheck,
       createClauseLockCheck(locks),
+      ...extraChecks,
     ])
   }
 

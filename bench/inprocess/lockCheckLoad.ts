@@ -376,6 +376,7 @@ async function measureAcceptedPath(
       broken(_live, reason) {
         throw new Error(`the live document broke: ${reason}`)
       },
+      committed() {},
     },
   })
   if (withLock) protect(doc, params.agreed, (item, id) => live.lockAgreed(item, id))

@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from 'react'
+import type { FormEvent } from 'react'
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
 import { ErrorNote, Field } from '../shell/ui.tsx'
+import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 import { useAuth } from './auth.tsx'
 
 /** Only same-site paths: a `next` pointing elsewhere would make the login page an open redirect. */
@@ -18,30 +19,26 @@ export function LoginScreen() {
   const expired = (location.state as { expired?: boolean } | null)?.expired || params.has('expired')
   const { user, setUser } = useAuth()
   const navigate = useNavigate()
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, busy, run } = useBusyAction()
 
   if (user) return <Navigate to={next} replace />
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    setBusy(true)
-    setError(undefined)
-    try {
-      const answer = await api.login(
-        String(form.get('email') ?? '').trim(),
-        String(form.get('password') ?? ''),
-      )
-      setUser(answer.user)
-      navigate(next, { replace: true })
-    } catch (cause) {
-      if (cause instanceof ApiError && cause.status === 401) {
-        setError('The e-mail or the password is not right. Check both and try again.')
-      } else setError(cause)
-    } finally {
-      setBusy(false)
-    }
+    void run(
+      async () => {
+        const answer = await api.login(formText(form, 'email'), String(form.get('password') ?? ''))
+        setUser(answer.user)
+        navigate(next, { replace: true })
+      },
+      {
+        explain: (cause) =>
+          cause instanceof ApiError && cause.status === 401
+            ? 'The e-mail or the password is not right. Check both and try again.'
+            : cause,
+      },
+    )
   }
 
   return (

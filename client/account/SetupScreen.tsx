@@ -1,9 +1,10 @@
-import { type FormEvent, useState } from 'react'
+import type { FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
 import { useResource } from '../api/useResource.ts'
-import { ErrorNote, Field, Loading } from '../shell/ui.tsx'
+import { ErrorNote, Field, Loading, NEW_PASSWORD } from '../shell/ui.tsx'
+import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 import { useAuth } from './auth.tsx'
 
 /** First run: the person holding the setup token becomes the first administrator. */
@@ -13,39 +14,41 @@ export function SetupScreen() {
   const { setUser } = useAuth()
   const navigate = useNavigate()
   const needed = useResource(() => api.setupNeeded(), [])
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, setError, busy, run } = useBusyAction()
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    const value = (name: string) => String(form.get(name) ?? '').trim()
+    const value = (name: string) => formText(form, name)
     if (value('password') !== value('confirm')) {
       setError('The two passwords differ. Type the same password twice.')
       return
     }
-    setBusy(true)
-    setError(undefined)
-    try {
-      const organization = value('organization')
-      const answer = await api.setup({
-        token: value('token') || token,
-        email: value('email'),
-        name: value('name'),
-        password: String(form.get('password') ?? ''),
-        ...(organization ? { organization } : {}),
-      })
-      setUser(answer.user)
-      navigate('/', { replace: true })
-    } catch (cause) {
-      if (cause instanceof ApiError && cause.status === 403) {
-        setError('This setup link is not valid. Use the exact link that the server printed when it started.')
-      } else if (cause instanceof ApiError && cause.status === 409) {
-        setError('Accord is already set up. Log in instead.')
-      } else setError(cause)
-    } finally {
-      setBusy(false)
-    }
+    void run(
+      async () => {
+        const organization = value('organization')
+        const answer = await api.setup({
+          token: value('token') || token,
+          email: value('email'),
+          name: value('name'),
+          password: String(form.get('password') ?? ''),
+          ...(organization ? { organization } : {}),
+        })
+        setUser(answer.user)
+        navigate('/', { replace: true })
+      },
+      {
+        explain: (cause) => {
+          if (cause instanceof ApiError && cause.status === 403) {
+            return 'This setup link is not valid. Use the exact link that the server printed when it started.'
+          }
+          if (cause instanceof ApiError && cause.status === 409) {
+            return 'Accord is already set up. Log in instead.'
+          }
+          return cause
+        },
+      },
+    )
   }
 
   return (
@@ -78,15 +81,7 @@ export function SetupScreen() {
               <Field label="Full name" name="name" required autoComplete="name" />
               <Field label="Organization" name="organization" autoComplete="organization" hint="Optional" />
               <Field label="E-mail" name="email" type="email" required autoComplete="email" />
-              <Field
-                label="Password"
-                name="password"
-                type="password"
-                required
-                minLength={8}
-                autoComplete="new-password"
-                hint="At least 8 characters."
-              />
+              <Field label="Password" {...NEW_PASSWORD} hint="At least 8 characters." />
               <Field
                 label="Repeat the password"
                 name="confirm"

@@ -2,7 +2,17 @@ import { type FormEvent, useState } from 'react'
 import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
-import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../shell/ui.tsx'
+import {
+  ActionsHeader,
+  EmptyState,
+  ErrorNote,
+  Field,
+  Loading,
+  NEW_PASSWORD,
+  NoValue,
+  PageHeader,
+} from '../shell/ui.tsx'
+import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 import { useMe } from './auth.tsx'
 
 /** User administration: administrators create accounts and remove them (which ends their sessions). */
@@ -10,8 +20,7 @@ export function UsersScreen() {
   const me = useMe()
   const announce = useAnnounce()
   const users = useResource(() => api.users(), [])
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, busy, run } = useBusyAction()
   const [confirming, setConfirming] = useState<string | null>(null)
 
   if (!me.admin) {
@@ -25,17 +34,15 @@ export function UsersScreen() {
     )
   }
 
-  const create = async (event: FormEvent<HTMLFormElement>) => {
+  const create = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const formElement = event.currentTarget
     const form = new FormData(formElement)
-    const organization = String(form.get('organization') ?? '').trim()
-    setBusy(true)
-    setError(undefined)
-    try {
+    const organization = formText(form, 'organization')
+    void run(async () => {
       const answer = await api.createUser({
-        name: String(form.get('name') ?? '').trim(),
-        email: String(form.get('email') ?? '').trim(),
+        name: formText(form, 'name'),
+        email: formText(form, 'email'),
         password: String(form.get('password') ?? ''),
         ...(organization ? { organization } : {}),
         admin: form.get('admin') === 'on',
@@ -43,27 +50,16 @@ export function UsersScreen() {
       formElement.reset()
       announce(`${answer.user.name} created`)
       users.reload()
-    } catch (cause) {
-      setError(cause)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
-  const remove = async (id: string, name: string) => {
-    setBusy(true)
-    setError(undefined)
-    try {
+  const remove = (id: string, name: string) =>
+    run(async () => {
       await api.removeUser(id)
       announce(`${name} removed`)
       setConfirming(null)
       users.reload()
-    } catch (cause) {
-      setError(cause)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   const list = users.data?.users ?? []
   return (
@@ -85,9 +81,7 @@ export function UsersScreen() {
               <th scope="col">E-mail</th>
               <th scope="col">Organization</th>
               <th scope="col">Administrator</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -95,7 +89,7 @@ export function UsersScreen() {
               <tr key={u.id}>
                 <th scope="row">{u.name}</th>
                 <td>{u.email}</td>
-                <td>{u.organization || <span className="muted">–</span>}</td>
+                <td>{u.organization || <NoValue />}</td>
                 <td>{u.admin ? 'Yes' : 'No'}</td>
                 <td className="row-actions">
                   {u.id === me.id ? (
@@ -133,11 +127,7 @@ export function UsersScreen() {
         <Field label="E-mail" name="email" type="email" required autoComplete="off" />
         <Field
           label="Initial password"
-          name="password"
-          type="password"
-          required
-          minLength={8}
-          autoComplete="new-password"
+          {...NEW_PASSWORD}
           hint="At least 8 characters. Give it to the person through a safe channel."
         />
         <div className="field checkbox">

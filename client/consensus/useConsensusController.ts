@@ -9,6 +9,7 @@ import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { ApiUser } from '../api/types.ts'
 import { type ConsensusView, consensusViewOf } from '../editor/consensusState.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
+import { useStableObject } from '../shell/useStableObject.ts'
 import type { Abilities } from './actionOptions.ts'
 import { setObjectionCounts } from './clauseBadges.ts'
 import { type ConsensusMap, openObjections, type Progress } from './clauseConsensus.ts'
@@ -97,42 +98,22 @@ export function useConsensusController(input: ControllerInput): ConsensusControl
   }, [editor, objectionCounts])
 
   const { deliverableId, userId, abilities } = input
-  return useMemo(
-    () => ({
-      deliverableId,
-      userId,
-      abilities,
-      clauses: consensus,
-      view,
-      objectionCounts,
-      progress,
-      record,
-      selectedId,
-      select,
-      users,
-      objectionDraft,
-      raiseObjection,
-      clearObjectionDraft,
-      announce,
-      announcement,
-    }),
-    [
-      deliverableId,
-      userId,
-      abilities,
-      consensus,
-      view,
-      objectionCounts,
-      progress,
-      record,
-      selectedId,
-      select,
-      users,
-      objectionDraft,
-      raiseObjection,
-      clearObjectionDraft,
-      announce,
-      announcement,
-    ],
-  )
+  return useStableObject({
+    deliverableId,
+    userId,
+    abilities,
+    clauses: consensus,
+    view,
+    objectionCounts,
+    progress,
+    record,
+    selectedId,
+    select,
+    users,
+    objectionDraft,
+    raiseObjection,
+    clearObjectionDraft,
+    announce,
+    announcement,
+  })
 }

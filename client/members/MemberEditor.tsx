@@ -1,7 +1,8 @@
-import { type FormEvent, useState } from 'react'
+import type { FormEvent } from 'react'
 import type { ApiUser, Member } from '../api/types.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
-import { EmptyState, ErrorNote } from '../shell/ui.tsx'
+import { ActionsHeader, EmptyState, ErrorNote, NoValue } from '../shell/ui.tsx'
+import { useBusyAction } from '../shell/useBusyAction.ts'
 
 interface Props<Role extends string> {
   subject: string
@@ -26,24 +27,16 @@ const ROLE_LABELS: Record<string, string> = {
 export function MemberEditor<Role extends string>(props: Props<Role>) {
   const { members, users, roles, canManage } = props
   const announce = useAnnounce()
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, busy, run: runAction } = useBusyAction()
   const userOf = (id: string) => users.find((u) => u.id === id)
   const candidates = users.filter((u) => !members.some((m) => m.userId === u.id))
 
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true)
-    setError(undefined)
-    try {
+  const run = (action: () => Promise<unknown>, done: string) =>
+    runAction(async () => {
       await action()
       announce(done)
       props.reload()
-    } catch (cause) {
-      setError(cause)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   const add = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
@@ -72,11 +65,7 @@ export function MemberEditor<Role extends string>(props: Props<Role>) {
               <th scope="col">Name</th>
               <th scope="col">Organization</th>
               <th scope="col">Role</th>
-              {canManage && (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
+              {canManage && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -89,7 +78,7 @@ export function MemberEditor<Role extends string>(props: Props<Role>) {
                     {name}
                     {user?.email && <span className="muted small"> {user.email}</span>}
                   </th>
-                  <td>{user?.organization || <span className="muted">–</span>}</td>
+                  <td>{user?.organization || <NoValue />}</td>
                   <td>
                     {canManage ? (
                       <select

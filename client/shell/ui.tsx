@@ -55,6 +55,29 @@ export function Field({ label, hint, id, ...input }: FieldProps) {
   )
 }
 
+/** The input settings of a password someone chooses now: the same rule on every screen that sets one. */
+export const NEW_PASSWORD = {
+  name: 'password',
+  type: 'password',
+  required: true,
+  minLength: 8,
+  autoComplete: 'new-password',
+} as const satisfies InputHTMLAttributes<HTMLInputElement>
+
+/** The last column header of a table whose rows end in buttons or links; read by screen readers only. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="visually-hidden">Actions</span>
+    </th>
+  )
+}
+
+/** A table cell's placeholder when there is nothing to show. */
+export function NoValue() {
+  return <span className="muted">–</span>
+}
+
 /** An error in words, announced when it appears. */
 export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
 import { type ApiDeliverable, type ApiUser, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { memberList } from '../members/members.ts'
+import { ActionsHeader, NoValue } from '../shell/ui.tsx'
 
 export function DeliverableTable({
   deliverables,
@@ -20,9 +21,7 @@ export function DeliverableTable({
           <th scope="col">Type</th>
           <th scope="col">Editors</th>
           <th scope="col">Consensus</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
+          <ActionsHeader />
         </tr>
       </thead>
       <tbody>
@@ -60,7 +59,7 @@ export function DeliverableTable({
 }
 
 function Progress({ progress }: { progress: ApiDeliverable['progress'] }) {
-  if (!progress) return <span className="muted">–</span>
+  if (!progress) return <NoValue />
   const { agreed, total } = progress
   const label = `${agreed} of ${total} clauses agreed`
   return (

@@ -1,37 +1,35 @@
-import { type FormEvent, useState } from 'react'
+import type { FormEvent } from 'react'
 import { useNavigate, useSearchParams } from 'react-router-dom'
 import { DELIVERABLE_TYPES, type DeliverableType } from '../../shared/domain/types.ts'
 import { api } from '../api/endpoints.ts'
 import { DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
 import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../shell/ui.tsx'
+import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 
 /** A new deliverable starts from its type's clause skeleton, which the server seeds. */
 export function NewDeliverableScreen() {
   const [params] = useSearchParams()
   const navigate = useNavigate()
   const groups = useResource(() => api.groups(), [])
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, busy, run } = useBusyAction()
   const allowed = groups.data?.groups.filter((g) => g.abilities['create-deliverable']) ?? []
   const nameOf = (id: string | null) => groups.data?.groups.find((g) => g.id === id)?.name
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    setBusy(true)
-    setError(undefined)
-    try {
-      const answer = await api.createDeliverable({
-        title: String(form.get('title') ?? '').trim(),
-        type: String(form.get('type')) as DeliverableType,
-        groupId: String(form.get('groupId')),
-      })
-      navigate(`/d/${answer.deliverable.id}`)
-    } catch (cause) {
-      setError(cause)
-      setBusy(false)
-    }
+    void run(
+      async () => {
+        const answer = await api.createDeliverable({
+          title: formText(form, 'title'),
+          type: String(form.get('type')) as DeliverableType,
+          groupId: String(form.get('groupId')),
+        })
+        navigate(`/d/${answer.deliverable.id}`)
+      },
+      { stayBusy: true },
+    )
   }
 
   return (

@@ -1,9 +1,10 @@
-import { type FormEvent, useState } from 'react'
+import type { FormEvent } from 'react'
 import { useNavigate, useSearchParams } from 'react-router-dom'
 import { useMe } from '../account/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
 import { EmptyState, ErrorNote, Field, PageHeader } from '../shell/ui.tsx'
+import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 
 /** Administrators create the focus group (no parent) and its working groups (with the focus group as parent). */
 export function NewGroupScreen() {
@@ -11,26 +12,23 @@ export function NewGroupScreen() {
   const [params] = useSearchParams()
   const navigate = useNavigate()
   const groups = useResource(() => api.groups(), [])
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, busy, run } = useBusyAction()
   const focusGroups = groups.data?.groups.filter((g) => !g.parentId) ?? []
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
     const parentId = String(form.get('parentId') ?? '')
-    setBusy(true)
-    setError(undefined)
-    try {
-      await api.createGroup({
-        name: String(form.get('name') ?? '').trim(),
-        ...(parentId ? { parentId } : {}),
-      })
-      navigate('/')
-    } catch (cause) {
-      setError(cause)
-      setBusy(false)
-    }
+    void run(
+      async () => {
+        await api.createGroup({
+          name: formText(form, 'name'),
+          ...(parentId ? { parentId } : {}),
+        })
+        navigate('/')
+      },
+      { stayBusy: true },
+    )
   }
 
   return (

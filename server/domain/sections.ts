@@ -6,8 +6,8 @@
  */
 import type * as Y from 'yjs'
 import type { Section } from '../../shared/api/sections.ts'
-import { clauseOwnText } from '../../shared/clauses/clauseText.ts'
-import type { ItemId } from '../../shared/domain/consensus.ts'
+import { type ClauseEntry, clauseOwnText } from '../../shared/clauses/clauseText.ts'
+import type { ItemId, SectionConsensus } from '../../shared/domain/consensus.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import { itemKey } from '../sync/checks/lockTable.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
@@ -19,29 +19,36 @@ function requiredTest(requiredItems: readonly ItemId[]): (element: Y.XmlElement)
   return (element) => element._item !== null && keys.has(itemKey(element._item.id))
 }
 
+/** Each clause of the live document, in document order, with its consensus state and whether it is required. */
+function eachClause<T>(
+  live: LiveDocument,
+  book: ConsensusBook,
+  requiredItems: readonly ItemId[],
+  present: (entry: ClauseEntry, state: SectionConsensus, required: boolean) => T,
+): T[] {
+  const isRequired = requiredTest(requiredItems)
+  return live.clauses().map((entry) => present(entry, book.state(entry.id), isRequired(entry.element)))
+}
+
 export function presentSections(
   live: LiveDocument,
   book: ConsensusBook,
   requiredItems: readonly ItemId[],
 ): Section[] {
-  const isRequired = requiredTest(requiredItems)
-  return live.clauses().map((entry) => {
-    const state = book.state(entry.id)
-    return {
-      id: entry.id,
-      number: entry.number,
-      title: entry.title,
-      level: entry.level,
-      status: state.status,
-      required: isRequired(entry.element),
-      text: clauseOwnText(entry.element),
-      hash: live.clauseHash(entry.element),
-      objections: state.objections,
-      agreedAt: state.agreed?.at ?? null,
-      lastAgreedContent: state.lastAgreedContent,
-      lastAgreedText: state.lastAgreedText,
-    }
-  })
+  return eachClause(live, book, requiredItems, (entry, state, required) => ({
+    id: entry.id,
+    number: entry.number,
+    title: entry.title,
+    level: entry.level,
+    status: state.status,
+    required,
+    text: clauseOwnText(entry.element),
+    hash: live.clauseHash(entry.element),
+    objections: state.objections,
+    agreedAt: state.agreed?.at ?? null,
+    lastAgreedContent: state.lastAgreedContent,
+    lastAgreedText: state.lastAgreedText,
+  }))
 }
 
 /**
@@ -54,15 +61,13 @@ export function sectionStates(
   book: ConsensusBook,
   requiredItems: readonly ItemId[],
 ): SectionState[] {
-  const isRequired = requiredTest(requiredItems)
-  return live.clauses().map((entry) => {
-    const state = book.state(entry.id)
+  return eachClause(live, book, requiredItems, (entry, state, required) => {
     const decided = state.status !== 'draft' || state.objections.length > 0
     const hash = decided ? live.clauseHash(entry.element) : null
     return {
       id: entry.id,
       status: state.status,
-      required: isRequired(entry.element),
+      required,
       hash,
       objections: state.objections,
       agreedHash: state.status === 'agreed' ? (state.agreed?.hash ?? hash) : null,

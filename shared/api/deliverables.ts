@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { DELIVERABLE_ACTIONS } from '../domain/policy.ts'
 import { DELIVERABLE_ROLES, DELIVERABLE_TYPES } from '../domain/types.ts'
-import { fields, member } from './fields.ts'
+import { fields, withMembersAndAbilities } from './fields.ts'
 
 export const createDeliverableBody = z.object({
   title: fields.title,
@@ -18,14 +18,11 @@ export const deliverableRoleBody = z.object({ role: z.enum(DELIVERABLE_ROLES) })
 export type DeliverableRoleBody = z.infer<typeof deliverableRoleBody>
 
 /** A deliverable with the caller's abilities; `progress` is null while its document cannot be read. */
-export const apiDeliverable = z.object({
-  id: z.string(),
+export const apiDeliverable = withMembersAndAbilities(DELIVERABLE_ROLES, DELIVERABLE_ACTIONS).extend({
   title: z.string(),
   type: z.enum(DELIVERABLE_TYPES),
   groupId: z.string(),
   createdAt: z.string(),
-  members: z.array(member(DELIVERABLE_ROLES)),
   progress: z.object({ agreed: z.number(), total: z.number() }).nullable(),
-  abilities: z.record(z.enum(DELIVERABLE_ACTIONS), z.boolean()),
 })
 export type ApiDeliverable = z.infer<typeof apiDeliverable>

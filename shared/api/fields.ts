@@ -33,3 +33,20 @@ export const fields = {
 /** A `{userId, role}` entry of a group's or deliverable's member list. */
 export const member = <Role extends readonly [string, ...string[]]>(roles: Role) =>
   z.object({ userId: z.string(), role: z.enum(roles) })
+
+/**
+ * What every answered group and deliverable carries: its id, its member list and the caller's abilities on it, one
+ * boolean per action of the policy.
+ */
+export const withMembersAndAbilities = <
+  Role extends readonly [string, ...string[]],
+  Action extends readonly [string, ...string[]],
+>(
+  roles: Role,
+  actions: Action,
+) =>
+  z.object({
+    id: z.string(),
+    members: z.array(member(roles)),
+    abilities: z.record(z.enum(actions), z.boolean()),
+  })

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { GROUP_ACTIONS } from '../domain/policy.ts'
 import { GROUP_ROLES } from '../domain/types.ts'
-import { fields, member } from './fields.ts'
+import { fields, withMembersAndAbilities } from './fields.ts'
 
 export const createGroupBody = z.object({
   name: fields.name,
@@ -15,11 +15,8 @@ export const groupRoleBody = z.object({ role: z.enum(GROUP_ROLES) })
 export type GroupRoleBody = z.infer<typeof groupRoleBody>
 
 /** A group with the caller's abilities on it, as the policy decides them. */
-export const apiGroup = z.object({
-  id: z.string(),
+export const apiGroup = withMembersAndAbilities(GROUP_ROLES, GROUP_ACTIONS).extend({
   name: z.string(),
   parentId: z.string().nullable(),
-  members: z.array(member(GROUP_ROLES)),
-  abilities: z.record(z.enum(GROUP_ACTIONS), z.boolean()),
 })
 export type ApiGroup = z.infer<typeof apiGroup>

@@ -3,6 +3,7 @@
  * sync server and the client (through the abilities the API returns) all ask these functions; nothing else
  * decides.
  */
+import { CONSENSUS_ACTIONS } from './consensus.ts'
 import type { Deliverable, DeliverableRole, Group, User } from './types.ts'
 
 /** The capacities in which a user stands towards a deliverable; a user may hold several. */
@@ -10,18 +11,12 @@ export type Capacity = 'admin' | 'chair' | DeliverableRole
 
 export type GroupLookup = (groupId: string) => Group | undefined
 
-/** What may be done to a deliverable, each through the API or the sync server; each is an ability in answers. */
-export const DELIVERABLE_ACTIONS = [
-  'view',
-  'edit-text',
-  'manage-members',
-  'propose',
-  'object',
-  'withdraw-objection',
-  'dismiss-objection',
-  'agree',
-  'reopen',
-] as const
+/**
+ * What may be done to a deliverable, each through the API or the sync server; each is an ability in answers. The
+ * consensus actions are the state machine's own list (consensus.ts), so a new one cannot be missed here: the rules
+ * table below must then name it.
+ */
+export const DELIVERABLE_ACTIONS = ['view', 'edit-text', 'manage-members', ...CONSENSUS_ACTIONS] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
 export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const

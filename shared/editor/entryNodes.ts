@@ -43,22 +43,14 @@ export const ENTRY_FIELDS = {
 } as const
 export type EntryType = keyof typeof ENTRY_FIELDS
 
-export const DefinitionTerm = field('definitionTerm', 'definition-term')
-export const DefinitionSource = field('definitionSource', 'definition-source')
-export const DefinitionText = field('definitionText', 'definition-text')
-export const Definition = entry('definition', ENTRY_FIELDS.definition, 'entry definition')
+/** The field's CSS class is its name in kebab case: `definitionTerm` is styled as `definition-term`. */
+const fieldClass = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)
 
-export const AbbreviationTerm = field('abbreviationTerm', 'abbreviation-term')
-export const AbbreviationExpansion = field('abbreviationExpansion', 'abbreviation-expansion')
-export const Abbreviation = entry('abbreviation', ENTRY_FIELDS.abbreviation, 'entry abbreviation')
-
-export const ReferenceTag = field('referenceTag', 'reference-tag')
-export const ReferenceText = field('referenceText', 'reference-text')
-export const Reference = entry('reference', ENTRY_FIELDS.reference, 'entry reference')
-
-export const RequirementId = field('requirementId', 'requirement-id')
-export const RequirementText = field('requirementText', 'requirement-text')
-export const Requirement = entry('requirement', ENTRY_FIELDS.requirement, 'entry requirement')
+/** An entry's block node followed by its field nodes, in ENTRY_FIELDS order. */
+function entryWithFields(type: EntryType) {
+  const fields = ENTRY_FIELDS[type]
+  return [entry(type, fields, `entry ${type}`), ...fields.map((name) => field(name, fieldClass(name)))]
+}
 
 export const Note = Node.create({
   name: 'note',
@@ -73,19 +65,4 @@ export const Note = Node.create({
   },
 })
 
-export const entryNodes = [
-  Definition,
-  DefinitionTerm,
-  DefinitionSource,
-  DefinitionText,
-  Abbreviation,
-  AbbreviationTerm,
-  AbbreviationExpansion,
-  Reference,
-  ReferenceTag,
-  ReferenceText,
-  Requirement,
-  RequirementId,
-  RequirementText,
-  Note,
-]
+export const entryNodes = [...(Object.keys(ENTRY_FIELDS) as EntryType[]).flatMap(entryWithFields), Note]

@@ -11,9 +11,9 @@ import { bodyOf, readServerDoc } from '../campaign/support/serverDoc.ts'
 import { newDeliverable, savedAll, type Workspace } from '../consensus/support.ts'
 import { deletedRanges, encodeUpdate, endOfParagraph, freshClientId } from '../support/craftedUpdates.ts'
 import { buildWorkspace, type Session } from '../support/factories.ts'
-import { client } from '../support/http.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { restartOnSameData } from '../support/workspaceServer.ts'
 
 let server: TestServer
 let ws: Workspace
@@ -26,11 +26,7 @@ afterAll(async () => server?.stop())
 
 /** Stops the server and starts it again on the same data; the sessions' API clients follow it. */
 async function restart(): Promise<void> {
-  await server.stop({ keepData: true })
-  server = await startTestServer({ dataDir: server.dataDir })
-  for (const session of Object.values(ws) as Session[])
-    if (session && typeof session === 'object' && 'cookie' in session)
-      session.api = client(server.url, session.cookie)
+  server = await restartOnSameData(server, ws)
 }
 
 /** Types at the end of Keywords as `session`, waits until it is saved. */

@@ -31,7 +31,6 @@ import {
   stateOf,
 } from '../support/craftedUpdates.ts'
 import { buildWorkspace, type Session } from '../support/factories.ts'
-import { client } from '../support/http.ts'
 import {
   clauseByTitle,
   connectClient,
@@ -40,6 +39,7 @@ import {
   waitFor,
 } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { restartOnSameData } from '../support/workspaceServer.ts'
 
 let server: TestServer
 let ws: Workspace
@@ -52,11 +52,7 @@ afterAll(async () => server?.stop())
 
 /** Stops the server and starts it again on the same data; the sessions' API clients follow it. */
 async function restart(): Promise<void> {
-  await server.stop({ keepData: true })
-  server = await startTestServer({ dataDir: server.dataDir })
-  for (const session of Object.values(ws) as Session[])
-    if (session && typeof session === 'object' && 'cookie' in session)
-      session.api = client(server.url, session.cookie)
+  server = await restartOnSameData(server, ws)
 }
 
 /** What the API says of a section: the three fields agreement binds. */

@@ -365,7 +365,6 @@ export class LiveDocument {
   private commit(update: Uint8Array, origin: unknown, acknowledge?: Acknowledgement): void {
     const sender = origin as SyncConnection | typeof SERVER_ORIGIN
     const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? SYSTEM_USER : sender.user.id
-    if (userId === SYSTEM_USER) this.owners.claimFrom(update, SYSTEM_USER)
     const entry = { update, origin, acknowledge, durable: false }
     this.awaitingDurability.push(entry)
     this.writer.append(update, userId).then(

@@ -26,6 +26,7 @@ import {
   type UpdateCase,
   updateCase,
 } from './support/fuzzOps.ts'
+import { spyOnPending } from './support/pendingSpy.ts'
 import { SEED, sized } from './support/profile.ts'
 import { helloFrame, type Outcome, openRaw, updateFrame } from './support/rawSync.ts'
 import { bodyOf, readServerDoc, stateVectorOf, syncStep1Frame } from './support/serverDoc.ts'
@@ -57,20 +58,9 @@ function note(problem: string): void {
   if (problems.length < 40) problems.push(`${current}: ${problem}`)
 }
 
-/** Records every assignment of a pending struct or delete set, even one the server clears at once. */
-function spyOnPending(doc: Y.Doc): void {
-  const store = doc.store as unknown as Record<string, unknown>
-  for (const field of ['pendingStructs', 'pendingDs']) {
-    let value = store[field]
-    Object.defineProperty(store, field, {
-      configurable: true,
-      get: () => value,
-      set: (next) => {
-        if (next !== null) pendingSeen.push(`${current}: ${field}`)
-        value = next
-      },
-    })
-  }
+/** Records every pending struct or delete set the server's document is given. */
+function watchPending(doc: Y.Doc): void {
+  spyOnPending(doc, (field) => pendingSeen.push(`${current}: ${field}`))
 }
 
 beforeAll(async () => {
@@ -125,7 +115,7 @@ beforeAll(async () => {
     untouchable: new Set([itemKeyOf(byId('honest'))]),
   }
   agreedHashes = new Map(['fuzz0', 'fuzz1', 'fuzz6'].map((s) => [itemKeyOf(byId(s)), clauseHash(byId(s))]))
-  spyOnPending(live().doc)
+  watchPending(live().doc)
 })
 
 afterAll(async () => {

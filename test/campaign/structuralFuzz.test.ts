@@ -24,15 +24,12 @@
  * test/sync/updateChecker.property.test.ts, shrinks).
  */
 import fc from 'fast-check'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import type { LiveDocument } from '../../server/sync/liveDocument.ts'
 import { clauseHash, listClauses } from '../../shared/clauses/clauseText.ts'
 import { xmlString } from '../../shared/clauses/xmlString.ts'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
-import { MESSAGE_ACCORD, type ServerMessage } from '../../shared/protocol/messages.ts'
 import { encodeUpdate } from '../support/craftedUpdates.ts'
 import { buildWorkspace, type Session } from '../support/factories.ts'
 import { request } from '../support/http.ts'
@@ -45,6 +42,7 @@ import {
 } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
 import { recordFigures } from './support/figures.ts'
+import { spyOnPending } from './support/pendingSpy.ts'
 import { SEED, sized } from './support/profile.ts'
 import { accordMessage, type Outcome, openRaw, type RawSession, updateFrame } from './support/rawSync.ts'
 import { bodyOf, readServerDoc, stateVectorOf } from './support/serverDoc.ts'
@@ -116,37 +114,14 @@ function note(problem: string): void {
 
 /** A real y-websocket client that says hello with its clientID, as the editor does (accordChannel.ts). */
 function connectEditor(session: Session): LiveClient {
-  const c = connectClient(server, id, session.cookie, { connect: false })
-  c.provider.messageHandlers[MESSAGE_ACCORD] = (_encoder, decoder) => {
-    c.messages.push(JSON.parse(decoding.readVarString(decoder)) as ServerMessage)
-  }
-  c.provider.on('status', ({ status }: { status: string }) => {
-    if (status !== 'connected') return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_ACCORD)
-    encoding.writeVarString(encoder, JSON.stringify({ type: 'hello', version: 1, clientId: c.doc.clientID }))
-    c.provider.ws?.send(encoding.toUint8Array(encoder))
-  })
-  c.provider.connect()
-  return c
+  return connectClient(server, id, session.cookie, { accord: true })
 }
 
-/** Records every assignment of a pending struct or delete set, even one the server clears at once. */
-function spyOnPending(doc: Y.Doc): void {
+/** Records every pending struct or delete set the server's document is given (once per document). */
+function watchPending(doc: Y.Doc): void {
   if (spied === doc) return
   spied = doc
-  const store = doc.store as unknown as Record<string, unknown>
-  for (const field of ['pendingStructs', 'pendingDs']) {
-    let value = store[field]
-    Object.defineProperty(store, field, {
-      configurable: true,
-      get: () => value,
-      set: (next) => {
-        if (next !== null) pendingSeen.push(`${current}: ${field}`)
-        value = next
-      },
-    })
-  }
+  spyOnPending(doc, (field) => pendingSeen.push(`${current}: ${field}`))
 }
 
 async function apiSections(): Promise<Map<string, { status: string; hash: string; text: string }>> {
@@ -268,7 +243,7 @@ beforeAll(async () => {
   Y.applyUpdate(stale, Y.encodeStateAsUpdate(live().doc))
   await waitFor(() => [alice, bob, bystander].every((c) => sameState(c.doc, live().doc)), 'clients in sync')
   knownLive = live()
-  spyOnPending(live().doc)
+  watchPending(live().doc)
   honestIds.set(alice.doc.clientID, { name: 'alice', userId: ws.editor2.user.id })
   honestIds.set(bob.doc.clientID, { name: 'bob', userId: ws.chair.user.id })
   honestIds.set(bystander.doc.clientID, { name: 'bystander', userId: ws.observer.user.id })
@@ -333,7 +308,7 @@ async function followReload(detail = ''): Promise<void> {
   )
   await server.accord!.ctx.hub.get(id)
   knownLive = live()
-  spyOnPending(live().doc)
+  watchPending(live().doc)
 }
 
 /** The clientIDs the honest clients announced in their hello, and whose they must stay. */

@@ -15,9 +15,10 @@ import { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
 import { AccountService } from './domain/accountService.ts'
+import { AnnotationService } from './domain/annotationService.ts'
 import { consensusExtension } from './domain/consensusExtension.ts'
 import { ConsensusService } from './domain/consensusService.ts'
-import { openDecisionRecord } from './domain/decisionRecordFile.ts'
+import { openDecisionRecord, openEventRecord } from './domain/decisionRecordFile.ts'
 import { DeliverableService } from './domain/deliverableService.ts'
 import { GroupService } from './domain/groupService.ts'
 import { MembershipService } from './domain/membershipService.ts'
@@ -55,6 +56,10 @@ export async function createAccordServer(
   const consensus = new ConsensusService(hub, metadata, (id) =>
     openDecisionRecord(fs, config.dataDir, id, logger),
   )
+  const annotations = new AnnotationService(hub, metadata, consensus, (id) =>
+    openEventRecord(fs, config.dataDir, id, logger, 'annotations'),
+  )
+  consensus.guardAgreements(annotations)
   const sessions = new SessionService(metadata)
   const loginLimiter = new LoginLimiter({
     perAccount: config.loginLimitPerAccount,
@@ -82,6 +87,7 @@ export async function createAccordServer(
     memberships: new MembershipService(metadata, deliverables, access),
     deliverables,
     consensus,
+    annotations,
     access,
     setupToken,
     passwordCost,

@@ -3,6 +3,7 @@ import type { LoginLimiter } from './auth/loginLimiter.ts'
 import type { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
 import type { AccountService } from './domain/accountService.ts'
+import type { AnnotationService } from './domain/annotationService.ts'
 import type { ConsensusService } from './domain/consensusService.ts'
 import type { DeliverableService } from './domain/deliverableService.ts'
 import type { GroupService } from './domain/groupService.ts'
@@ -27,6 +28,7 @@ export interface AppContext {
   memberships: MembershipService
   deliverables: DeliverableService
   consensus: ConsensusService
+  annotations: AnnotationService
   access: AccessControl
   /** The first-run setup token while setup is still needed. */
   setupToken: string

@@ -41,14 +41,26 @@ export interface ActionInput extends Omit<ActionRequest, 'userId'> {
   textHash?: string | null
 }
 
+/** Something that may hold an agreement back (open suggestions): asked before a section is agreed. */
+export interface AgreementGuard {
+  /** Why the section may not be agreed now, or null. */
+  blockAgreement(deliverableId: string, sectionId: string): Promise<string | null>
+}
+
 export class ConsensusService {
   private readonly books = new Map<string, Promise<ConsensusBook>>()
+  private readonly guards: AgreementGuard[] = []
 
   constructor(
     private readonly hub: DocumentHub,
     private readonly metadata: MetadataStore,
     private readonly openRecord: (deliverableId: string) => Promise<DecisionRecord>,
   ) {}
+
+  /** Registers a guard asked before every agreement (annotations register theirs). */
+  guardAgreements(guard: AgreementGuard): void {
+    this.guards.push(guard)
+  }
 
   book(deliverableId: string): Promise<ConsensusBook> {
     let book = this.books.get(deliverableId)
@@ -110,6 +122,7 @@ export class ConsensusService {
         hash: live.clauseHash(entry.element),
       }
       const agreedBefore = book.state(input.sectionId).agreed
+      if (command.action === 'agree') await this.checkGuards(deliverable.id, input.sectionId)
       if (command.action === 'agree') await this.agree(live, entry.element, decision, input.textHash ?? null)
       else
         await book.commit(decisionOf(command, decision)).catch((error) => {
@@ -157,6 +170,13 @@ export class ConsensusService {
       if (error instanceof StorageWriteError && error.outcomeUnknown) throw this.uncertain(book, error)
       live.unlockAgreed(item)
       throw error
+    }
+  }
+
+  private async checkGuards(deliverableId: string, sectionId: string): Promise<void> {
+    for (const guard of this.guards) {
+      const reason = await guard.blockAgreement(deliverableId, sectionId)
+      if (reason) throw new ConflictError(reason, 'open_suggestions')
     }
   }
 

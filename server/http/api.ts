@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts'
 import { NotFoundError, UnavailableError } from '../errors.ts'
 import { attachSession, originCheck } from './middleware.ts'
 import { accountRoutes } from './routes/accounts.ts'
+import { annotationRoutes } from './routes/annotations.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { deliverableRoutes } from './routes/deliverables.ts'
 import { groupRoutes } from './routes/groups.ts'
@@ -29,6 +30,7 @@ export function apiRouter(ctx: AppContext): Router {
   api.use('/groups', groupRoutes(ctx))
   api.use('/deliverables', consensusRoutes(ctx))
   api.use('/deliverables', deliverableRoutes(ctx))
+  api.use('/deliverables', annotationRoutes(ctx))
   api.use(() => {
     throw new NotFoundError('No such API route.')
   })

@@ -4,6 +4,10 @@
  * decides.
  */
 import { CONSENSUS_ACTIONS } from './consensus.ts'
+
+/** What may be done with comments and suggestions (API.md "Comments and suggestions"). */
+const ANNOTATION_ACTIONS = ['comment', 'suggest', 'decide-suggestion', 'resolve-comment'] as const
+
 import type { Deliverable, DeliverableRole, Group, User } from './types.ts'
 
 /** The capacities in which a user stands towards a deliverable; a user may hold several. */
@@ -16,7 +20,13 @@ export type GroupLookup = (groupId: string) => Group | undefined
  * consensus actions are the state machine's own list (consensus.ts), so a new one cannot be missed here: the rules
  * table below must then name it.
  */
-export const DELIVERABLE_ACTIONS = ['view', 'edit-text', 'manage-members', ...CONSENSUS_ACTIONS] as const
+export const DELIVERABLE_ACTIONS = [
+  'view',
+  'edit-text',
+  'manage-members',
+  ...CONSENSUS_ACTIONS,
+  ...ANNOTATION_ACTIONS,
+] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
 export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const
@@ -34,6 +44,12 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   'dismiss-objection': ['chair'],
   agree: ['chair'],
   reopen: ['chair'],
+  comment: ['admin', 'chair', 'editor', 'participant'],
+  suggest: ['admin', 'chair', 'editor', 'participant'],
+  // Accepting changes the text: those who may change it.
+  'decide-suggestion': ['admin', 'chair', 'editor'],
+  // Any thread; a thread's author may also resolve their own (the annotation rules check it).
+  'resolve-comment': ['admin', 'chair', 'editor'],
 }
 
 /** True when the user chairs the group or the group's parent. */

@@ -18,7 +18,9 @@ import {
   checkOwnMessage,
   checkResolve,
   emptyAnnotations,
+  type ForMeItem,
   foldAnnotation,
+  forMe,
   openSuggestionsOf,
   type Suggestion,
 } from '../../shared/domain/annotations.ts'
@@ -88,6 +90,24 @@ export class AnnotationService implements AgreementGuard {
   async suggestions(deliverable: Deliverable): Promise<PresentedSuggestion[]> {
     const [book, live] = await Promise.all([this.book(deliverable.id), this.hub.get(deliverable.id)])
     return [...book.state.suggestions.values()].map((s) => presentSuggestion(live, s))
+  }
+
+  /** The caller's "For me" list on this deliverable: mentions, replies to their threads, decisions on their suggestions. */
+  async forMe(deliverable: Deliverable, user: User): Promise<ForMeItem[]> {
+    this.authorize(user, 'view', deliverable)
+    return forMe((await this.book(deliverable.id)).state, user.id)
+  }
+
+  /** Marks the caller's "For me" list read up to now. */
+  async markRead(deliverable: Deliverable, user: User): Promise<ForMeItem[]> {
+    this.authorize(user, 'view', deliverable)
+    return this.exclusive(deliverable, async (_live, book) => {
+      const event: AnnotationEvent = { type: 'read', at: new Date().toISOString(), by: user.id }
+      // Nobody else needs to hear of it: appended and folded, not pushed.
+      await book.record.append(event)
+      foldAnnotation(book.state, event)
+      return forMe(book.state, user.id)
+    })
   }
 
   /** AgreementGuard: every proposed change must have been dealt with before a section is agreed. */
@@ -318,6 +338,8 @@ function touchedBy(event: AnnotationEvent): { comment?: string; suggestion?: str
       return { suggestion: event.suggestion.id }
     case 'suggestion-decided':
       return { suggestion: event.id }
+    case 'read':
+      return {}
     default:
       return { comment: event.id }
   }

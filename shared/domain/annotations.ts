@@ -63,14 +63,18 @@ export type AnnotationEvent =
       by: string
       status: Exclude<SuggestionStatus, 'open'>
     }
+  /** A user read their "For me" list up to this time. */
+  | { type: 'read'; at: string; by: string }
 
 export interface Annotations {
   comments: Map<string, Comment>
   suggestions: Map<string, Suggestion>
+  /** Per user, when they last read their "For me" list. */
+  readUpTo: Map<string, string>
 }
 
 export function emptyAnnotations(): Annotations {
-  return { comments: new Map(), suggestions: new Map() }
+  return { comments: new Map(), suggestions: new Map(), readUpTo: new Map() }
 }
 
 /** Applies one event to the state in place; events the state cannot take (unknown ids) change nothing. */
@@ -98,6 +102,9 @@ export function foldAnnotation(state: Annotations, event: AnnotationEvent): void
         Object.assign(suggestion, { status: event.status, decidedBy: event.by, decidedAt: event.at })
       return
     }
+    case 'read':
+      state.readUpTo.set(event.by, event.at)
+      return
   }
   const comment = state.comments.get(event.id)
   if (!comment) return
@@ -164,4 +171,48 @@ export function checkDecision(
 /** The open suggestions of a section: while there are any, the section cannot be agreed. */
 export function openSuggestionsOf(state: Annotations, sectionId: string): Suggestion[] {
   return [...state.suggestions.values()].filter((s) => s.sectionId === sectionId && s.status === 'open')
+}
+
+/** Something in a deliverable that concerns one user: a mention, a reply in their thread, a decision on their suggestion. */
+export interface ForMeItem {
+  kind: 'mention' | 'reply' | 'decision'
+  sectionId: string
+  commentId: string | null
+  suggestionId: string | null
+  /** Who did it. */
+  by: string
+  at: string
+  unread: boolean
+}
+
+/** The user's "For me" list, newest first; what others did only (nobody is told of their own acts). */
+export function forMe(state: Annotations, userId: string): ForMeItem[] {
+  const readUpTo = state.readUpTo.get(userId) ?? ''
+  const items: ForMeItem[] = []
+  const add = (item: Omit<ForMeItem, 'unread'>) => items.push({ ...item, unread: item.at > readUpTo })
+  for (const comment of state.comments.values()) {
+    if (comment.authorId === userId || comment.deleted) continue
+    const base = {
+      sectionId: comment.sectionId,
+      commentId: comment.id,
+      suggestionId: null,
+      by: comment.authorId,
+    }
+    const thread = comment.replyTo ? state.comments.get(comment.replyTo) : undefined
+    if (comment.mentions.includes(userId)) add({ ...base, kind: 'mention', at: comment.createdAt })
+    else if (thread?.authorId === userId) add({ ...base, kind: 'reply', at: comment.createdAt })
+  }
+  for (const suggestion of state.suggestions.values()) {
+    const { decidedBy, decidedAt } = suggestion
+    if (suggestion.authorId !== userId || !decidedBy || !decidedAt || decidedBy === userId) continue
+    add({
+      kind: 'decision',
+      sectionId: suggestion.sectionId,
+      commentId: null,
+      suggestionId: suggestion.id,
+      by: decidedBy,
+      at: decidedAt,
+    })
+  }
+  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
 }

@@ -142,3 +142,39 @@ test('when its text is deleted the thread stays and says so', async () => {
   )
   expect(after).toMatchObject({ removed: true, quote: 'persistent worlds', body: 'Is this in scope?' })
 })
+
+test('mentions, replies to one’s threads and decisions on one’s suggestions appear in "For me" until read', async () => {
+  const { ws } = fixture
+  const forMe = async (session: typeof ws.participant) => {
+    const response = await session.api.get(`/api/deliverables/${id}/for-me`)
+    expect(response.status).toBe(200)
+    return response.body.items as { kind: string; by: string; unread: boolean }[]
+  }
+  const before = (await forMe(ws.editor2)).length
+  const thread = await annotationsOf(ws.editor2, id).comment({ sectionId, body: 'Who owns 7?' })
+  await annotationsOf(ws.participant, id).comment({
+    sectionId,
+    body: 'I do',
+    replyTo: thread.body.comment.id,
+  })
+  await annotationsOf(ws.participant, id).comment({ sectionId, body: 'cc', mentions: [ws.editor2.user.id] })
+  await annotationsOf(ws.editor2, id).comment({ sectionId, body: 'noted', replyTo: thread.body.comment.id })
+  const items = await forMe(ws.editor2)
+  // Their own reply is not news to them.
+  expect(items.slice(0, items.length - before).map((i) => [i.kind, i.by, i.unread])).toEqual([
+    ['mention', ws.participant.user.id, true],
+    ['reply', ws.participant.user.id, true],
+  ])
+  const read = await ws.editor2.api.post(`/api/deliverables/${id}/for-me/read`, {})
+  expect(read.body.items.every((i: { unread: boolean }) => !i.unread)).toBe(true)
+  expect((await forMe(ws.editor2)).every((i) => !i.unread)).toBe(true)
+
+  const suggestion = await annotationsOf(ws.participant, id).suggest({
+    sectionId,
+    anchor: anchorOnWord(scope, 'avatars'),
+    replacement: 'digital humans',
+  })
+  await annotationsOf(ws.editor, id).decide(suggestion.body.suggestion.id, 'reject')
+  const participantItems = await forMe(ws.participant)
+  expect(participantItems[0]).toMatchObject({ kind: 'decision', by: ws.editor.user.id, unread: true })
+})

@@ -80,5 +80,15 @@ export function annotationRoutes(ctx: AppContext): Router {
       res.json({ suggestion })
     })
 
+  router.get('/:id/for-me', async (req, res) => {
+    const { user, deliverable } = caller(req)
+    res.json({ items: await annotations.forMe(deliverable, user) })
+  })
+
+  router.post('/:id/for-me/read', async (req, res) => {
+    const { user, deliverable } = caller(req)
+    res.json({ items: await annotations.markRead(deliverable, user) })
+  })
+
   return router
 }

@@ -32,6 +32,8 @@ import { AccessControl } from './sync/accessControl.ts'
 import { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import { DocumentHub } from './sync/documentHub.ts'
 import { attachSyncServer } from './sync/upgrade.ts'
+import { VersionService } from './versions/versionService.ts'
+import { VersionStore } from './versions/versionStore.ts'
 
 export interface AccordServer {
   ctx: AppContext
@@ -64,6 +66,18 @@ export async function createAccordServer(
   })
   const access = new AccessControl(hub, metadata, sessions)
   const deliverables = new DeliverableService(metadata, hub, consensus, logger)
+  const versions = new VersionService(
+    hub,
+    consensus,
+    new VersionStore(fs, config.dataDir),
+    metadata.groupLookup,
+    logger,
+  )
+  // The agreement is durable already: a version that cannot be saved is logged, and the agreement stands.
+  consensus.onEveryClauseAgreed = (deliverableId) =>
+    versions
+      .saveAutomatic(deliverableId, 'Every clause agreed', 'all-agreed')
+      .catch((error: unknown) => logger.error({ err: error, deliverableId }, 'automatic version not saved'))
   const setupToken = config.setupToken ?? randomBytes(18).toString('base64url')
   const passwordCost = config.scryptCost
   const ctx: AppContext = {
@@ -82,6 +96,7 @@ export async function createAccordServer(
     memberships: new MembershipService(metadata, deliverables, access),
     deliverables,
     consensus,
+    versions,
     access,
     setupToken,
     passwordCost,

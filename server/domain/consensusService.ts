@@ -43,6 +43,8 @@ export interface ActionInput extends Omit<ActionRequest, 'userId'> {
 
 export class ConsensusService {
   private readonly books = new Map<string, Promise<ConsensusBook>>()
+  /** Called when an agreement has made every clause agreed (app.ts: the product saves a version then). */
+  onEveryClauseAgreed: ((deliverableId: string) => Promise<unknown>) | null = null
 
   constructor(
     private readonly hub: DocumentHub,
@@ -124,6 +126,8 @@ export class ConsensusService {
       const sections = presentSections(live, book, this.requiredItems(deliverable.id))
       const section = sections.find((s) => s.id === input.sectionId)!
       live.tellAll({ type: 'consensus', sections: [sectionStateOf(section)] })
+      if (command.action === 'agree' && sections.every((s) => s.status === 'agreed'))
+        await this.onEveryClauseAgreed?.(deliverable.id)
       return section
     })
   }

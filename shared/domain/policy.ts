@@ -16,7 +16,14 @@ export type GroupLookup = (groupId: string) => Group | undefined
  * consensus actions are the state machine's own list (consensus.ts), so a new one cannot be missed here: the rules
  * table below must then name it.
  */
-export const DELIVERABLE_ACTIONS = ['view', 'edit-text', 'manage-members', ...CONSENSUS_ACTIONS] as const
+export const DELIVERABLE_ACTIONS = [
+  'view',
+  'edit-text',
+  'manage-members',
+  'save-version',
+  'restore-version',
+  ...CONSENSUS_ACTIONS,
+] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
 export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const
@@ -27,6 +34,10 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   view: ['admin', 'chair', 'editor', 'participant', 'observer'],
   'edit-text': ['admin', 'chair', 'editor'],
   'manage-members': ['admin', 'chair'],
+  // API.md "Versions and import": editors and chairs (and administrators, who may edit the text too).
+  'save-version': ['admin', 'chair', 'editor'],
+  // A restore is an edit of the text, through the same checks: whoever may edit the text.
+  'restore-version': ['admin', 'chair', 'editor'],
   propose: ['chair', 'editor'],
   object: ['chair', 'editor', 'participant'],
   // Only the objection's author; checked against the objection by the consensus rules.

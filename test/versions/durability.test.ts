@@ -34,7 +34,8 @@ test('saved versions survive a restart: listed, readable and comparable as befor
   const id = ws.deliverable.id
   const first = await saveVersion(ws.editor, id, 'First')
   const second = await saveVersion(ws.chair, id, 'Second')
-  const clausesBefore = (await ws.editor.api.get(`/api/deliverables/${id}/versions/${first.id}`)).body.version.clauses
+  const clausesBefore = (await ws.editor.api.get(`/api/deliverables/${id}/versions/${first.id}`)).body.version
+    .clauses
 
   const editor = await restart(server, ws)
   expect((await listVersions(editor, id)).map((v) => v.name)).toEqual(['Second', 'First'])
@@ -94,5 +95,7 @@ test('when every clause becomes agreed, the product saves a version by itself', 
   expect(automatic).toMatchObject({ name: 'Every clause agreed', origin: 'all-agreed', createdBy: null })
   const saved = (await ws.editor.api.get(`/api/deliverables/${id}/versions/${automatic!.id}`)).body.version
   expect(saved.clauses.every((c: { status: string }) => c.status === 'agreed')).toBe(true)
-  expect(saved.clauses.map((c: { hash: string }) => c.hash)).toEqual((await sections(ws.editor, id)).map((s) => s.hash))
+  expect(saved.clauses.map((c: { hash: string }) => c.hash)).toEqual(
+    (await sections(ws.editor, id)).map((s) => s.hash),
+  )
 })

@@ -16,8 +16,7 @@ const original = () =>
     clause(
       { id: 'terms' },
       'Definitions',
-      clause({ id: 'elsewhere' }, 'Terms defined elsewhere', p('None.')),
-      clause({ id: 'here' }, 'Terms defined here', p('One term.')),
+      ...['elsewhere', 'here'].map((id) => clause({ id }, `Terms defined ${id}`, p(`Terms of ${id}.`))),
     ),
     clause({ id: 'overview' }, 'Overview', p('An overview.')),
     clause({ id: 'annex', kind: 'annex' }, 'Use cases', p('Three use cases.')),

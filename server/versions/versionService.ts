@@ -68,6 +68,11 @@ export class VersionService {
     return this.capture(deliverableId, name, null, origin)
   }
 
+  /** For the meetings module, when a meeting closes: the version it leaves behind for each of its deliverables. */
+  saveAtMeetingClose(deliverableId: string, meetingTitle: string): Promise<ApiVersion> {
+    return this.saveAutomatic(deliverableId, `Output of ${meetingTitle}`, 'meeting-closed')
+  }
+
   private capture(
     deliverableId: string,
     name: string,

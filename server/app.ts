@@ -33,6 +33,8 @@ import { AccessControl } from './sync/accessControl.ts'
 import { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import { DocumentHub } from './sync/documentHub.ts'
 import { attachSyncServer } from './sync/upgrade.ts'
+import { VersionService } from './versions/versionService.ts'
+import { VersionStore } from './versions/versionStore.ts'
 
 export interface AccordServer {
   ctx: AppContext
@@ -59,7 +61,7 @@ export async function createAccordServer(
   const annotations = new AnnotationService(hub, metadata, consensus, (id) =>
     openEventRecord(fs, config.dataDir, id, logger, 'annotations'),
   )
-  consensus.guardAgreements(annotations)
+  consensus.use(annotations)
   const sessions = new SessionService(metadata)
   const loginLimiter = new LoginLimiter({
     perAccount: config.loginLimitPerAccount,
@@ -69,6 +71,23 @@ export async function createAccordServer(
   })
   const access = new AccessControl(hub, metadata, sessions)
   const deliverables = new DeliverableService(metadata, hub, consensus, logger)
+  const versions = new VersionService(
+    hub,
+    consensus,
+    new VersionStore(fs, config.dataDir),
+    metadata.groupLookup,
+    logger,
+  )
+  // The agreement is durable already: a version that cannot be saved is logged, and the agreement stands.
+  consensus.use({
+    everyClauseAgreed: (deliverableId) =>
+      versions
+        .saveAutomatic(deliverableId, 'Every clause agreed', 'all-agreed')
+        .then(() => undefined)
+        .catch((error: unknown) =>
+          logger.error({ err: error, deliverableId }, 'automatic version not saved'),
+        ),
+  })
   const setupToken = config.setupToken ?? randomBytes(18).toString('base64url')
   const passwordCost = config.scryptCost
   const ctx: AppContext = {
@@ -88,6 +107,7 @@ export async function createAccordServer(
     deliverables,
     consensus,
     annotations,
+    versions,
     access,
     setupToken,
     passwordCost,

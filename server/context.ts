@@ -13,6 +13,7 @@ import type { MetadataStore } from './storage/metadataStore.ts'
 import type { AccessControl } from './sync/accessControl.ts'
 import type { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import type { DocumentHub } from './sync/documentHub.ts'
+import type { VersionService } from './versions/versionService.ts'
 
 export interface AppContext {
   config: Config
@@ -29,6 +30,7 @@ export interface AppContext {
   deliverables: DeliverableService
   consensus: ConsensusService
   annotations: AnnotationService
+  versions: VersionService
   access: AccessControl
   /** The first-run setup token while setup is still needed. */
   setupToken: string

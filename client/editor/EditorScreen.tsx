@@ -120,6 +120,9 @@ function LiveEditor(props: LiveEditorProps) {
         <SyncStatus state={state} onDismissMerge={() => session?.dismissMerge()} />
         <PresenceList people={people} editor={editor} session={control.generation >= 0 ? session : null} />
         <div className="editor-header-actions">
+          <Link to={`/d/${props.deliverableId}/versions`} className="button small">
+            Versions
+          </Link>
           {props.canManage && (
             <Link to={`/d/${props.deliverableId}/members`} className="button small">
               Members

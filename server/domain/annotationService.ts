@@ -32,8 +32,9 @@ import { AuthorizationError, ConflictError, NotFoundError, ValidationError } fro
 import { SerialQueue } from '../serialQueue.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
+import { editOnCopy } from '../sync/editOnCopy.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
-import type { AgreementGuard, ConsensusService } from './consensusService.ts'
+import type { ConsensusHooks, ConsensusService } from './consensusService.ts'
 import type { EventRecord } from './decisionRecordFile.ts'
 
 interface AnnotationBook {
@@ -58,7 +59,7 @@ export interface NewSuggestion {
 
 export type SuggestionDecision = 'accept' | 'reject' | 'withdraw'
 
-export class AnnotationService implements AgreementGuard {
+export class AnnotationService implements ConsensusHooks {
   private readonly books = new Map<string, Promise<AnnotationBook>>()
 
   constructor(
@@ -110,7 +111,7 @@ export class AnnotationService implements AgreementGuard {
     })
   }
 
-  /** AgreementGuard: every proposed change must have been dealt with before a section is agreed. */
+  /** ConsensusHooks: every proposed change must have been dealt with before a section is agreed. */
   async blockAgreement(deliverableId: string, sectionId: string): Promise<string | null> {
     const open = openSuggestionsOf((await this.book(deliverableId)).state, sectionId).length
     if (open === 0) return null
@@ -255,22 +256,28 @@ export class AnnotationService implements AgreementGuard {
 
   private applySuggestion(live: LiveDocument, user: User, suggestion: Suggestion): void {
     let stale: string | null = null
-    const outcome = live.editAs({ userId: user.id, canEdit: true }, (copy) => {
-      const range = rangeIn(copy, suggestion)
-      if (typeof range === 'string') {
-        stale = range
-        return
-      }
-      range.text.delete(range.from, range.to - range.from)
-      if (suggestion.replacement) range.text.insert(range.from, suggestion.replacement)
-    })
+    const owners = live.clientOwners()
+    const update = editOnCopy(
+      live.doc,
+      (client) => owners.has(client),
+      (copy) => {
+        const range = rangeIn(copy, suggestion)
+        if (typeof range === 'string') {
+          stale = range
+          return
+        }
+        range.text.delete(range.from, range.to - range.from)
+        if (suggestion.replacement) range.text.insert(range.from, suggestion.replacement)
+      },
+    )
     if (stale) throw new ConflictError(stale, 'stale_suggestion')
-    if (!outcome.ok)
+    const refusal = update && live.editAs(user.id, update)
+    if (refusal)
       throw new ConflictError(
-        outcome.reason === 'section-locked'
+        refusal.reason === 'section-locked'
           ? 'The section is agreed: reopen it before accepting a suggestion on it.'
-          : outcome.message,
-        outcome.reason === 'section-locked' ? 'section_locked' : 'conflict',
+          : refusal.message,
+        refusal.reason === 'section-locked' ? 'section_locked' : 'conflict',
       )
   }
 

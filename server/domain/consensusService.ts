@@ -41,15 +41,17 @@ export interface ActionInput extends Omit<ActionRequest, 'userId'> {
   textHash?: string | null
 }
 
-/** Something that may hold an agreement back (open suggestions): asked before a section is agreed. */
-export interface AgreementGuard {
-  /** Why the section may not be agreed now, or null. */
-  blockAgreement(deliverableId: string, sectionId: string): Promise<string | null>
+/** What other use cases add to the consensus flow, each registered with `use`. */
+export interface ConsensusHooks {
+  /** Why the section may not be agreed now (open suggestions), or null: asked before every agreement. */
+  blockAgreement?(deliverableId: string, sectionId: string): Promise<string | null>
+  /** An agreement, durable already, made every clause agreed (the product saves a version then). */
+  everyClauseAgreed?(deliverableId: string): Promise<void>
 }
 
 export class ConsensusService {
   private readonly books = new Map<string, Promise<ConsensusBook>>()
-  private readonly guards: AgreementGuard[] = []
+  private readonly hooks: ConsensusHooks[] = []
 
   constructor(
     private readonly hub: DocumentHub,
@@ -57,9 +59,8 @@ export class ConsensusService {
     private readonly openRecord: (deliverableId: string) => Promise<DecisionRecord>,
   ) {}
 
-  /** Registers a guard asked before every agreement (annotations register theirs). */
-  guardAgreements(guard: AgreementGuard): void {
-    this.guards.push(guard)
+  use(hooks: ConsensusHooks): void {
+    this.hooks.push(hooks)
   }
 
   book(deliverableId: string): Promise<ConsensusBook> {
@@ -137,6 +138,8 @@ export class ConsensusService {
       const sections = presentSections(live, book, this.requiredItems(deliverable.id))
       const section = sections.find((s) => s.id === input.sectionId)!
       live.tellAll({ type: 'consensus', sections: [sectionStateOf(section)] })
+      if (command.action === 'agree' && sections.every((s) => s.status === 'agreed'))
+        for (const hooks of this.hooks) await hooks.everyClauseAgreed?.(deliverable.id)
       return section
     })
   }
@@ -174,8 +177,8 @@ export class ConsensusService {
   }
 
   private async checkGuards(deliverableId: string, sectionId: string): Promise<void> {
-    for (const guard of this.guards) {
-      const reason = await guard.blockAgreement(deliverableId, sectionId)
+    for (const hooks of this.hooks) {
+      const reason = (await hooks.blockAgreement?.(deliverableId, sectionId)) ?? null
       if (reason) throw new ConflictError(reason, 'open_suggestions')
     }
   }

@@ -18,7 +18,7 @@ import type { Logger } from '../logger.ts'
 import { UndecodableUpdateError } from './checks/decodedUpdate.ts'
 import { LockTable } from './checks/lockTable.ts'
 import { type CheckResult, UpdateChecker } from './checks/pipeline.ts'
-import type { Refusal, Sender, UpdateCheck } from './checks/types.ts'
+import type { Refusal, UpdateCheck } from './checks/types.ts'
 import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
 import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
@@ -65,12 +65,8 @@ export interface LiveDocumentParts {
 
 type Acknowledgement = NonNullable<OutgoingUpdate['acknowledge']>
 
-/** The origin of an edit the server made on a user's behalf (`editAs`): stored as that user's. */
-interface EditOrigin {
-  user: { id: string }
-}
-
-export type EditOutcome = { ok: true } | (Omit<Refusal, 'ok'> & { ok: false })
+/** Who an applied update came from: a client's connection, or a user on whose behalf the server edits. */
+type Editor = Pick<SyncConnection, 'user' | 'refuse'>
 
 export class LiveDocument {
   readonly awareness: Awareness
@@ -330,28 +326,12 @@ export class LiveDocument {
   }
 
   /** The updates Yjs emitted for `bytes`, or null when the apply threw or left anything pending. */
-  private applyAtomically(connection: SyncConnection, bytes: Uint8Array): Uint8Array[] | null {
-    const applied = this.applyOrBreak(connection, connection.user.id, bytes)
-    if (applied.ok) return applied.emitted
-    connection.refuse({
-      ok: false,
-      reason: 'resync-required',
-      message: 'The server could not apply this change; nothing of it was kept.',
-    })
-    return null
-  }
-
-  /** Applies an accepted update; on a throw or anything left pending, the document is broken and reloaded. */
-  private applyOrBreak(
-    origin: unknown,
-    userId: string,
-    bytes: Uint8Array,
-  ): { ok: true; emitted: Uint8Array[] } | { ok: false } {
+  private applyAtomically(connection: Editor, bytes: Uint8Array): Uint8Array[] | null {
     const emitted: Uint8Array[] = []
     this.applying = emitted
     let failure: string | null = null
     try {
-      Y.applyUpdate(this.doc, bytes, origin)
+      Y.applyUpdate(this.doc, bytes, connection)
     } catch (error) {
       failure = `applying an accepted update threw: ${(error as Error).message}`
     } finally {
@@ -360,42 +340,17 @@ export class LiveDocument {
     const store = this.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown }
     if (!failure && (store.pendingStructs !== null || store.pendingDs !== null))
       failure = 'an accepted update left structs pending'
-    if (!failure) return { ok: true, emitted }
+    if (!failure) return emitted
     this.broken = true
     this.writer.freeze()
-    this.parts.logger.error({ docId: this.id, user: userId, failure }, 'update not applied')
+    this.parts.logger.error({ docId: this.id, user: connection.user.id, failure }, 'update not applied')
+    connection.refuse({
+      ok: false,
+      reason: 'resync-required',
+      message: 'The server could not apply this change; nothing of it was kept.',
+    })
     this.parts.hooks.broken(this, failure)
-    return { ok: false }
-  }
-
-  /**
-   * An edit made on a user's behalf by the server (accepting a suggestion, restoring a version): made on a copy of
-   * the document under a fresh clientID, then checked like any client's update, as that user, and applied only if
-   * accepted. So an acceptance can never do what the user could not do by typing (SYNC.md §7).
-   */
-  editAs(editor: Sender, change: (copy: Y.Doc) => void): EditOutcome {
-    if (this.broken)
-      return { ok: false, reason: 'resync-required', message: 'The document is being reloaded.' }
-    const copy = new Y.Doc({ gc: false })
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc))
-    copy.transact(() => change(copy))
-    const update = Y.encodeStateAsUpdate(copy, Y.encodeStateVector(this.doc))
-    copy.destroy()
-    const result = this.checker.check(update, editor)
-    if (result.kind === 'no-op') return { ok: true }
-    if (result.kind === 'refused') {
-      const { ok: _, step: __, ...refusal } = result.verdict
-      return { ok: false, ...refusal }
-    }
-    if (!this.writer.writable)
-      return { ok: false, reason: 'storage-unavailable', message: 'The server cannot save right now.' }
-    const origin: EditOrigin = { user: { id: editor.userId } }
-    const applied = this.applyOrBreak(origin, editor.userId, result.update.bytes)
-    if (!applied.ok)
-      return { ok: false, reason: 'resync-required', message: 'The server could not apply this change.' }
-    for (const client of result.update.byClient.keys()) this.owners.claim(client, editor.userId)
-    for (const emitted of applied.emitted) this.commit(emitted, origin)
-    return { ok: true }
+    return null
   }
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -411,7 +366,7 @@ export class LiveDocument {
    * would re-send another user's lost structs, which the ownership check must refuse). Appends resolve in order.
    */
   private commit(update: Uint8Array, origin: unknown, acknowledge?: Acknowledgement): void {
-    const sender = origin as SyncConnection | EditOrigin | typeof SERVER_ORIGIN
+    const sender = origin as SyncConnection | typeof SERVER_ORIGIN
     const userId = sender === SERVER_ORIGIN || typeof sender !== 'object' ? SYSTEM_USER : sender.user.id
     const entry = { update, origin, acknowledge, durable: false }
     this.awaitingDurability.push(entry)
@@ -501,6 +456,35 @@ export class LiveDocument {
     )
     connection.refused = true
     connection.close(CLOSE_CODES.malformed, 'malformed message')
+  }
+
+  /**
+   * An edit the server makes on behalf of a user (a version restored): an update built on a copy of this
+   * document passes the same checks as a client's, then is applied, stored as that user's and sent to every
+   * connection. Returns the refusal, or null when it was applied (or changed nothing).
+   */
+  editAs(userId: string, bytes: Uint8Array): Refusal | null {
+    if (this.broken)
+      return { ok: false, reason: 'resync-required', message: 'The document is being reloaded; try again.' }
+    const result = this.checker.check(bytes, { userId, canEdit: true })
+    if (result.kind === 'refused') return result.verdict
+    if (result.kind === 'no-op') return null
+    if (!this.writer.writable)
+      return { ok: false, reason: 'storage-unavailable', message: 'The server cannot save right now.' }
+    let refusal: Refusal | null = null
+    const editor: Editor = {
+      user: { id: userId } as SyncConnection['user'],
+      refuse: (verdict) => {
+        refusal = verdict
+      },
+    }
+    const emitted = this.applyAtomically(editor, result.update.bytes)
+    if (!emitted) return refusal
+    for (const client of result.update.byClient.keys()) this.owners.claim(client, userId)
+    for (const update of emitted) this.commit(update, editor)
+    if (mayDuplicateClauseIds(result.integration))
+      repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(result.update))
+    return null
   }
 
   /** An edit by the server itself (seeding, repair): stored as user "system". */

@@ -26,6 +26,9 @@ export const DELIVERABLE_ACTIONS = [
   'manage-members',
   ...CONSENSUS_ACTIONS,
   ...ANNOTATION_ACTIONS,
+  'save-version',
+  'restore-version',
+  ...CONSENSUS_ACTIONS,
 ] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
@@ -37,6 +40,10 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   view: ['admin', 'chair', 'editor', 'participant', 'observer'],
   'edit-text': ['admin', 'chair', 'editor'],
   'manage-members': ['admin', 'chair'],
+  // API.md "Versions and import": editors and chairs (and administrators, who may edit the text too).
+  'save-version': ['admin', 'chair', 'editor'],
+  // A restore is an edit of the text, through the same checks: whoever may edit the text.
+  'restore-version': ['admin', 'chair', 'editor'],
   propose: ['chair', 'editor'],
   object: ['chair', 'editor', 'participant'],
   // Only the objection's author; checked against the objection by the consensus rules.

@@ -1,5 +1,5 @@
 import type { Editor } from '@tiptap/core'
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import type { Section } from '../../shared/api/sections.ts'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
@@ -116,6 +116,12 @@ function LiveEditor(props: LiveEditorProps) {
   const outlineDrawer = useDrawer('outline-drawer', OUTLINE_DRAWER_BELOW)
   const clauseDrawer = useDrawer('clause-drawer', CLAUSE_DRAWER_BELOW)
   const presenceSession = control.generation >= 0 ? session : null
+  // An objection raised from elsewhere (text kept after a refusal) is written in the clause panel: show it.
+  const objectionNonce = consensus.objectionDraft?.nonce
+  const showClausePanel = clauseDrawer.show
+  useEffect(() => {
+    if (objectionNonce !== undefined) showClausePanel()
+  }, [objectionNonce, showClausePanel])
 
   // The header is one line at every width: what does not fit moves into its menu (KEEP_FIRST).
   const headerItems: BarItem[] = [
@@ -162,7 +168,7 @@ function LiveEditor(props: LiveEditorProps) {
         <DrawerToggle drawer={clauseDrawer}>Clause</DrawerToggle>
       </header>
       <div className="editor-layout">
-        <Drawer drawer={outlineDrawer} side="start">
+        <Drawer drawer={outlineDrawer} side="start" closeOnActivate='[role="treeitem"]'>
           <nav className="outline" aria-label="Outline">
             <h2 id="outline-heading">Outline</h2>
             <ConsensusOutline

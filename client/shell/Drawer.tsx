@@ -16,6 +16,8 @@ export interface DrawerControl {
   id: string
   open: boolean
   toggle: () => void
+  /** Opens it when it is a drawer now (on a wide screen its content is in view already). */
+  show: () => void
   /** Closes; `returnFocus` puts the keyboard back on the button that opened it. */
   close: (returnFocus: boolean) => void
   button: RefObject<HTMLButtonElement | null>
@@ -33,11 +35,14 @@ export function useDrawer(id: string, query: string): DrawerControl {
     if (!narrow) setOpen(false)
   }, [narrow])
   const toggle = useCallback(() => setOpen((shown) => !shown), [])
+  const show = useCallback(() => {
+    if (narrow) setOpen(true)
+  }, [narrow])
   const close = useCallback((returnFocus: boolean) => {
     setOpen(false)
     if (returnFocus) button.current?.focus()
   }, [])
-  return { id, open, toggle, close, button }
+  return { id, open, toggle, show, close, button }
 }
 
 /** The button that opens and closes a drawer; shown only on narrow screens (layout.css). */
@@ -66,17 +71,27 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), selec
 export function Drawer({
   drawer,
   side,
+  closeOnActivate,
   children,
 }: {
   drawer: DrawerControl
   side: 'start' | 'end'
+  /** Elements (a CSS selector) whose activation is done with the drawer: choosing a clause in the outline. */
+  closeOnActivate?: string
   children: ReactNode
 }) {
   const box = useRef<HTMLDivElement>(null)
   const { open, close } = drawer
+  const activated = (target: EventTarget) => {
+    if (!open || !closeOnActivate || !(target instanceof Element) || !target.closest(closeOnActivate)) return
+    // After the activation's own work (which may move the focus into the text): the keyboard goes back to the
+    // drawer's button only if it would otherwise be left on the hidden drawer.
+    requestAnimationFrame(() => close(!!box.current?.contains(document.activeElement)))
+  }
 
   useEffect(() => {
-    if (!open || !box.current) return
+    // A child that took the focus as it appeared (a form's first field) keeps it.
+    if (!open || !box.current || box.current.contains(document.activeElement)) return
     const first = Array.from(box.current.querySelectorAll<HTMLElement>(FOCUSABLE)).find(
       (element) => element.getClientRects().length > 0,
     )
@@ -91,7 +106,9 @@ export function Drawer({
       tabIndex={-1}
       className={`drawer drawer-${side}${open ? ' open' : ''}`}
       data-testid={drawer.id}
+      onClick={(event) => activated(event.target)}
       onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === ' ') activated(event.target)
         // A form inside that handles Escape itself (cancel) prevents the default: the drawer stays.
         if (event.key !== 'Escape' || !open || event.defaultPrevented) return
         event.preventDefault()

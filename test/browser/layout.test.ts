@@ -365,5 +365,14 @@ describe.each([1024, 768])('at %i px wide', (width) => {
     await page.keyboard.press('Escape')
     expect(await outline.isVisible()).toBe(false)
     expect(await toggle.evaluate((element) => element === document.activeElement)).toBe(true)
+
+    // Choosing a clause is done with the outline: it closes, and the clause is in view, not under a drawer.
+    await toggle.click()
+    await outline.getByRole('treeitem', { name: /Abbreviations/ }).click()
+    await outline.waitFor({ state: 'hidden', timeout: pages.LONG })
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+    const heading = (await pages.clauseHeading(page, '4').boundingBox())!
+    expect(heading.y).toBeGreaterThan(0)
+    expect(heading.y).toBeLessThan(800)
   })
 })

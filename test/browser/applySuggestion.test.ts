@@ -8,20 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fillTerms } from '../../server/demo/sampleText.ts'
 import type { PmNode } from '../../shared/clauses/skeletons.ts'
 import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
-import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from '../support/browser.ts'
-import { buildWorkspace } from '../support/factories.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { clause, ensureClientBuilt, LONG, openEditor, openPage, waitForStatus } from './pages.ts'
+import { axeViolations, describeViolations } from '../support/browser.ts'
+import { type EditorSession, openEditorSession } from './editorSession.ts'
+import { clause, LONG, waitForStatus } from './pages.ts'
 
 const TITLE = 'Terms defined in this Technical Specification'
 /** The demo's objection on 3.2 (server/demo.ts). */
 const SUGGESTION = 'An integrative and persistent ecosystem of virtual worlds ...'
 
-let server: TestServer
-let browser: TestBrowser
+let session: EditorSession
 let eve: Page
-let errors: string[]
-let workspace: Awaited<ReturnType<typeof buildWorkspace>>
 
 /** The own blocks of the demo's clause 3.2, as the demo seeds them. */
 function demoDefinitions(): PmNode[] {
@@ -67,22 +63,17 @@ const notes = () => clause(eve, '3.2').locator(':scope > p.note')
 const panel = () => eve.getByTestId('clause-panel')
 
 beforeAll(async () => {
-  ensureClientBuilt()
-  server = await startTestServer()
-  workspace = await buildWorkspace(server, 'terms')
-  browser = await launchBrowser()
-  const opened = await openPage(browser.browser, server.url, workspace.editor.cookie)
-  eve = opened.page
-  errors = opened.errors
-  await openEditor(eve, workspace.deliverable.id)
+  session = await openEditorSession('terms')
+  eve = session.page
   await fill32(eve, demoDefinitions())
   await waitForStatus(eve, 'All changes saved')
 
-  const { body } = await workspace.chair.api.get(`/api/deliverables/${workspace.deliverable.id}`)
+  const { deliverable, chair, participant } = session.workspace
+  const { body } = await chair.api.get(`/api/deliverables/${deliverable.id}`)
   const section = (body.sections as { id: string; title: string }[]).find((s) => s.title === TITLE)!
-  const actions = `/api/deliverables/${workspace.deliverable.id}/sections/${section.id}/actions`
-  expect((await workspace.chair.api.post(actions, { action: 'propose' })).status).toBe(200)
-  const objected = await workspace.participant.api.post(actions, {
+  const actions = `/api/deliverables/${deliverable.id}/sections/${section.id}/actions`
+  expect((await chair.api.post(actions, { action: 'propose' })).status).toBe(200)
+  const objected = await participant.api.post(actions, {
     action: 'object',
     note: 'The definition should mention persistence.',
     suggestion: SUGGESTION,
@@ -91,8 +82,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
+  await session?.close()
 })
 
 describe('applying a suggestion to a clause of definitions', () => {
@@ -145,13 +135,15 @@ describe('applying a suggestion to a clause of definitions', () => {
       'A metaverse can be virtual, augmented, representative of, or associated with the physical world.',
     )
     await waitForStatus(eve, 'All changes saved')
-    const { body } = await workspace.chair.api.get(`/api/deliverables/${workspace.deliverable.id}`)
+    const { body } = await session.workspace.chair.api.get(
+      `/api/deliverables/${session.workspace.deliverable.id}`,
+    )
     const section = (body.sections as { title: string; text: string }[]).find((s) => s.title === TITLE)!
     expect(section.text).toContain('An integrative and persistent ecosystem')
     expect(section.text).toContain('virtual world')
   })
 
   it('raised no page errors', () => {
-    expect(errors).toEqual([])
+    expect(session.errors).toEqual([])
   })
 })

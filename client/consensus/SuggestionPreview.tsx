@@ -6,7 +6,8 @@
  */
 import type { Editor } from '@tiptap/core'
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
-import { planChanges, planSuggestion } from './applySuggestion.ts'
+import { clausePosition } from '../editor/outline.ts'
+import { planChanges, planClauseSuggestion } from './applySuggestion.ts'
 import { condenseRuns } from './condenseRuns.ts'
 import type { RedlineRun } from './redline.ts'
 
@@ -20,13 +21,21 @@ interface Props {
   onCancel: () => void
 }
 
-/** The editor's document, re-read after every change (local or remote). */
+/**
+ * The editor's document, re-read a moment after changes (local or remote) stop: planning a long clause takes
+ * hundreds of milliseconds (300 entries: 0.3-0.8 s in Node), too much for every keystroke of a co-author.
+ */
 function useEditorDoc(editor: Editor) {
   const [doc, setDoc] = useState(editor.state.doc)
   useEffect(() => {
-    const update = () => setDoc(editor.state.doc)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const update = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => setDoc(editor.state.doc), 250)
+    }
     editor.on('update', update)
     return () => {
+      clearTimeout(timer)
       editor.off('update', update)
     }
   }, [editor])
@@ -35,7 +44,12 @@ function useEditorDoc(editor: Editor) {
 
 export function SuggestionPreview({ editor, clauseId, suggestion, blocked, onApply, onCancel }: Props) {
   const doc = useEditorDoc(editor)
-  const plan = useMemo(() => planSuggestion(doc, clauseId, suggestion), [doc, clauseId, suggestion])
+  const clause = useMemo(() => {
+    const pos = clausePosition(doc, clauseId)
+    return pos < 0 ? null : doc.nodeAt(pos)
+  }, [doc, clauseId])
+  // Nodes are immutable: the plan is computed again only when this clause changed, not on every keystroke elsewhere.
+  const plan = useMemo(() => clause && planClauseSuggestion(clause, 0, suggestion), [clause, suggestion])
   const box = useRef<HTMLElement>(null)
   const id = useId()
   useEffect(() => box.current?.focus(), [])

@@ -90,6 +90,20 @@ describe('applying a suggestion', () => {
     expect(doc.child(1).child(4).textContent).toBe('Avatars can be people or agents.')
   })
 
+  it('reads "…" as text left as it is, at the start or in the middle', () => {
+    const { doc } = applied(undefined, undefined, '… virtual worlds offering shared experiences to users …')
+    expect(doc.child(1).child(2).child(1).textContent).toBe(METAVERSE.replace('immersive', 'shared'))
+    const middle =
+      'This Technical Specification defines the following terms:\n…\n' +
+      'virtual world: A computer-simulated environment in which people interact through avatars.'
+    const { doc: after } = applied(undefined, undefined, middle)
+    expect(after.child(1).child(2).child(1).textContent).toBe(METAVERSE)
+    expect(after.child(1).child(3).type.name).toBe('note')
+    expect(after.child(1).child(4).child(1).textContent).toBe(
+      'A computer-simulated environment in which people interact through avatars.',
+    )
+  })
+
   it('replaces the text of a one-paragraph clause exactly', () => {
     const { doc } = applied(undefined, 'scope', 'This Report specifies the architecture only.')
     expect(doc.child(0).child(1).textContent).toBe('This Report specifies the architecture only.')

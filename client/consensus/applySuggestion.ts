@@ -31,8 +31,12 @@ export interface SuggestionPlan {
 /** Returns null when the clause is not in the document. */
 export function planSuggestion(doc: PmNode, clauseId: string, suggestion: string): SuggestionPlan | null {
   const clausePos = clausePosition(doc, clauseId)
-  const map = clausePos < 0 ? null : clauseTextMap(doc, clausePos)
-  if (!map) return null
+  return clausePos < 0 ? null : planClauseSuggestion(doc.nodeAt(clausePos)!, clausePos, suggestion)
+}
+
+/** The plan for a clause node that starts at `clausePos` (any number when only the preview's runs are needed). */
+export function planClauseSuggestion(clause: PmNode, clausePos: number, suggestion: string): SuggestionPlan {
+  const map = clauseTextMap(clause, clausePos)
   const base = tokenize(map.text)
   const slots = map.slots.map((slot) => tokenRange(base, slot))
   const { ops, window } = alignSuggestion(base, slots, suggestion)

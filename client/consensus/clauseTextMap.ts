@@ -46,10 +46,8 @@ const AROUND: Record<string, [string, string]> = {
   requirementText: [': ', ''],
 }
 
-/** Returns null when no clause has this id. */
-export function clauseTextMap(doc: PmNode, clausePos: number): ClauseTextMap | null {
-  const clause = doc.nodeAt(clausePos)
-  if (!clause || !isClauseNode(clause)) return null
+/** The map of a clause node that starts at `clausePos` in its document. */
+export function clauseTextMap(clause: PmNode, clausePos: number): ClauseTextMap {
   const chars: CharPlace[] = []
   const blocks: OwnBlock[] = []
   const slots: { from: number; to: number }[] = []

@@ -106,8 +106,8 @@ function candidatePassages(
     for (let i = slot.from; i < slot.to; i++) if (kept[i] && weight(base[i]!.text) > 0) return true
     return false
   })
-  // Each candidate costs a diff: a clause with very many matching blocks is read whole.
-  if (matched.length > 40) return []
+  // Each candidate costs a diff (n blocks: n(n+1)/2 of them): a clause with many matching blocks is read whole.
+  if (matched.length > 16) return []
   const passages: { from: number; to: number }[] = []
   for (let i = 0; i < matched.length; i++)
     for (let j = i; j < matched.length; j++) passages.push({ from: matched[i]!.from, to: matched[j]!.to })

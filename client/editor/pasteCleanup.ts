@@ -4,12 +4,12 @@
  * A paste inside an agreed clause is left to the default paste, which the lock guard refuses as any edit there.
  */
 import { Extension } from '@tiptap/core'
-import { Slice } from '@tiptap/pm/model'
+import type { Slice } from '@tiptap/pm/model'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import type { EditorView } from '@tiptap/pm/view'
 import { consensusOf } from './consensusState.ts'
 import { normalizePastedHtml, readPastedText } from './paste/clipboardHtml.ts'
-import { clauseIdsAt, structuredPaste } from './paste/structuredPaste.ts'
+import { clauseIdsAt, keepFirstBlock, structuredPaste } from './paste/structuredPaste.ts'
 
 export { cleanPastedHtml } from './paste/clipboardHtml.ts'
 
@@ -30,9 +30,9 @@ function pasteFromOutside(view: EditorView, event: ClipboardEvent, slice: Slice)
     view.dispatch(tr)
     return true
   }
-  const first = slice.content.firstChild
-  if (slice.openStart === 0 || !first || first.type.name === 'paragraph') return false
-  view.dispatch(view.state.tr.replaceSelection(new Slice(slice.content, 0, slice.openEnd)).scrollIntoView())
+  const closed = keepFirstBlock(slice)
+  if (closed === slice) return false
+  view.dispatch(view.state.tr.replaceSelection(closed).scrollIntoView())
   return true
 }
 

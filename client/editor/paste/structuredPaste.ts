@@ -5,7 +5,7 @@
  * are Accord's; typed ones were removed. One transaction, so one Undo takes the whole paste back, and the lock
  * guard judges it like any edit.
  */
-import { Fragment, DOMParser as PmDOMParser, type Node as PmNode } from '@tiptap/pm/model'
+import { Fragment, DOMParser as PmDOMParser, type Node as PmNode, Slice } from '@tiptap/pm/model'
 import { type EditorState, TextSelection, type Transaction } from '@tiptap/pm/state'
 import { newId } from '../../../shared/domain/ids.ts'
 import { CLAUSE, CLAUSE_HEADING, isClauseNode } from '../../../shared/editor/clauseNodes.ts'
@@ -55,12 +55,23 @@ function clauseNodes(
   return placements.flatMap((p, i) => (p.parent === -1 ? [{ node: build(i), depth: p.depth }] : []))
 }
 
+/**
+ * A pasted slice that starts with a NOTE, a list or a table, closed at its start: ProseMirror would otherwise pour
+ * that first block's text into the paragraph at the caret. A slice starting with a paragraph is left open, so a
+ * pasted sentence still joins the paragraph it is pasted into.
+ */
+export function keepFirstBlock(slice: Slice): Slice {
+  const first = slice.content.firstChild
+  if (slice.openStart === 0 || !first || first.type.name === 'paragraph') return slice
+  return new Slice(slice.content, 0, slice.openEnd)
+}
+
 /** The paste as one transaction; null when the caret is in no clause. */
 export function structuredPaste(state: EditorState, pasted: PastedText): Transaction | null {
   const landing = clausePath(state.doc, state.selection.from)
   if (landing.length === 0) return null
   const tr = state.tr
-  const lead = PmDOMParser.fromSchema(state.schema).parseSlice(pasted.lead)
+  const lead = keepFirstBlock(PmDOMParser.fromSchema(state.schema).parseSlice(pasted.lead))
   if (lead.content.size > 0) tr.replaceSelection(lead)
   else if (!state.selection.empty) tr.deleteSelection()
   const caret = tr.selection.from

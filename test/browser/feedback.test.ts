@@ -80,9 +80,12 @@ async function recordAnnouncements(page: Page): Promise<void> {
   await page.evaluate(() => {
     const said: string[] = []
     ;(window as unknown as { __announced: string[] }).__announced = said
+    let last = ''
     new MutationObserver(() => {
+      // The announcer empties itself before each message, so a message said twice is recorded twice.
       const text = document.querySelector('[data-testid="announcer"]')?.textContent ?? ''
-      if (text) said.push(text)
+      if (text !== last && text) said.push(text)
+      last = text
     }).observe(document, { subtree: true, childList: true, characterData: true })
   })
 }
@@ -187,7 +190,8 @@ describe('refusals say why (bug 8)', () => {
       '1 is agreed: its text is locked until a chair reopens it',
     )
     expect(await descriptionOf(eve, 'Bold')).toContain('1 is agreed')
-    await table.click()
+    // Pressed anyway (a pointer does not know about aria-disabled): it says why.
+    await table.click({ force: true })
     await notice(eve).filter({ hasText: '1 is agreed' }).waitFor({ timeout: 5_000 })
     const violations = await axeViolations(eve)
     expect(violations, describeViolations(violations)).toEqual([])
@@ -367,13 +371,13 @@ describe('Home and End while someone types in the same paragraph (bug 10)', () =
           document.dispatchEvent(new Event('selectionchange'))
         })
       }
-      for (let round = 0; round < 6; round++) {
+      for (let round = 0; round < 4; round++) {
         await pressLate('End')
         await eve.keyboard.type('>')
         await pressLate('Home')
         await eve.keyboard.type('<')
       }
-      for (let round = 0; round < 6; round++) {
+      for (let round = 0; round < 4; round++) {
         await eve.keyboard.press('End')
         await eve.keyboard.type('>')
         await eve.keyboard.press('Home')
@@ -385,9 +389,9 @@ describe('Home and End while someone types in the same paragraph (bug 10)', () =
     }
     await waitForStatus(eve, 'All changes saved')
     const text = await clauseText(eve, '6')
-    expect(text.startsWith('<'.repeat(12)), text).toBe(true)
-    expect(text.endsWith('>'.repeat(12)), text).toBe(true)
-  })
+    expect(text.startsWith('<'.repeat(8)), text).toBe(true)
+    expect(text.endsWith('>'.repeat(8)), text).toBe(true)
+  }, 240_000)
 
   it('raised no page errors', () => {
     expect(errors.flat()).toEqual([])

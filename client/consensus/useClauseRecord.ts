@@ -1,12 +1,14 @@
 /**
  * What the panel shows beyond the live state: the clause's decision history and its last agreed text (the live
  * messages carry neither). Both are read again whenever the clause's consensus state changes, and after a failed
- * read until one succeeds: soon and then every few seconds, and at once when the browser says it is online again.
+ * read that may pass (no connection, a server restarting) until one succeeds: soon and then every few seconds, and
+ * at once when the browser says it is online again.
  * A read that failed while the connection was down is thus never left in error once the server is reachable.
  */
 
 import { useEffect, useRef, useState } from 'react'
 import type { Section } from '../../shared/api/sections.ts'
+import { ApiError } from '../api/http.ts'
 import type { ApiUser } from '../api/types.ts'
 import { consensusApi, type HistoryEvent } from './consensusApi.ts'
 
@@ -19,6 +21,15 @@ export interface ClauseRecord {
 /** How long to wait before reading again after `failures` failed reads in a row: 1 s, 2 s, then every 4 s. */
 export const retryDelay = (failures: number) => Math.min(1000 * 2 ** Math.max(0, failures - 1), 4000)
 
+/**
+ * A failure that may pass: no connection, an overloaded or restarting server. Not a refusal (401, 403, 404): asking
+ * again would get the same answer.
+ */
+function passing(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false
+  return error.status === 0 || error.status === 429 || error.status >= 500
+}
+
 /** `stamp` changes whenever the clause's consensus state does; null `clauseId` loads nothing. */
 export function useClauseRecord(deliverableId: string, clauseId: string | null, stamp: string): ClauseRecord {
   const [record, setRecord] = useState<ClauseRecord & { for: string | null }>({
@@ -30,7 +41,7 @@ export function useClauseRecord(deliverableId: string, clauseId: string | null, 
   // Each failed read sets a new error: one timer per failure, the wait growing with the failures in a row.
   const [retry, setRetry] = useState(0)
   const streak = useRef(0)
-  const failure = record.for === clauseId ? record.error : null
+  const failure = record.for === clauseId && passing(record.error) ? record.error : null
   useEffect(() => {
     if (failure === null) return
     const again = () => setRetry((n) => n + 1)

@@ -74,7 +74,8 @@ class Notice {
     }
     const width = Math.min(element.offsetWidth || 320, window.innerWidth - 16)
     element.style.left = `${Math.max(8, Math.min(left - 12, window.innerWidth - width - 8))}px`
-    element.style.top = `${Math.min(top, window.innerHeight - element.offsetHeight - 8)}px`
+    // A caret scrolled out of view still gets its note on screen, at the nearest edge.
+    element.style.top = `${Math.max(8, Math.min(top, window.innerHeight - element.offsetHeight - 8))}px`
   }
 
   hide(): void {

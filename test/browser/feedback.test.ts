@@ -119,6 +119,12 @@ async function act(number: string, action: string, note?: string): Promise<void>
 
 const notice = (page: Page) => page.getByTestId('refusal-notice')
 
+/** Set FEEDBACK_SCREENSHOTS=<dir> to keep pictures for a visual check. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.FEEDBACK_SCREENSHOTS
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` })
+}
+
 /** The accessible description of a toolbar button (what aria-describedby points at). */
 async function descriptionOf(page: Page, name: string): Promise<string> {
   const button = page.getByRole('toolbar').getByRole('button', { name, exact: true })
@@ -158,6 +164,7 @@ describe('refusals say why (bug 8)', () => {
 
     await typeInClause(eve, '1', 'blocked')
     await notice(eve).filter({ hasText: '1 is agreed' }).waitFor({ timeout: 5_000 })
+    await screenshot(eve, 'locked-notice')
     expect(await textOf(notice(eve))).toContain('locked until a chair reopens it')
     await waitForAnnouncement(eve, '1 is agreed: its text is locked until a chair reopens it')
     await eve.keyboard.press('Backspace')
@@ -217,6 +224,7 @@ describe('refusals say why (bug 8)', () => {
       .click()
     await pat.keyboard.type('hello')
     await notice(pat).filter({ hasText: 'read' }).waitFor({ timeout: 5_000 })
+    await screenshot(pat, 'reader-notice')
     await waitForAnnouncement(pat, 'you can read this text but not change it')
     expect((await announced(pat)).filter((s) => s.includes('not change it'))).toHaveLength(1)
     const violations = await axeViolations(pat)
@@ -306,6 +314,7 @@ describe('small things (bug 9)', () => {
     expect(mark.decoration).toContain('underline')
     expect(mark.color).not.toBe(link.color)
     expect(mark.line).not.toBe('solid')
+    await screenshot(eve, 'redline')
     // Not colour alone: the marks are explained in words too.
     await panel.getByText(/Inserted text is .*; deleted text is struck through/).waitFor()
     const violations = await axeViolations(eve)

@@ -1,6 +1,7 @@
 import type { Editor } from '@tiptap/core'
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
+import { avatarTexts } from './avatarText.ts'
 import type { CollabSession } from './collabSession.ts'
 import { readableTextColor } from './colors.ts'
 import type { Person } from './usePresence.ts'
@@ -31,14 +32,6 @@ function scrollToPerson(editor: Editor | null, session: CollabSession | null, pe
   element?.scrollIntoView({ block: 'center' })
 }
 
-const initials = (name: string) =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((part) => part[0]!.toUpperCase())
-    .join('')
-
 /** Who is in the document; activating a person scrolls the text to their caret. */
 export function PresenceList({
   people,
@@ -50,6 +43,7 @@ export function PresenceList({
   session: CollabSession | null
 }) {
   const others = people.filter((p) => !p.self).length
+  const texts = avatarTexts(people)
   return (
     <section className="presence" aria-label="People in this document">
       <span className="visually-hidden">
@@ -58,7 +52,7 @@ export function PresenceList({
           : `${others} other ${others === 1 ? 'person' : 'people'} here.`}
       </span>
       <ul className="presence-list">
-        {people.map((person) => {
+        {people.map((person, index) => {
           const label = `${person.name}${person.organization ? `, ${person.organization}` : ''}${person.self ? ' (you)' : ''}`
           return (
             <li key={person.clientId}>
@@ -70,7 +64,7 @@ export function PresenceList({
                 disabled={person.self || !person.hasCaret}
                 onClick={() => scrollToPerson(editor, session, person)}
               >
-                <span aria-hidden="true">{initials(person.name)}</span>
+                <span aria-hidden="true">{texts[index]}</span>
                 <span className="visually-hidden">
                   {person.self ? label : `${label}. Show where they are in the text`}
                 </span>

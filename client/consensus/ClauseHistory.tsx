@@ -22,7 +22,11 @@ interface Props {
 /** The clause's decision record, newest first: who, when, what, and the note on record. */
 export function ClauseHistory({ events, users, failed }: Props) {
   if (events === null && failed)
-    return <p className="hint">The history could not be loaded; it is read again when the clause changes.</p>
+    return (
+      <p className="hint">
+        The history could not be loaded; it is read again as soon as the server can be reached.
+      </p>
+    )
   if (events === null) return <p className="hint">Loading the history…</p>
   if (events.length === 0)
     return <p className="hint">No decisions yet: the clause is a draft since it was written.</p>

@@ -30,9 +30,17 @@ const sectionPath = (deliverableId: string, sectionId: string) =>
 export const consensusApi = {
   act: (deliverableId: string, sectionId: string, body: ActionBody) =>
     http.post<{ section: Section }>(`${sectionPath(deliverableId, sectionId)}/actions`, body),
+  // The panel's background reads (read again after failures): a session that ended is the editor screen's to
+  // explain, with what the user typed kept, so their 401 does not send the user to the login page on its own.
   history: (deliverableId: string, sectionId: string, signal?: AbortSignal) =>
-    http.get<{ events: HistoryEvent[] }>(`${sectionPath(deliverableId, sectionId)}/history`, { signal }),
+    http.get<{ events: HistoryEvent[] }>(`${sectionPath(deliverableId, sectionId)}/history`, {
+      signal,
+      quietUnauthorized: true,
+    }),
   section: (deliverableId: string, sectionId: string, signal?: AbortSignal) =>
-    http.get<{ section: Section }>(sectionPath(deliverableId, sectionId), { signal }),
+    http.get<{ section: Section }>(sectionPath(deliverableId, sectionId), {
+      signal,
+      quietUnauthorized: true,
+    }),
   users: (signal?: AbortSignal) => http.get<{ users: ApiUser[] }>('/api/users', { signal }),
 }

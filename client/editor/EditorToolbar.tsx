@@ -1,9 +1,14 @@
-import type { Editor } from '@tiptap/core'
+import type { ChainedCommands, Editor } from '@tiptap/core'
+import type { EditorState } from '@tiptap/pm/state'
 import { useEditorState } from '@tiptap/react'
-import { type KeyboardEvent, useRef, useState } from 'react'
+import { type KeyboardEvent, useId, useRef, useState } from 'react'
 import { orderProblems } from './clauseDecorations.ts'
+import type { InsertableBlock } from './entryCommands.ts'
 import { LinkForm } from './LinkForm.tsx'
 import { buildOutline, clauseAt } from './outline.ts'
+import { explainRefusal } from './refusalNotice.ts'
+import { removalRefusal, writingRefusal } from './toolReasons.ts'
+import type { MoveKind } from './yStructure.ts'
 
 interface Tool {
   /** Visible text, which is also the accessible name (WCAG 2.5.3: what you see is what you say). */
@@ -14,22 +19,44 @@ interface Tool {
   run: (editor: Editor) => void
   can: (editor: Editor) => boolean
   active?: (editor: Editor) => boolean
+  /** Why the tool cannot act where the caret is (an agreed clause, a required one), said to the user. */
+  why?: (state: EditorState) => string | null
 }
 
 type Group = { name: string; tools: Tool[] }
 
-const chain = (editor: Editor) => editor.chain().focus()
+/** The tool's command, applied to a chain: run for real (focused) or tried (`can`). */
+type Command = (chain: ChainedCommands) => ChainedCommands
 
 function tool(
   label: string,
   hint: string,
   keys: string | undefined,
-  run: (e: Editor) => boolean,
-  can: (e: Editor) => boolean,
-  active?: (e: Editor) => boolean,
+  command: Command,
+  extra: Partial<Tool> = {},
 ): Tool {
-  return { label, hint, keys, run: (e) => void run(e), can, ...(active ? { active } : {}) }
+  return {
+    label,
+    hint,
+    keys,
+    run: (e) => void command(e.chain().focus()).run(),
+    can: (e) => command(e.can().chain()).run(),
+    ...extra,
+  }
 }
+
+/** A tool that writes at the caret: never in agreed text. */
+const writing = (label: string, hint: string, keys: string | undefined, command: Command, active?: string) =>
+  tool(label, hint, keys, command, {
+    why: writingRefusal,
+    ...(active ? { active: (e: Editor) => e.isActive(active) } : {}),
+  })
+
+const move = (label: string, hint: string, keys: string, kind: MoveKind) =>
+  writing(label, hint, keys, (c) => c.moveClause(kind))
+
+const entry = (label: string, hint: string, keys: string, kind: InsertableBlock) =>
+  writing(label, hint, keys, (c) => c.insertEntry(kind))
 
 const TABLE = { rows: 3, cols: 3, withHeaderRow: true }
 
@@ -37,177 +64,71 @@ const GROUPS: Group[] = [
   {
     name: 'Clause',
     tools: [
-      tool(
-        'Add clause',
-        'Add a clause after this one',
-        'Control+Enter',
-        (e) => chain(e).addClauseAfter().run(),
-        (e) => e.can().addClauseAfter(),
+      tool('Add clause', 'Add a clause after this one', 'Control+Enter', (c) => c.addClauseAfter()),
+      writing('Add sub-clause', 'Add a sub-clause at the end of this clause', 'Control+Shift+Enter', (c) =>
+        c.addSubClause(),
       ),
-      tool(
-        'Add sub-clause',
-        'Add a sub-clause at the end of this clause',
-        'Control+Shift+Enter',
-        (e) => chain(e).addSubClause().run(),
-        (e) => e.can().addSubClause(),
-      ),
-      tool(
-        'Move up',
-        'Move this clause above the previous one',
-        'Alt+Shift+ArrowUp',
-        (e) => chain(e).moveClause('up').run(),
-        (e) => e.can().moveClause('up'),
-      ),
-      tool(
-        'Move down',
-        'Move this clause below the next one',
-        'Alt+Shift+ArrowDown',
-        (e) => chain(e).moveClause('down').run(),
-        (e) => e.can().moveClause('down'),
-      ),
-      tool(
-        'Promote',
-        'Make this clause a sibling of its parent',
-        'Alt+Shift+ArrowLeft',
-        (e) => chain(e).moveClause('promote').run(),
-        (e) => e.can().moveClause('promote'),
-      ),
-      tool(
-        'Demote',
-        'Make this clause a sub-clause of the previous one',
-        'Alt+Shift+ArrowRight',
-        (e) => chain(e).moveClause('demote').run(),
-        (e) => e.can().moveClause('demote'),
-      ),
+      move('Move up', 'Move this clause above the previous one', 'Alt+Shift+ArrowUp', 'up'),
+      move('Move down', 'Move this clause below the next one', 'Alt+Shift+ArrowDown', 'down'),
+      move('Promote', 'Make this clause a sibling of its parent', 'Alt+Shift+ArrowLeft', 'promote'),
+      move('Demote', 'Make this clause a sub-clause of the previous one', 'Alt+Shift+ArrowRight', 'demote'),
       tool(
         'Remove clause',
         'Remove this clause and its sub-clauses',
         'Control+Alt+Backspace',
-        (e) => chain(e).removeClause().run(),
-        (e) => e.can().removeClause(),
+        (c) => c.removeClause(),
+        {
+          why: removalRefusal,
+        },
       ),
     ],
   },
   {
     name: 'Insert',
     tools: [
-      tool(
-        'Definition',
-        'Insert a definition: term [source]: definition',
-        'Control+Alt+D',
-        (e) => chain(e).insertEntry('definition').run(),
-        (e) => e.can().insertEntry('definition'),
+      entry('Definition', 'Insert a definition: term [source]: definition', 'Control+Alt+D', 'definition'),
+      entry('Abbreviation', 'Insert an abbreviation and its expansion', 'Control+Alt+A', 'abbreviation'),
+      entry('Reference', 'Insert a reference: [tag] text', 'Control+Alt+R', 'reference'),
+      entry('Requirement', 'Insert a requirement with the next identifier', 'Control+Alt+Q', 'requirement'),
+      entry('Note', 'Insert a NOTE paragraph', 'Control+Alt+N', 'note'),
+      writing('Table', 'Insert a table of 3 by 3 cells with a header row', undefined, (c) =>
+        c.insertTable(TABLE),
       ),
-      tool(
-        'Abbreviation',
-        'Insert an abbreviation and its expansion',
-        'Control+Alt+A',
-        (e) => chain(e).insertEntry('abbreviation').run(),
-        (e) => e.can().insertEntry('abbreviation'),
-      ),
-      tool(
-        'Reference',
-        'Insert a reference: [tag] text',
-        'Control+Alt+R',
-        (e) => chain(e).insertEntry('reference').run(),
-        (e) => e.can().insertEntry('reference'),
-      ),
-      tool(
-        'Requirement',
-        'Insert a requirement with the next identifier',
-        'Control+Alt+Q',
-        (e) => chain(e).insertEntry('requirement').run(),
-        (e) => e.can().insertEntry('requirement'),
-      ),
-      tool(
-        'Note',
-        'Insert a NOTE paragraph',
-        'Control+Alt+N',
-        (e) => chain(e).insertEntry('note').run(),
-        (e) => e.can().insertEntry('note'),
-      ),
-      tool(
-        'Table',
-        'Insert a table of 3 by 3 cells with a header row',
-        undefined,
-        (e) => chain(e).insertTable(TABLE).run(),
-        (e) => e.can().insertTable(TABLE),
-      ),
-      tool(
-        'Bullets',
-        'Bulleted list',
-        'Control+Shift+8',
-        (e) => chain(e).toggleBulletList().run(),
-        (e) => e.can().toggleBulletList(),
-        (e) => e.isActive('bulletList'),
-      ),
-      tool(
-        'Numbering',
-        'Numbered list',
-        'Control+Shift+7',
-        (e) => chain(e).toggleOrderedList().run(),
-        (e) => e.can().toggleOrderedList(),
-        (e) => e.isActive('orderedList'),
-      ),
+      writing('Bullets', 'Bulleted list', 'Control+Shift+8', (c) => c.toggleBulletList(), 'bulletList'),
+      writing('Numbering', 'Numbered list', 'Control+Shift+7', (c) => c.toggleOrderedList(), 'orderedList'),
     ],
   },
   {
     name: 'Format',
     tools: [
-      tool(
-        'Bold',
-        'Bold',
-        'Control+B',
-        (e) => chain(e).toggleBold().run(),
-        (e) => e.can().toggleBold(),
-        (e) => e.isActive('bold'),
-      ),
-      tool(
-        'Italic',
-        'Italic',
-        'Control+I',
-        (e) => chain(e).toggleItalic().run(),
-        (e) => e.can().toggleItalic(),
-        (e) => e.isActive('italic'),
-      ),
-      tool(
-        'Sub',
-        'Subscript',
-        'Control+,',
-        (e) => chain(e).toggleSubscript().run(),
-        (e) => e.can().toggleSubscript(),
-        (e) => e.isActive('subscript'),
-      ),
-      tool(
-        'Sup',
-        'Superscript',
-        'Control+.',
-        (e) => chain(e).toggleSuperscript().run(),
-        (e) => e.can().toggleSuperscript(),
-        (e) => e.isActive('superscript'),
-      ),
+      writing('Bold', 'Bold', 'Control+B', (c) => c.toggleBold(), 'bold'),
+      writing('Italic', 'Italic', 'Control+I', (c) => c.toggleItalic(), 'italic'),
+      writing('Sub', 'Subscript', 'Control+,', (c) => c.toggleSubscript(), 'subscript'),
+      writing('Sup', 'Superscript', 'Control+.', (c) => c.toggleSuperscript(), 'superscript'),
     ],
   },
   {
     name: 'History',
     tools: [
-      tool(
-        'Undo',
-        'Undo my last change (only mine)',
-        'Control+Z',
-        (e) => chain(e).undo().run(),
-        (e) => e.can().undo(),
-      ),
-      tool(
-        'Redo',
-        'Redo my last undone change',
-        'Control+Shift+Z',
-        (e) => chain(e).redo().run(),
-        (e) => e.can().redo(),
-      ),
+      tool('Undo', 'Undo my last change (only mine)', 'Control+Z', (c) => c.undo()),
+      tool('Redo', 'Redo my last undone change', 'Control+Shift+Z', (c) => c.redo()),
     ],
   },
 ]
+
+/** Link and sort act through their own controls; they are tools in the toolbar's keyboard order all the same. */
+const LINK = tool('Link', 'Add or change a web or e-mail link', 'Control+K', (c) => c, {
+  why: writingRefusal,
+})
+const SORT = tool(
+  'Sort A–Z',
+  'Sort the terms or abbreviations of this clause alphabetically',
+  undefined,
+  (c) => c,
+  {
+    why: writingRefusal,
+  },
+)
 
 const TOOLS = GROUPS.flatMap((g) => g.tools)
 
@@ -225,22 +146,37 @@ interface ToolbarProps {
   setLinking: (open: boolean) => void
 }
 
+const ALL_TOOLS = [...TOOLS, LINK, SORT]
+const nothing = () => ({
+  can: ALL_TOOLS.map(() => false),
+  active: ALL_TOOLS.map(() => false),
+  why: ALL_TOOLS.map((): string | null => null),
+})
+
 export function EditorToolbar({ editor, disabled, linking, setLinking }: ToolbarProps) {
   const [focusIndex, setFocusIndex] = useState(0)
   const ref = useRef<HTMLDivElement>(null)
+  const idBase = useId()
   const snapshot = useEditorState({
     editor,
     selector: ({ editor: e }) => {
-      if (!e || disabled || !e.isEditable)
-        return { can: TOOLS.map(() => false), active: TOOLS.map(() => false), sort: false, link: false }
+      if (!e || disabled || !e.isEditable) return nothing()
+      const why = ALL_TOOLS.map((t) => t.why?.(e.state) ?? null)
+      const can = [
+        ...TOOLS.map((t) => t.can(e)),
+        e.can().setLink({ href: 'https://example.org' }),
+        !!sortProblemHere(e),
+      ]
       return {
-        can: TOOLS.map((t) => t.can(e)),
-        active: TOOLS.map((t) => t.active?.(e) ?? false),
-        sort: !!sortProblemHere(e),
-        link: e.can().setLink({ href: 'https://example.org' }),
+        can: can.map((able, i) => able && !why[i]),
+        active: ALL_TOOLS.map((t) => t.active?.(e) ?? false),
+        why,
       }
     },
   })
+  // One hidden description per distinct reason; the buttons it applies to point at it.
+  const reasons = [...new Set(snapshot?.why.filter((w): w is string => !!w) ?? [])]
+  const reasonId = (why: string) => `${idBase}-why-${reasons.indexOf(why)}`
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const buttons = [...(ref.current?.querySelectorAll<HTMLButtonElement>('button[data-tool]') ?? [])]
@@ -257,9 +193,14 @@ export function EditorToolbar({ editor, disabled, linking, setLinking }: Toolbar
   }
 
   let index = -1
-  const button = (tool: Tool, enabled: boolean, active: boolean, run: () => void) => {
+  const button = (tool: Tool, run: () => void) => {
     index++
     const mine = index
+    const slot = ALL_TOOLS.indexOf(tool)
+    const enabled = !!snapshot?.can[slot]
+    const active = !!snapshot?.active[slot]
+    const why = snapshot?.why[slot] ?? null
+    const hint = tool.keys ? `${tool.hint} (${tool.keys.replaceAll('+', ' + ')})` : tool.hint
     return (
       <button
         key={tool.label}
@@ -268,62 +209,44 @@ export function EditorToolbar({ editor, disabled, linking, setLinking }: Toolbar
         className={`tool tool-${tool.label.toLowerCase().replaceAll(' ', '-')}${active ? ' active' : ''}`}
         aria-keyshortcuts={tool.keys}
         aria-pressed={tool.active ? active : undefined}
-        title={tool.keys ? `${tool.hint} (${tool.keys.replaceAll('+', ' + ')})` : tool.hint}
+        title={why ? `${hint}: ${why}` : hint}
         aria-disabled={!enabled}
+        aria-describedby={why ? reasonId(why) : undefined}
         tabIndex={mine === focusIndex ? 0 : -1}
         onFocus={() => setFocusIndex(mine)}
         onMouseDown={(event) => event.preventDefault()}
-        onClick={() => enabled && editor && run()}
+        onClick={() => {
+          if (!editor) return
+          if (enabled) run()
+          else if (why) explainRefusal(editor.view, why)
+        }}
       >
         {tool.label}
       </button>
     )
   }
 
-  let toolIndex = -1
+  const sort = () => {
+    const problem = editor && sortProblemHere(editor)
+    if (problem) editor.chain().focus().sortEntries(problem.entry, problem.clausePos).run()
+  }
   return (
     <div className="toolbar-wrap">
       <div className="toolbar" role="toolbar" aria-label="Editing tools" ref={ref} onKeyDown={onKeyDown}>
         {GROUPS.map((group) => (
           // biome-ignore lint/a11y/useSemanticElements: a labelled group inside an ARIA toolbar, not a form fieldset
           <div key={group.name} className="tool-group" role="group" aria-label={group.name}>
-            {group.tools.map((tool) => {
-              toolIndex++
-              const i = toolIndex
-              return button(tool, !!snapshot?.can[i], !!snapshot?.active[i], () => tool.run(editor!))
-            })}
-            {group.name === 'Format' &&
-              button(
-                tool(
-                  'Link',
-                  'Add or change a web or e-mail link',
-                  'Control+K',
-                  () => true,
-                  () => true,
-                ),
-                !!snapshot?.link,
-                false,
-                () => setLinking(true),
-              )}
-            {group.name === 'Insert' &&
-              button(
-                tool(
-                  'Sort A–Z',
-                  'Sort the terms or abbreviations of this clause alphabetically',
-                  undefined,
-                  () => true,
-                  () => true,
-                ),
-                !!snapshot?.sort,
-                false,
-                () => {
-                  const problem = editor && sortProblemHere(editor)
-                  if (problem) editor.chain().focus().sortEntries(problem.entry, problem.clausePos).run()
-                },
-              )}
+            {group.tools.map((tool) => button(tool, () => tool.run(editor!)))}
+            {group.name === 'Format' && button(LINK, () => setLinking(true))}
+            {group.name === 'Insert' && button(SORT, sort)}
           </div>
         ))}
       </div>
+      {reasons.map((why) => (
+        <span key={why} id={reasonId(why)} hidden>
+          {why}
+        </span>
+      ))}
       {linking && editor && <LinkForm editor={editor} onClose={() => setLinking(false)} />}
     </div>
   )

@@ -9,15 +9,21 @@
  * position is right. This plugin re-resolves it after each remote change and corrects the selection then; when
  * the anchoring content was deleted (a real structural change), y-tiptap's own recovery stands.
  *
- * A click just before a remote change is not yet in ProseMirror's state (it reads the DOM selection a moment
- * later); re-rendering the paragraph would then put the caret back where it was before the click. So pending DOM
- * input is read first, and the caret captured from the state that includes it.
+ * A click or a Home/End key just before a remote change is not yet in ProseMirror's state (it reads the DOM
+ * selection on the browser's next "selectionchange", a task that may come after the remote change); redrawing
+ * would then write the older caret back into the DOM and the key's move would be lost. So before a remote document
+ * change, pending DOM input is read first and the caret captured from the state that includes it; and a remote
+ * caret's move (presence only, no document change, but a redraw all the same) takes the DOM's newer caret into
+ * the state it draws.
  */
 import { Extension } from '@tiptap/core'
+import type { EditorState, Transaction } from '@tiptap/pm/state'
 import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state'
+import type { EditorView } from '@tiptap/pm/view'
 import {
   absolutePositionToRelativePosition,
   relativePositionToAbsolutePosition,
+  yCursorPluginKey,
   ySyncPluginKey,
 } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
@@ -51,14 +57,51 @@ export function anchorAlive(doc: Y.Doc, position: Y.RelativePosition): boolean {
   }
 }
 
+/** ProseMirror's DOM observer: what it last read of the DOM selection. Internal, hence the narrow type. */
+interface DomObserver {
+  flush(): void
+  currentSelection: { eq(range: DomRange): boolean }
+}
+type DomRange = Pick<Selection, 'anchorNode' | 'anchorOffset' | 'focusNode' | 'focusOffset'>
+type ViewInternals = EditorView & {
+  domObserver: DomObserver
+  domSelectionRange(): DomRange
+  composing: boolean
+}
+
+/**
+ * The DOM's caret as a selection of `state`, when the browser moved it and ProseMirror has not read it yet; null
+ * otherwise. Only for a state whose document is the one the DOM shows (no document change since).
+ */
+function unreadDomCaret(view: EditorView, state: EditorState): Transaction | null {
+  const internals = view as ViewInternals
+  if (!view.hasFocus() || internals.composing) return null
+  const range = internals.domSelectionRange()
+  if (internals.domObserver.currentSelection.eq(range)) return null
+  const { anchorNode, focusNode } = range
+  if (!anchorNode || !focusNode || !view.dom.contains(anchorNode) || !view.dom.contains(focusNode))
+    return null
+  try {
+    const anchor = view.posAtDOM(anchorNode, range.anchorOffset)
+    const head = view.posAtDOM(focusNode, range.focusOffset)
+    if (anchor === state.selection.anchor && head === state.selection.head) return null
+    const selection = TextSelection.between(state.doc.resolve(anchor), state.doc.resolve(head))
+    return state.tr.setSelection(selection).setMeta('addToHistory', false)
+  } catch {
+    return null
+  }
+}
+
 export const CaretKeeper = Extension.create({
   name: 'accordCaretKeeper',
   addProseMirrorPlugins() {
     let captured: Captured | null = null
+    let current: EditorView | null = null
     return [
       new Plugin({
         key: new PluginKey('accordCaretKeeper'),
         view: (view) => {
+          current = view
           const sync = ySyncPluginKey.getState(view.state) as SyncState | undefined
           const doc = sync?.doc
           if (!doc) return {}
@@ -81,12 +124,16 @@ export const CaretKeeper = Extension.create({
           doc.on('afterAllTransactions', after)
           return {
             destroy: () => {
+              current = null
               doc.off('beforeAllTransactions', before)
               doc.off('afterAllTransactions', after)
             },
           }
         },
-        appendTransaction: (transactions, _oldState, newState) => {
+        appendTransaction: (transactions, oldState, newState) => {
+          const caretsOnly =
+            transactions.some((tr) => tr.getMeta(yCursorPluginKey)) && newState.doc === oldState.doc
+          if (caretsOnly) return current ? unreadDomCaret(current, newState) : null
           const remote = transactions.some((tr) => {
             const meta = tr.getMeta(ySyncPluginKey) as {
               isChangeOrigin?: boolean

@@ -13,6 +13,7 @@ import { ConsensusState } from './consensusState.ts'
 import { EntryCommands } from './entryCommands.ts'
 import { LockGuard } from './lockGuard.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
+import { RefusalNotice } from './refusalNotice.ts'
 import { TextAnchors } from './textAnchors.ts'
 import { STRUCTURE_ORIGIN } from './yStructure.ts'
 
@@ -61,6 +62,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
     CaretKeeper,
     ConsensusState,
     LockGuard,
+    RefusalNotice.configure({ notify: options.notify }),
     ClauseDecorations.configure({ onSort: options.onSort }),
     ConsensusBadges,
     ClauseCommands.configure({ notify: options.notify }),

@@ -1,9 +1,9 @@
 import type { Editor } from '@tiptap/core'
 import { useEditorState } from '@tiptap/react'
 import { type KeyboardEvent, useRef, useState } from 'react'
-import { orderProblems } from './clauseDecorations.ts'
+import { sortableProblemAt } from './clauseDecorations.ts'
 import { LinkForm } from './LinkForm.tsx'
-import { buildOutline, clauseAt } from './outline.ts'
+import { clauseAt } from './outline.ts'
 
 interface Tool {
   /** Visible text, which is also the accessible name (WCAG 2.5.3: what you see is what you say). */
@@ -214,7 +214,7 @@ const TOOLS = GROUPS.flatMap((g) => g.tools)
 function sortProblemHere(editor: Editor) {
   const here = clauseAt(editor.state.selection.$from)
   if (!here) return undefined
-  return orderProblems(editor.state.doc, buildOutline(editor.state.doc)).find((p) => p.clausePos === here.pos)
+  return sortableProblemAt(editor.state, here.pos)
 }
 
 /** The editing tools, one tab stop (arrow keys move between tools, as in the ARIA toolbar pattern). */

@@ -12,6 +12,7 @@ import { ClauseDecorations, type SortRequest } from './clauseDecorations.ts'
 import { ConsensusState } from './consensusState.ts'
 import { EntryCommands } from './entryCommands.ts'
 import { LockGuard } from './lockGuard.ts'
+import { narrowRemoteChanges } from './narrowRemoteChanges.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { TextAnchors } from './textAnchors.ts'
 import { STRUCTURE_ORIGIN } from './yStructure.ts'
@@ -45,6 +46,7 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
 
 export function editorExtensions(options: EditorExtensionOptions): AnyExtension[] {
   const { session } = options
+  narrowRemoteChanges()
   return [
     ...accordSchemaExtensions(),
     Collaboration.configure({

@@ -48,7 +48,7 @@ interface Run {
   withOthers: Spread
 }
 
-const profiles: Record<string, { file: string; top: SelfTimeEntry[] }> = {}
+const profiles: Record<string, { file: string; busyMs: number; top: SelfTimeEntry[] }> = {}
 const profiling = (page: Page, last: boolean) => (args.profile && last ? startProfiling(page) : null)
 async function stopProfiling(profiler: Promise<Profiling> | null, name: string) {
   if (profiler) profiles[name] = await (await profiler).stop(name)
@@ -58,7 +58,10 @@ async function stopProfiling(profiler: Promise<Profiling> | null, name: string) 
 async function typingPhase(page: Page, profileName: string | null): Promise<Spread> {
   const profiler = profileName ? await startProfiling(page) : null
   await typePaced(page, KEYSTROKES, KEY_INTERVAL_MS)
-  await page.waitForTimeout(200)
+  // A page that fell behind draws the last keys long after they were sent: wait until every key reached the screen.
+  await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
+    timeout: 600_000,
+  })
   if (profiler && profileName) profiles[profileName] = await profiler.stop(profileName)
   return spread(await takeKeyTimes(page))
 }
@@ -110,7 +113,7 @@ for (let run = 0; run < RUNS; run++) {
   for (const timer of timers) clearInterval(timer)
   for (const t of typists) t.destroy()
 
-  const typed = await target.textContent()
+  const typed = await target.textContent({ timeout: 600_000 })
   if (!typed?.includes('a'.repeat(2 * KEYSTROKES))) throw new Error('the typed text did not reach the editor')
   runs.push({ editableMs, alone, withOthers })
   console.error(`run ${run + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`)

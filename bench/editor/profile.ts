@@ -32,7 +32,8 @@ export interface SelfTimeEntry {
 }
 
 export interface Profiling {
-  stop(name: string): Promise<{ file: string; top: SelfTimeEntry[] }>
+  /** Saves the profile; `busyMs` is the page's JavaScript and garbage-collection time in it. */
+  stop(name: string): Promise<{ file: string; busyMs: number; top: SelfTimeEntry[] }>
 }
 
 export async function startProfiling(page: Page, samplingMicros = 200): Promise<Profiling> {
@@ -47,7 +48,8 @@ export async function startProfiling(page: Page, samplingMicros = 200): Promise<
       mkdirSync(RESULTS, { recursive: true })
       const file = path.join(RESULTS, `editor-${name}.cpuprofile`)
       writeFileSync(file, JSON.stringify(profile))
-      return { file: path.relative(process.cwd(), file), top: selfTimes(profile) }
+      const top = selfTimes(profile)
+      return { file: path.relative(process.cwd(), file), busyMs: busyTime(profile), top }
     },
   }
 }
@@ -140,4 +142,15 @@ function ranked(micros: Map<string, number>, total: number, count: number): Self
         percent: Math.round((us / total) * 1000) / 10,
       }
     })
+}
+
+/** JavaScript and garbage-collection time in the profile (neither idle nor the browser's own work), in ms. */
+export function busyTime(profile: CpuProfile): number {
+  const notJs = new Set(['(idle)', '(program)'])
+  const idle = new Set(profile.nodes.filter((n) => notJs.has(n.callFrame.functionName)).map((n) => n.id))
+  const samples = profile.samples ?? []
+  const deltas = profile.timeDeltas ?? []
+  let micros = 0
+  for (let i = 0; i < samples.length; i++) if (!idle.has(samples[i]!)) micros += deltas[i + 1] ?? 0
+  return Math.round(micros / 1000)
 }

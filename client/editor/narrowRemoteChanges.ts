@@ -16,7 +16,7 @@
 import type { Fragment } from '@tiptap/pm/model'
 import { Slice } from '@tiptap/pm/model'
 import type { Transaction } from '@tiptap/pm/state'
-import { replaceStep } from '@tiptap/pm/transform'
+import { ReplaceStep, replaceStep } from '@tiptap/pm/transform'
 import { ProsemirrorBinding } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 
@@ -56,8 +56,9 @@ export function replaceChangedChildren(tr: Transaction, content: Fragment): Tran
     old.size - suffix,
     new Slice(content.cut(from, content.size - suffix), 0, 0),
   )
-  if (step && step.apply(tr.doc).doc?.content.eq(content)) return tr.step(step)
-  return tr.replace(0, old.size, new Slice(content, 0, 0))
+  if (step?.apply(tr.doc).doc?.content.eq(content)) return tr.step(step)
+  // Not `tr.replace`: while the binding runs, that is this very function.
+  return tr.step(new ReplaceStep(0, old.size, new Slice(content, 0, 0)))
 }
 
 let installed = false

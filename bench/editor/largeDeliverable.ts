@@ -1,25 +1,32 @@
 /**
  * `npm run bench:editor`: the editor on a 120,000-word deliverable in 400 clauses (test/support/largeDeliverable.ts)
- * in headless Chromium: time until the text is editable, and keystroke handling while two other clients type.
- * Keystroke time is read from the browser's Event Timing API: the time its handlers took (processingStart to
- * processingEnd) for keydown, keypress and beforeinput; the event's `duration` runs to the next frame and is
- * never under a frame interval, so it says nothing about the editor.
+ * in headless Chromium. Each run opens the deliverable in a fresh context and measures
+ *   - the time from navigation until the text is editable and its last clause is shown;
+ *   - keystroke-to-screen (see keyToScreen.ts) while this user types alone, one key every 100 ms;
+ *   - the same while two other clients (real y-websocket replicas) type 5 keys/s each into other clauses.
+ * Prints each run and the medians over runs. `--runs N` (default 3); `--profile` also records Chromium's CPU
+ * profile of the last run's opening and of each typing phase (bench/results/editor-*.cpuprofile) and prints the
+ * functions with the most self time (build the client with `npx vite build --minify false` first for readable
+ * names). Profiling slows the page: take figures from a run without it.
  */
+import { parseArgs } from 'node:util'
+import type { Page } from 'playwright-core'
 import { ensureClientBuilt, openPage } from '../../test/browser/pages.ts'
 import { launchBrowser } from '../../test/support/browser.ts'
 import { buildWorkspace } from '../../test/support/factories.ts'
 import { appendLargeDeliverable, largeDeliverable } from '../../test/support/largeDeliverable.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../../test/support/syncClients.ts'
 import { startTestServer } from '../../test/support/testServer.ts'
+import { installKeyProbe, median, type Spread, spread, takeKeyTimes, typePaced } from './keyToScreen.ts'
+import { type Profiling, type SelfTimeEntry, startProfiling } from './profile.ts'
 
-const KEYSTROKES = 200
-
-function percentile(values: number[], q: number): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-}
-const RUNS = 3
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, profile: { type: 'boolean', default: false } },
+})
+const RUNS = Number(args.runs)
+const KEYSTROKES = 150
+const KEY_INTERVAL_MS = 100
+const REMOTE_INTERVAL_MS = 200
 
 ensureClientBuilt()
 const server = await startTestServer({ childProcess: true })
@@ -35,70 +42,112 @@ await waitFor(() => check.body.toString() === expected, 'the large deliverable o
 check.destroy()
 writer.destroy()
 
+interface Run {
+  editableMs: number
+  alone: Spread
+  withOthers: Spread
+}
+
+const profiles: Record<string, { file: string; busyMs: number; top: SelfTimeEntry[] }> = {}
+const profiling = (page: Page, last: boolean) => (args.profile && last ? startProfiling(page) : null)
+async function stopProfiling(profiler: Promise<Profiling> | null, name: string) {
+  if (profiler) profiles[name] = await (await profiler).stop(name)
+}
+
+/** Types KEYSTROKES characters at a typist's pace and returns their key-to-screen times (profiled when named). */
+async function typingPhase(page: Page, profileName: string | null): Promise<Spread> {
+  const profiler = profileName ? await startProfiling(page) : null
+  await typePaced(page, KEYSTROKES, KEY_INTERVAL_MS)
+  // A page that fell behind draws the last keys long after they were sent: wait until every key reached the screen.
+  await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
+    timeout: 600_000,
+  })
+  if (profiler && profileName) profiles[profileName] = await profiler.stop(profileName)
+  return spread(await takeKeyTimes(page))
+}
+
 const browser = await launchBrowser()
-const openTimes: number[] = []
+const runs: Run[] = []
 for (let run = 0; run < RUNS; run++) {
+  const last = run === RUNS - 1
   const { page, context } = await openPage(browser.browser, server.url, ws.editor2.cookie)
+  // Same origin first, so that the profiler attached to this renderer stays attached through the navigation.
+  await page.goto('/')
+  const openProfile = profiling(page, last)
+  if (openProfile) await openProfile
   const started = Date.now()
   await page.goto(`/d/${ws.deliverable.id}`)
   await page.locator('.itu-document[contenteditable="true"]').waitFor({ timeout: 120_000 })
   await page
     .locator(`.itu-document [data-clause-id="${fixture.clauseIds.at(-1)}"]`)
     .waitFor({ timeout: 120_000 })
-  openTimes.push(Date.now() - started)
-  if (run < RUNS - 1) await context.close()
-  else {
-    // Two other clients type into other clauses while this one types.
-    const typists = [ws.editor, ws.chair].map((s) => connectClient(server, ws.deliverable.id, s.cookie))
-    await Promise.all(typists.map((t) => t.synced()))
-    const texts = typists.map((t, i) =>
-      firstParagraphText(clauseByTitle(t.body, i === 0 ? 'Summary' : 'Keywords')),
-    )
-    const typing = setInterval(() => {
-      for (const text of texts) text.insert(text.length, 'x')
-    }, 100)
-    await page.evaluate(() => {
-      const slow: number[] = []
-      ;(window as unknown as { __slow: number[] }).__slow = slow
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries())
-          if (entry.name === 'keydown' || entry.name === 'keypress' || entry.name === 'beforeinput') {
-            const timing = entry as PerformanceEventTiming
-            slow.push(timing.processingEnd - timing.processingStart)
-          }
-      }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit)
-    })
-    const target = page.locator(`.itu-document [data-clause-id="${fixture.clauseIds[200]}"] p`).first()
-    await target.click()
-    await page.keyboard.press('End')
-    const typingStarted = Date.now()
-    for (let i = 0; i < KEYSTROKES; i++) await page.keyboard.type('a')
-    const typingMs = Date.now() - typingStarted
-    await page.waitForTimeout(500)
-    const slow = await page.evaluate(() => (window as unknown as { __slow: number[] }).__slow)
-    clearInterval(typing)
-    for (const t of typists) t.destroy()
-    const sorted = [...openTimes].sort((a, b) => a - b)
-    console.log(
-      JSON.stringify(
-        {
-          words: fixture.words,
-          clauses: fixture.clauseIds.length,
-          openUntilEditableMs: { runs: openTimes, median: sorted[Math.floor(sorted.length / 2)] },
-          keystrokes: KEYSTROKES,
-          keystrokeEventsReported: slow.length,
-          handlerMsMedian: percentile(slow, 0.5),
-          handlerMsP95: percentile(slow, 0.95),
-          handlerMsMax: slow.length ? Math.max(...slow) : null,
-          handlersOver16ms: slow.filter((ms) => ms > 16).length,
-          harnessMsPerKeystroke: typingMs / KEYSTROKES,
-        },
-        null,
-        2,
-      ),
-    )
-    await context.close()
-  }
+  const editableMs = Date.now() - started
+  await stopProfiling(openProfile, 'open')
+
+  await installKeyProbe(page)
+  const target = page.locator(`.itu-document [data-clause-id="${fixture.clauseIds[200]}"] p`).first()
+  await target.click()
+  await page.keyboard.press('End')
+  await page.waitForTimeout(500)
+  await takeKeyTimes(page)
+
+  const alone = await typingPhase(page, last && args.profile ? 'alone' : null)
+
+  // Two other clients type into other clauses, 5 keys/s each, while this one types.
+  const typists = [ws.editor, ws.chair].map((s) => connectClient(server, ws.deliverable.id, s.cookie))
+  await Promise.all(typists.map((t) => t.synced()))
+  const texts = typists.map((t, i) =>
+    firstParagraphText(clauseByTitle(t.body, i === 0 ? 'Summary' : 'Keywords')),
+  )
+  const timers = texts.map((text, i) =>
+    setTimeout(
+      () => {
+        timers[i] = setInterval(() => text.insert(text.length, 'x'), REMOTE_INTERVAL_MS)
+      },
+      (i * REMOTE_INTERVAL_MS) / 2,
+    ),
+  )
+  await page.waitForTimeout(1000)
+  await takeKeyTimes(page)
+  const withOthers = await typingPhase(page, last && args.profile ? 'with-others' : null)
+  for (const timer of timers) clearInterval(timer)
+  for (const t of typists) t.destroy()
+
+  const typed = await target.textContent({ timeout: 600_000 })
+  if (!typed?.includes('a'.repeat(2 * KEYSTROKES))) throw new Error('the typed text did not reach the editor')
+  runs.push({ editableMs, alone, withOthers })
+  console.error(`run ${run + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`)
+  await context.close()
 }
 await browser.close()
 await server.stop()
+
+const med = (pick: (run: Run) => number) => median(runs.map(pick))
+console.log(
+  JSON.stringify(
+    {
+      words: fixture.words,
+      clauses: fixture.clauseIds.length,
+      runs: RUNS,
+      profiled: args.profile,
+      keystrokesPerPhase: KEYSTROKES,
+      medianOverRuns: {
+        editableMs: med((r) => r.editableMs),
+        aloneKeyToScreenMs: {
+          p50: med((r) => r.alone.p50),
+          p95: med((r) => r.alone.p95),
+          max: med((r) => r.alone.max),
+        },
+        withTwoTypistsKeyToScreenMs: {
+          p50: med((r) => r.withOthers.p50),
+          p95: med((r) => r.withOthers.p95),
+          max: med((r) => r.withOthers.max),
+        },
+      },
+      perRun: runs,
+      profiles,
+    },
+    null,
+    2,
+  ),
+)

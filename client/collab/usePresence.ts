@@ -36,6 +36,13 @@ function peopleOf(session: CollabSession): Person[] {
   return people.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name))
 }
 
+/** Everything the list shows of a person. */
+const shown = (p: Person) => [p.clientId, p.name, p.organization, p.color, p.self, p.hasCaret].join('\u0000')
+
+function samePeople(a: Person[], b: Person[]): boolean {
+  return a.length === b.length && a.every((person, i) => shown(person) === shown(b[i]!))
+}
+
 const key = (p: Person) => `${p.name}\u0000${p.organization}`
 
 /** Who is in the document (from presence, whose `user` field the server sets), announcing joins and leaves. */
@@ -48,7 +55,9 @@ export function usePresence(session: CollabSession | null, announce: (message: s
     let first = true
     const refresh = () => {
       const next = peopleOf(session)
-      setPeople(next)
+      // A caret moving (every keystroke) changes presence but nobody in this list: keep the same array, so the
+      // screen does not re-render per keystroke.
+      setPeople((previous) => (samePeople(previous, next) ? previous : next))
       const others = new Map(next.filter((p) => !p.self).map((p) => [key(p), p.name]))
       if (!first) {
         for (const [k, name] of others) if (!known.has(k)) announce(`${name} joined`)

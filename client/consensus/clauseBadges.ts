@@ -7,11 +7,11 @@
 import { Extension } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
-import { ReplaceStep } from '@tiptap/pm/transform'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { SectionStatus } from '../../shared/domain/types.ts'
 import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { type ConsensusView, consensusKey, consensusOf } from '../editor/consensusState.ts'
+import { textChange } from '../editor/textChange.ts'
 import { STATUS_LABELS } from './clauseConsensus.ts'
 
 export const LOCK_NOTE = 'Agreed — locked until a chair reopens it.'
@@ -74,49 +74,37 @@ function build(doc: PmNode, consensus: ConsensusView, counts: Counts): Decoratio
   return DecorationSet.create(doc, decorations)
 }
 
-/** True when every step only replaces inline content inside one textblock: no clause or heading came or went. */
-function onlyTextEdits(tr: Transaction): boolean {
-  return tr.steps.every((step, index) => {
-    if (!(step instanceof ReplaceStep)) return false
-    const { from, to, slice } = step
-    if (slice.openStart !== 0 || slice.openEnd !== 0) return false
-    let inline = true
-    slice.content.forEach((node) => {
-      if (!node.isInline) inline = false
-    })
-    const doc = tr.docs[index]!
-    const parent = doc.resolve(from).parent
-    return inline && parent.isTextblock && doc.resolve(to).parent === parent
-  })
+/**
+ * The badges of the next state. The consensus view is read from its meta, not from the new state: plugin states
+ * are computed in order, and the consensus plugin's may not exist yet in the state being built. Typing (a change
+ * inside one text block, local or remote) only moves the badges; anything else may add, remove or renumber clauses.
+ */
+function nextBadges(tr: Transaction, value: BadgeState, before: PmNode): BadgeState {
+  const view = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value.view
+  const counts = (tr.getMeta(badgeKey) as { counts: Counts } | undefined)?.counts ?? value.counts
+  if (view === value.view && counts === value.counts) {
+    if (!tr.docChanged) return value
+    const change = textChange(before, tr.doc)
+    if (change) return { ...value, set: value.set.map(change.map, tr.doc) }
+  }
+  return { counts, view, set: build(tr.doc, view, counts) }
 }
+
+const badgesPlugin = () =>
+  new Plugin<BadgeState>({
+    key: badgeKey,
+    props: { decorations: (state) => badgeKey.getState(state)?.set },
+    state: {
+      init: (_, state) => ({
+        counts: {},
+        view: consensusOf(state),
+        set: build(state.doc, consensusOf(state), {}),
+      }),
+      apply: (tr, value, oldState) => nextBadges(tr, value, oldState.doc),
+    },
+  })
 
 export const ConsensusBadges = Extension.create({
   name: 'accordConsensusBadges',
-  addProseMirrorPlugins() {
-    return [
-      new Plugin<BadgeState>({
-        key: badgeKey,
-        state: {
-          init: (_, state) => ({
-            counts: {},
-            view: consensusOf(state),
-            set: build(state.doc, consensusOf(state), {}),
-          }),
-          apply: (tr, value) => {
-            // The consensus view is read from its meta, not from the new state: plugin states are computed in
-            // order, and the consensus plugin's may not exist yet in the state being built.
-            const view = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value.view
-            const counts = (tr.getMeta(badgeKey) as { counts: Counts } | undefined)?.counts ?? value.counts
-            if (view === value.view && counts === value.counts) {
-              if (!tr.docChanged) return value
-              // Typing: the badges only move. Anything else may add, remove or renumber clauses.
-              if (onlyTextEdits(tr)) return { ...value, set: value.set.map(tr.mapping, tr.doc) }
-            }
-            return { counts, view, set: build(tr.doc, view, counts) }
-          },
-        },
-        props: { decorations: (state) => badgeKey.getState(state)?.set },
-      }),
-    ]
-  },
+  addProseMirrorPlugins: () => [badgesPlugin()],
 })

@@ -2,7 +2,7 @@ import type { Editor } from '@tiptap/core'
 import { EditorContent, useEditor } from '@tiptap/react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { CollabSession } from '../collab/collabSession.ts'
-import type { SortRequest } from './clauseDecorations.ts'
+import { type SortRequest, setSortOffered } from './clauseDecorations.ts'
 import { type ConsensusView, setConsensusState } from './consensusState.ts'
 import { EditorToolbar } from './EditorToolbar.tsx'
 import { editorExtensions, type PresenceUser } from './editorExtensions.ts'
@@ -65,6 +65,8 @@ export function DocumentEditor(props: Props) {
   useEffect(() => {
     if (!editor || editor.isDestroyed) return
     if (editor.isEditable !== props.editable) editor.setEditable(props.editable)
+    // Sorting is offered only to those who can edit, and only while they can.
+    setSortOffered(editor.view, props.editable)
   }, [editor, props.editable])
 
   useEffect(() => {

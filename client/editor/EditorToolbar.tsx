@@ -2,10 +2,10 @@ import type { ChainedCommands, Editor } from '@tiptap/core'
 import type { EditorState } from '@tiptap/pm/state'
 import { useEditorState } from '@tiptap/react'
 import { type KeyboardEvent, useId, useRef, useState } from 'react'
-import { orderProblems } from './clauseDecorations.ts'
+import { sortableProblemAt } from './clauseDecorations.ts'
 import type { InsertableBlock } from './entryCommands.ts'
 import { LinkForm } from './LinkForm.tsx'
-import { buildOutline, clauseAt } from './outline.ts'
+import { clauseAt } from './outline.ts'
 import { explainRefusal } from './refusalNotice.ts'
 import { removalRefusal, writingRefusal } from './toolReasons.ts'
 import type { MoveKind } from './yStructure.ts'
@@ -135,7 +135,7 @@ const TOOLS = GROUPS.flatMap((g) => g.tools)
 function sortProblemHere(editor: Editor) {
   const here = clauseAt(editor.state.selection.$from)
   if (!here) return undefined
-  return orderProblems(editor.state.doc, buildOutline(editor.state.doc)).find((p) => p.clausePos === here.pos)
+  return sortableProblemAt(editor.state, here.pos)
 }
 
 /** The editing tools, one tab stop (arrow keys move between tools, as in the ARIA toolbar pattern). */

@@ -1,9 +1,10 @@
 import type { Editor } from '@tiptap/core'
+import { TextSelection } from '@tiptap/pm/state'
 import { type KeyboardEvent, memo, useCallback, useEffect, useRef, useState } from 'react'
 import type { SectionStatus } from '../../shared/domain/types.ts'
 import { STATUS_LABELS } from '../consensus/clauseConsensus.ts'
 import { focusClause } from './clauseCommands.ts'
-import type { OutlineEntry } from './outline.ts'
+import { clausePosition, clauseTextStart, type OutlineEntry, sameOutlineRow } from './outline.ts'
 
 interface Props {
   outline: OutlineEntry[]
@@ -14,15 +15,27 @@ interface Props {
   labelledBy: string
 }
 
-/** Scrolls the text to a clause; with an editable editor the cursor goes to the end of its heading. */
+/**
+ * Scrolls the text to a clause. With an editable editor the caret goes to the start of the clause's text, so that
+ * typing adds to the text and never renames the clause; a clause with no text of its own gets it at the end of
+ * its heading.
+ */
 export function jumpToClause(editor: Editor, entry: OutlineEntry): void {
-  const dom = editor.view.nodeDOM(entry.pos)
+  // The outline is rebuilt after a pause in typing: find the clause in the current text.
+  const pos = clausePosition(editor.state.doc, entry.id)
+  if (pos < 0) return
+  const dom = editor.view.nodeDOM(pos)
   if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'start' })
-  if (editor.isEditable) {
-    // Focus first: focusing a contenteditable puts the browser's caret at its start, which the editor would read.
-    editor.view.focus()
+  if (!editor.isEditable) return
+  // Focus first: focusing a contenteditable puts the browser's caret at its start, which the editor would read.
+  editor.view.focus()
+  const textStart = clauseTextStart(editor.state.doc, pos)
+  if (textStart === null) {
     focusClause(editor, entry.id)
+    return
   }
+  const { tr } = editor.state
+  editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, textStart)).scrollIntoView())
 }
 
 /**
@@ -102,7 +115,8 @@ export function OutlineTree({ outline, statuses, objections, editor, labelledBy 
           key={entry.path.join('.')}
           entry={entry}
           index={index}
-          status={statuses[entry.id]}
+          // A clause the server has not told about yet (just added) is a draft.
+          status={statuses[entry.id] ?? 'draft'}
           objections={objections?.[entry.id] ?? 0}
           tabbable={index === activeIndex}
           hasChildren={outline[index + 1]?.parent === index}
@@ -117,7 +131,7 @@ export function OutlineTree({ outline, statuses, objections, editor, labelledBy 
 interface ItemProps {
   entry: OutlineEntry
   index: number
-  status: SectionStatus | undefined
+  status: SectionStatus
   objections: number
   tabbable: boolean
   hasChildren: boolean
@@ -136,7 +150,7 @@ const OutlineItem = memo(function OutlineItem({
   onFocusIndex,
 }: ItemProps) {
   const title = entry.title || 'Untitled clause'
-  const statusLabel = status ? STATUS_LABELS[status] : undefined
+  const statusLabel = STATUS_LABELS[status]
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for all its items (roving focus)
     <div
@@ -156,9 +170,8 @@ const OutlineItem = memo(function OutlineItem({
     >
       {entry.number && <span className="outline-number">{entry.number}</span>}
       {entry.number && ' '}
-      <span className="outline-title">{title}</span>
-      {statusLabel && ' '}
-      {statusLabel && <span className={`status-badge status-${status}`}>{statusLabel}</span>}
+      <span className="outline-title">{title}</span>{' '}
+      <span className={`status-badge status-${status}`}>{statusLabel}</span>
       {objections > 0 && ' '}
       {objections > 0 && (
         <span className="objection-count">
@@ -175,12 +188,10 @@ const OutlineItem = memo(function OutlineItem({
 /** Rows render the same whatever the clause's position: typing above a clause must not re-render the tree. */
 function sameRow(a: ItemProps, b: ItemProps): boolean {
   return (
-    a.entry.id === b.entry.id &&
-    a.entry.number === b.entry.number &&
-    a.entry.title === b.entry.title &&
-    a.entry.level === b.entry.level &&
+    sameOutlineRow(a.entry, b.entry) &&
     a.index === b.index &&
     a.status === b.status &&
+    a.objections === b.objections &&
     a.tabbable === b.tabbable &&
     a.hasChildren === b.hasChildren &&
     a.onOpen === b.onOpen &&

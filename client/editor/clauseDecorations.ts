@@ -5,13 +5,13 @@
  */
 import { Extension } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
-import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
-import { ReplaceStep } from '@tiptap/pm/transform'
-import { Decoration, DecorationSet } from '@tiptap/pm/view'
+import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { outOfOrder } from './alphabetical.ts'
 import { type ConsensusView, consensusKey, consensusOf } from './consensusState.ts'
 import { buildOutline, type OutlineEntry } from './outline.ts'
+import { type TextChange, textChange } from './textChange.ts'
 
 export const SORTABLE_ENTRIES = { definition: 'definitionTerm', abbreviation: 'abbreviationTerm' } as const
 export type SortableEntry = keyof typeof SORTABLE_ENTRIES
@@ -69,24 +69,32 @@ export function orderProblems(doc: PmNode, outline: readonly OutlineEntry[]): Or
   return problems
 }
 
+/** The decorations, and the order problems the user is offered to sort (the toolbar reads them too). */
+interface DecorationState {
+  set: DecorationSet
+  problems: readonly OrderProblem[]
+  consensus: ConsensusView
+  /** The user may sort here: false for readers and while the text cannot be edited. */
+  sortOffered: boolean
+}
+
 function buildDecorations(
   doc: PmNode,
-  locked: ReadonlySet<string>,
-  statuses: Record<string, string>,
+  consensus: ConsensusView,
+  sortOffered: boolean,
   onSort: SortRequest,
-) {
+): DecorationState {
+  const { locked, statuses } = consensus
   const decorations: Decoration[] = []
   const outline = buildOutline(doc)
   for (const entry of outline) {
     const clause = doc.nodeAt(entry.pos)
     if (!clause) continue
     const isLocked = locked.has(entry.id)
-    const status = isLocked ? 'agreed' : statuses[entry.id]
-    if (status) {
-      decorations.push(
-        Decoration.node(entry.pos, entry.pos + clause.nodeSize, { class: `clause status-${status}` }),
-      )
-    }
+    const status = isLocked ? 'agreed' : (statuses[entry.id] ?? 'draft')
+    decorations.push(
+      Decoration.node(entry.pos, entry.pos + clause.nodeSize, { class: `clause status-${status}` }),
+    )
     let definitionCount = 0
     clause.forEach((child, offset) => {
       const pos = entry.pos + 1 + offset
@@ -109,7 +117,8 @@ function buildDecorations(
       decorateEmptyFields(child, pos, decorations)
     })
   }
-  for (const problem of orderProblems(doc, outline)) {
+  const problems = orderProblems(doc, outline)
+  for (const problem of problems) {
     const clause = doc.nodeAt(problem.clausePos)!
     const terms = entryTerms(clause, problem.clausePos, problem.entry)
     const flagged = new Set(outOfOrder(terms.map((t) => t.term)))
@@ -122,16 +131,19 @@ function buildDecorations(
         }),
       )
     })
+    // An agreed clause cannot be sorted by anyone: only say what is wrong, as to a reader.
+    const sortable = sortOffered && !locked.has(problem.clauseId)
     decorations.push(
-      Decoration.widget(terms[0]!.pos, () => orderWarning(problem, onSort), {
+      Decoration.widget(terms[0]!.pos, () => orderWarning(problem, sortable ? onSort : null), {
         side: -1,
-        key: `order-${problem.clauseId}-${problem.entry}`,
+        key: `order-${problem.clauseId}-${problem.entry}-${sortable ? 'sort' : 'note'}`,
         ignoreSelection: true,
         stopEvent: () => true,
       }),
     )
   }
-  return DecorationSet.create(doc, decorations)
+  const offered = problems.filter((problem) => sortOffered && !locked.has(problem.clauseId))
+  return { set: DecorationSet.create(doc, decorations), problems: offered, consensus, sortOffered }
 }
 
 function placeholder(type: string): Record<string, string> {
@@ -147,24 +159,54 @@ function decorateEmptyFields(block: PmNode, blockPos: number, out: Decoration[])
   })
 }
 
-function orderWarning(problem: OrderProblem, onSort: SortRequest): HTMLElement {
+function orderWarning(problem: OrderProblem, onSort: SortRequest | null): HTMLElement {
   const box = document.createElement('div')
   box.className = 'order-warning'
   box.contentEditable = 'false'
   const where = problem.number ? ` in ${problem.number}` : ''
   const text = document.createElement('span')
   text.textContent = `${ENTRY_NOUNS[problem.entry]}${where} are not in alphabetical order.`
+  box.append(text)
+  if (!onSort) return box
   const button = document.createElement('button')
   button.type = 'button'
   button.className = 'button small'
   button.textContent = `Sort ${problem.entry === 'definition' ? 'terms' : 'abbreviations'}${where}`
   button.addEventListener('mousedown', (event) => event.preventDefault())
   button.addEventListener('click', () => onSort(problem))
-  box.append(text, button)
+  box.append(button)
   return box
 }
 
-export const clauseDecorationsKey = new PluginKey<DecorationSet>('accordClauseDecorations')
+const clauseDecorationsKey = new PluginKey<DecorationState>('accordClauseDecorations')
+const SORT_OFFERED = 'accordSortOffered'
+
+/** Whether the user is offered sorting: the screen says so when the editor becomes editable or read-only. */
+export function setSortOffered(view: EditorView, offered: boolean): void {
+  if (clauseDecorationsKey.getState(view.state)?.sortOffered === offered) return
+  view.dispatch(view.state.tr.setMeta(SORT_OFFERED, offered).setMeta('addToHistory', false))
+}
+
+/** The entries out of order in the clause at `clausePos` that this user may sort, if any. */
+export function sortableProblemAt(state: EditorState, clausePos: number): OrderProblem | undefined {
+  return clauseDecorationsKey.getState(state)?.problems.find((problem) => problem.clausePos === clausePos)
+}
+
+/** Fields whose text the alphabetical-order warnings read. */
+const SORTED_FIELDS = new Set(['definitionTerm', 'abbreviationTerm'])
+
+/**
+ * Typing inside a text block that stays non-empty and is not a sorted term changes no number, badge, placeholder
+ * or warning: the decorations only move.
+ */
+function movesOnly(change: TextChange | null): change is TextChange {
+  return (
+    !!change &&
+    !SORTED_FIELDS.has(change.after.type.name) &&
+    change.before.content.size > 0 &&
+    change.after.content.size > 0
+  )
+}
 
 export const ClauseDecorations = Extension.create<{ onSort: SortRequest }>({
   name: 'accordClauseDecorations',
@@ -173,57 +215,31 @@ export const ClauseDecorations = Extension.create<{ onSort: SortRequest }>({
   },
   addProseMirrorPlugins() {
     const onSort: SortRequest = (problem) => this.options.onSort(problem)
-    const compute = (doc: PmNode, view: ConsensusView) => {
-      const { locked, statuses } = view
-      return buildDecorations(doc, locked, statuses, onSort)
+    const apply = (tr: Transaction, value: DecorationState, oldState: EditorState): DecorationState => {
+      // The new state's consensus plugin may not be applied yet while this one is: read the change from the
+      // transaction itself.
+      const consensus = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value.consensus
+      const sortOffered = (tr.getMeta(SORT_OFFERED) as boolean | undefined) ?? value.sortOffered
+      if (consensus !== value.consensus || sortOffered !== value.sortOffered)
+        return buildDecorations(tr.doc, consensus, sortOffered, onSort)
+      if (!tr.docChanged) return value
+      // Measured: walking the whole deliverable on every keystroke dominated typing on 120,000 words.
+      const change = textChange(oldState.doc, tr.doc)
+      if (!movesOnly(change)) return buildDecorations(tr.doc, consensus, sortOffered, onSort)
+      const problems = value.problems.map((p) => ({ ...p, clausePos: change.map.map(p.clausePos) }))
+      return { ...value, set: value.set.map(change.map, tr.doc), problems }
     }
     return [
-      new Plugin<DecorationSet>({
+      new Plugin<DecorationState>({
         key: clauseDecorationsKey,
         state: {
-          init: (_, state) => compute(state.doc, consensusOf(state)),
-          apply: (tr, value, oldState, newState) => {
-            // The new state's consensus plugin may not be applied yet while this one is: read the change from
-            // the transaction itself.
-            const next = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? consensusOf(oldState)
-            if (next !== consensusOf(oldState)) return compute(newState.doc, next)
-            if (!tr.docChanged) return value
-            // Typing inside a paragraph changes no number, badge or warning: map instead of walking the whole
-            // deliverable on every keystroke (measured: the walk dominated keystrokes on 120,000 words).
-            return isPlainTyping(tr) ? value.map(tr.mapping, tr.doc) : compute(newState.doc, next)
-          },
+          init: (_, state) => buildDecorations(state.doc, consensusOf(state), false, onSort),
+          apply: (tr, value, oldState) => apply(tr, value, oldState),
         },
         props: {
-          decorations: (state) => clauseDecorationsKey.getState(state),
+          decorations: (state) => clauseDecorationsKey.getState(state)?.set,
         },
       }),
     ]
   },
 })
-
-/** Fields whose text the alphabetical-order warnings read. */
-const SORTED_FIELDS = new Set(['definitionTerm', 'abbreviationTerm'])
-
-/**
- * True when every step replaces text with text inside one non-empty text block that stays non-empty and is
- * neither a heading nor a sorted term: nothing the decorations derive can have changed.
- */
-export function isPlainTyping(tr: Transaction): boolean {
-  return tr.steps.every((step, index) => {
-    if (!(step instanceof ReplaceStep)) return false
-    const { from, to, slice } = step as ReplaceStep & { from: number; to: number }
-    if (slice.openStart > 0 || slice.openEnd > 0) return false
-    let textOnly = true
-    slice.content.forEach((node) => {
-      if (!node.isText) textOnly = false
-    })
-    if (!textOnly) return false
-    const doc = tr.docs[index]!
-    const $from = doc.resolve(from)
-    const parent = $from.parent
-    if (!parent.isTextblock || !$from.sameParent(doc.resolve(to))) return false
-    if (parent.type.name === CLAUSE_HEADING || SORTED_FIELDS.has(parent.type.name)) return false
-    const sizeAfter = parent.content.size - (to - from) + slice.size
-    return parent.content.size > 0 && sizeAfter > 0
-  })
-}

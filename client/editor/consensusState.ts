@@ -46,17 +46,17 @@ export function setConsensusState(view: EditorView, next: ConsensusView): void {
   view.dispatch(view.state.tr.setMeta(consensusKey, next).setMeta('addToHistory', false))
 }
 
+/** Holds the last view pushed in with `setConsensusState`. */
+const consensusPlugin = () =>
+  new Plugin<ConsensusView>({
+    key: consensusKey,
+    state: {
+      init: () => empty,
+      apply: (tr, value) => (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value,
+    },
+  })
+
 export const ConsensusState = Extension.create({
   name: 'accordConsensus',
-  addProseMirrorPlugins() {
-    return [
-      new Plugin<ConsensusView>({
-        key: consensusKey,
-        state: {
-          init: () => empty,
-          apply: (tr, value) => (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value,
-        },
-      }),
-    ]
-  },
+  addProseMirrorPlugins: () => [consensusPlugin()],
 })

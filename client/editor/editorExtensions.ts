@@ -12,6 +12,7 @@ import { ClauseDecorations, type SortRequest } from './clauseDecorations.ts'
 import { ConsensusState } from './consensusState.ts'
 import { EntryCommands } from './entryCommands.ts'
 import { LockGuard } from './lockGuard.ts'
+import { narrowRemoteChanges } from './narrowRemoteChanges.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
 import { TextAnchors } from './textAnchors.ts'
@@ -46,6 +47,7 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
 
 export function editorExtensions(options: EditorExtensionOptions): AnyExtension[] {
   const { session } = options
+  narrowRemoteChanges()
   return [
     ...accordSchemaExtensions(),
     Collaboration.configure({

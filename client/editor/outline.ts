@@ -72,3 +72,30 @@ export function clausePosition(doc: PmNode, id: string): number {
   })
   return found
 }
+
+/** Same clause shown the same way: what an outline row displays. */
+export function sameOutlineRow(a: OutlineEntry, b: OutlineEntry): boolean {
+  return a.id === b.id && a.number === b.number && a.title === b.title && a.level === b.level
+}
+
+/**
+ * Where the clause's own text starts: inside its first text block after the heading (in a paragraph, a list, a
+ * table or an entry), not in a sub-clause. Null when the clause has no text of its own.
+ */
+export function clauseTextStart(doc: PmNode, clausePos: number): number | null {
+  const clause = doc.nodeAt(clausePos)
+  if (!clause) return null
+  let found: number | null = null
+  clause.forEach((child, offset) => {
+    if (found !== null || child.type.name === CLAUSE_HEADING || isClauseNode(child)) return
+    const childPos = clausePos + 1 + offset
+    if (child.isTextblock) found = childPos + 1
+    else
+      child.descendants((node, pos) => {
+        if (found !== null) return false
+        if (node.isTextblock) found = childPos + 1 + pos + 1
+        return found === null
+      })
+  })
+  return found
+}

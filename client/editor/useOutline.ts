@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core'
 import { useEffect, useState } from 'react'
-import { buildOutline, type OutlineEntry } from './outline.ts'
+import { buildOutline, type OutlineEntry, sameOutlineRow } from './outline.ts'
 
 /** Quiet time after the last change before the outline is rebuilt: typing never waits for it. */
 const DEBOUNCE_MS = 200
@@ -48,17 +48,7 @@ function reuseUnchanged(previous: OutlineEntry[], next: OutlineEntry[]): Outline
   let same = previous.length === next.length
   const merged = next.map((entry, i) => {
     const old = previous[i]
-    if (
-      old &&
-      old.id === entry.id &&
-      old.number === entry.number &&
-      old.title === entry.title &&
-      old.level === entry.level &&
-      old.pos === entry.pos &&
-      old.parent === entry.parent
-    ) {
-      return old
-    }
+    if (old && sameOutlineRow(old, entry) && old.pos === entry.pos && old.parent === entry.parent) return old
     same = false
     return entry
   })

@@ -68,13 +68,17 @@ describe('keyboard only', () => {
     }
     await page.keyboard.press('Enter')
 
-    // The caret is now in the heading of clause 3.2: typing goes there.
-    const inHeading = await page.evaluate(() => {
+    // The caret is now at the start of clause 3.2's own text (not its heading): typing adds text, never renames.
+    const caret = await page.evaluate(() => {
       const node = getSelection()?.anchorNode
       const element = node instanceof Element ? node : node?.parentElement
-      return element?.closest('.clause-heading')?.getAttribute('data-number') ?? null
+      const clause = element?.closest('section.clause')
+      return {
+        inHeading: !!element?.closest('.clause-heading'),
+        clause: clause?.querySelector(':scope > .clause-heading')?.getAttribute('data-number') ?? null,
+      }
     })
-    expect(inHeading).toBe('3.2')
+    expect(caret).toEqual({ inHeading: false, clause: '3.2' })
     expect(await page.evaluate(() => document.activeElement?.classList.contains('itu-document'))).toBe(true)
   })
 

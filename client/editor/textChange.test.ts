@@ -1,0 +1,58 @@
+import { EditorState, TextSelection } from '@tiptap/pm/state'
+import { describe, expect, it } from 'vitest'
+import { clause, deliverable, p } from '../../test/support/builders.ts'
+import { replaceChangedChildren } from './narrowRemoteChanges.ts'
+import { clauseTextStart } from './outline.ts'
+import { textChange } from './textChange.ts'
+
+const doc = deliverable(
+  clause('Scope', p('First paragraph.'), p('Second paragraph.')),
+  clause('References', p('None.')),
+).node()
+const scopeText = clauseTextStart(doc, 0)!
+
+describe('a change inside one text block', () => {
+  it('is found by comparing the documents, with where it moved the rest', () => {
+    const after = EditorState.create({ doc }).tr.insertText('Very ', scopeText).doc
+    const change = textChange(doc, after)!
+    expect(change.before.textContent).toBe('First paragraph.')
+    expect(change.after.textContent).toBe('Very First paragraph.')
+    const referencesPos = doc.child(0).nodeSize
+    expect(change.map.map(referencesPos)).toBe(referencesPos + 5)
+  })
+
+  it('is found also when the change replaced a whole clause with an equal one but for the text (a remote change)', () => {
+    const edited = EditorState.create({ doc }).tr.insertText('x', scopeText + 3).doc
+    const state = EditorState.create({ doc })
+    const tr = state.tr.replaceWith(0, doc.child(0).nodeSize, edited.child(0))
+    expect(textChange(doc, tr.doc)?.after.textContent).toBe('Firxst paragraph.')
+  })
+
+  it('is not what a split paragraph, a new clause or an attribute change is', () => {
+    const state = EditorState.create({ doc })
+    const split = state.tr.split(scopeText + 5).doc
+    expect(textChange(doc, split)).toBeNull()
+    const added = state.tr.insert(0, deliverable(clause('New', p('x'))).node().content).doc
+    expect(textChange(doc, added)).toBeNull()
+    const renamed = state.tr.setNodeAttribute(0, 'id', 'other').doc
+    expect(textChange(doc, renamed)).toBeNull()
+  })
+})
+
+describe('a remote change applied to the editor', () => {
+  it('replaces only the top-level nodes that are new objects', () => {
+    const state = EditorState.create({ doc })
+    const edited = state.tr.insertText('x', scopeText).doc
+    const content = doc.content.replaceChild(0, edited.child(0))
+    const tr = replaceChangedChildren(state.tr, content)
+    expect(tr.doc.content.eq(content)).toBe(true)
+    expect(tr.doc.child(1)).toBe(doc.child(1))
+    expect(tr.mapping.map(doc.child(0).nodeSize + 1)).toBe(doc.child(0).nodeSize + 2)
+  })
+
+  it('a clause text starts in its first paragraph, after the heading (where the outline puts the caret)', () => {
+    const $pos = TextSelection.create(doc, scopeText).$from
+    expect($pos.parent.textContent).toBe('First paragraph.')
+    expect($pos.parentOffset).toBe(0)
+  })
+})

@@ -6,10 +6,11 @@
  */
 import type { Editor } from '@tiptap/core'
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
+import type { DiffPart } from '../../shared/clauses/wordDiff.ts'
 import { clausePosition } from '../editor/outline.ts'
+import { DiffText } from '../shell/DiffText.tsx'
 import { planChanges, planClauseSuggestion } from './applySuggestion.ts'
 import { condenseRuns } from './condenseRuns.ts'
-import type { RedlineRun } from './redline.ts'
 
 interface Props {
   editor: Editor
@@ -103,35 +104,22 @@ export function SuggestionPreview({ editor, clauseId, suggestion, blocked, onApp
   )
 }
 
-function summary(runs: readonly RedlineRun[], passage: string | null): string {
-  const count = (kind: RedlineRun['kind']) =>
+function summary(runs: readonly DiffPart[], passage: string | null): string {
+  const count = (kind: DiffPart['kind']) =>
     runs.filter((r) => r.kind === kind).reduce((n, r) => n + (r.text.match(/\S+/g)?.length ?? 0), 0)
   const words = (n: number) => `${n} ${n === 1 ? 'word' : 'words'}`
   const where = passage
     ? `Read as a change to the passage “${clip(passage)}”; the rest of the clause stays as it is.`
     : 'Read as the whole text of the clause.'
-  return `${where} ${words(count('inserted'))} inserted, ${words(count('deleted'))} deleted; definitions, NOTEs, lists and tables keep their structure.`
+  return `${where} ${words(count('insert'))} inserted, ${words(count('delete'))} deleted; definitions, NOTEs, lists and tables keep their structure.`
 }
 
 const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimEnd()}…` : text)
 
-/** Insertions and deletions as <ins> and <del>, with hidden labels for screen readers that do not announce them. */
-function PreviewRuns({ runs }: { runs: readonly RedlineRun[] }) {
+function PreviewRuns({ runs }: { runs: readonly DiffPart[] }) {
   return (
     <div className="redline" data-testid="suggestion-changes">
-      {runs.map((run, index) => {
-        // biome-ignore lint/suspicious/noArrayIndexKey: runs have no identity beyond their order
-        if (run.kind === 'same') return <span key={index}>{run.text}</span>
-        const Mark = run.kind === 'inserted' ? 'ins' : 'del'
-        return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: runs have no identity beyond their order
-          <Mark key={index}>
-            <span className="visually-hidden">[{run.kind}: </span>
-            {run.text}
-            <span className="visually-hidden">]</span>
-          </Mark>
-        )
-      })}
+      <DiffText parts={runs} />
     </div>
   )
 }

@@ -43,9 +43,7 @@ describe('applying a suggestion', () => {
     )
     const expected = terms()
     expect(plan.passage).toContain('An integrative ecosystem')
-    expect(plan.runs.filter((r) => r.kind !== 'same')).toEqual([
-      { kind: 'inserted', text: 'and persistent ' },
-    ])
+    expect(plan.runs.filter((r) => r.kind !== 'equal')).toEqual([{ kind: 'insert', text: 'and persistent ' }])
     const after = clauseJson(doc, 1)
     const before = clauseJson(expected, 1)
     expect(after.content.map((c: { type: string }) => c.type)).toEqual(

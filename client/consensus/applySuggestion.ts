@@ -10,9 +10,9 @@ import type { Editor } from '@tiptap/core'
 import type { Node as PmNode, Schema } from '@tiptap/pm/model'
 import type { Transaction } from '@tiptap/pm/state'
 import { noteText } from '../../shared/clauses/typedText.ts'
+import type { DiffPart } from '../../shared/clauses/wordDiff.ts'
 import { clausePosition } from '../editor/outline.ts'
 import { type ClauseTextMap, clauseTextMap } from './clauseTextMap.ts'
-import type { RedlineRun } from './redline.ts'
 import { type AlignOp, alignSuggestion, type Token, tokenize } from './suggestionAlignment.ts'
 
 type Edit =
@@ -22,7 +22,7 @@ type Edit =
 
 export interface SuggestionPlan {
   /** The clause's text with the changes marked, word by word, as the preview shows it. */
-  runs: RedlineRun[]
+  runs: DiffPart[]
   /** The passage the suggestion was read against, when it is not the whole clause. */
   passage: string | null
   edits: Edit[]
@@ -70,11 +70,11 @@ const textOf = (tokens: readonly Token[], from: number, to: number) =>
     .map((t) => t.text)
     .join('')
 
-function runsOf(base: readonly Token[], ops: readonly AlignOp[]): RedlineRun[] {
+function runsOf(base: readonly Token[], ops: readonly AlignOp[]): DiffPart[] {
   return ops.map((op) =>
     op.kind === 'added'
-      ? { kind: 'inserted', text: op.text }
-      : { kind: op.kind === 'same' ? 'same' : 'deleted', text: textOf(base, op.from, op.to) },
+      ? { kind: 'insert', text: op.text }
+      : { kind: op.kind === 'same' ? 'equal' : 'delete', text: textOf(base, op.from, op.to) },
   )
 }
 

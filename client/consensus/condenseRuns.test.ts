@@ -6,11 +6,11 @@ describe('the preview of a suggestion', () => {
   it('keeps a few words around each change and cuts the rest', () => {
     const runs = condenseRuns(
       [
-        { kind: 'same', text: long },
-        { kind: 'inserted', text: 'new ' },
-        { kind: 'same', text: long },
-        { kind: 'deleted', text: 'old' },
-        { kind: 'same', text: long },
+        { kind: 'equal', text: long },
+        { kind: 'insert', text: 'new ' },
+        { kind: 'equal', text: long },
+        { kind: 'delete', text: 'old' },
+        { kind: 'equal', text: long },
       ],
       2,
     )
@@ -25,9 +25,9 @@ describe('the preview of a suggestion', () => {
 
   it('keeps short unchanged text whole', () => {
     const runs = [
-      { kind: 'same' as const, text: 'An integrative ' },
-      { kind: 'inserted' as const, text: 'and persistent ' },
-      { kind: 'same' as const, text: 'ecosystem' },
+      { kind: 'equal' as const, text: 'An integrative ' },
+      { kind: 'insert' as const, text: 'and persistent ' },
+      { kind: 'equal' as const, text: 'ecosystem' },
     ]
     expect(condenseRuns(runs)).toEqual(runs)
   })

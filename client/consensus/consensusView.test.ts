@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { wordDiff } from '../../shared/clauses/wordDiff.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseActions, objectionActions } from './actionOptions.ts'
 import { clauseLabel, describeChange, draftClause, progressOf } from './clauseConsensus.ts'
 import { filterOutline, NO_FILTER } from './outlineFilter.ts'
-import { redline } from './redline.ts'
 
 const clause = (
   status: SectionState['status'],
@@ -112,9 +112,9 @@ describe('outline filter', () => {
 
 describe('redline', () => {
   it('marks inserted and deleted words', () => {
-    const runs = redline('The platform is required to log.', 'The platform is recommended to log events.')
-    expect(runs.filter((r) => r.kind === 'deleted').map((r) => r.text.trim())).toEqual(['required'])
-    expect(runs.filter((r) => r.kind === 'inserted').map((r) => r.text.trim())).toEqual([
+    const runs = wordDiff('The platform is required to log.', 'The platform is recommended to log events.')
+    expect(runs.filter((r) => r.kind === 'delete').map((r) => r.text.trim())).toEqual(['required'])
+    expect(runs.filter((r) => r.kind === 'insert').map((r) => r.text.trim())).toEqual([
       'recommended',
       'events',
     ])

@@ -1,6 +1,6 @@
 import type { ApiComparison } from '../../shared/api/versions.ts'
 import type { ClauseComparison } from '../../shared/versions/compare.ts'
-import { DiffText } from './DiffText.tsx'
+import { DiffText } from '../shell/DiffText.tsx'
 
 const CHANGE_LABELS: Record<ClauseComparison['change'], string> = {
   unchanged: 'Unchanged',

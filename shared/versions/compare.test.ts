@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { clause, deliverable, p } from '../../test/support/builders.ts'
+import type { DiffPart } from '../clauses/wordDiff.ts'
 import { clauseRecords } from './clauseRecord.ts'
-import { compareClauses, countWords, type DiffPart } from './compare.ts'
+import { compareClauses, countWords } from './compare.ts'
 
 const records = (...content: Parameters<typeof deliverable>) => clauseRecords(deliverable(...content).body())
 

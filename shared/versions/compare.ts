@@ -5,13 +5,11 @@
  * redline does). Pure: both sides and the exports call it. Each clause's changes are a list of equal, inserted
  * and deleted parts, in order, so that a Word export can write them as tracked changes.
  */
-import { diffArrays, diffWords } from 'diff'
+import { diffArrays } from 'diff'
+import { type DiffPart, wordDiff } from '../clauses/wordDiff.ts'
 import type { VersionClause } from './clauseRecord.ts'
 
-export interface DiffPart {
-  kind: 'equal' | 'insert' | 'delete'
-  text: string
-}
+export type { DiffPart }
 
 export type ClauseChange = 'unchanged' | 'changed' | 'added' | 'removed'
 
@@ -59,14 +57,6 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu
 /** Words as a reader counts them: runs of letters and digits (punctuation and spaces are not words). */
 export function countWords(text: string): number {
   return text.match(WORD)?.length ?? 0
-}
-
-export function wordDiff(before: string, after: string): DiffPart[] {
-  if (before === after) return before ? [{ kind: 'equal', text: before }] : []
-  return diffWords(before, after).map((change) => ({
-    kind: change.added ? 'insert' : change.removed ? 'delete' : 'equal',
-    text: change.value,
-  }))
 }
 
 const whole = (kind: DiffPart['kind'], text: string): DiffPart[] => (text ? [{ kind, text }] : [])

@@ -1,10 +1,10 @@
-import type { DiffPart } from '../../shared/versions/compare.ts'
+import type { DiffPart } from '../../shared/clauses/wordDiff.ts'
 
 /**
  * Parts of a comparison as a redline: <ins> underlined, <del> struck through (DOMAIN.md "Revision marks"). The
  * hidden labels say it to screen readers that do not announce the elements themselves.
  */
-export function DiffText({ parts }: { parts: DiffPart[] }) {
+export function DiffText({ parts }: { parts: readonly DiffPart[] }) {
   return (
     <>
       {parts.map((part, index) =>

@@ -20,11 +20,14 @@ import { ConsensusService } from './domain/consensusService.ts'
 import { openDecisionRecord } from './domain/decisionRecordFile.ts'
 import { DeliverableService } from './domain/deliverableService.ts'
 import { GroupService } from './domain/groupService.ts'
+import { MeetingService } from './domain/meetingService.ts'
 import { MembershipService } from './domain/membershipService.ts'
 import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
+import { MeetingRooms } from './meetings/meetingRooms.ts'
 import { FileDocumentStore } from './storage/documentStore.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
 import { MetadataStore } from './storage/metadataStore.ts'
@@ -52,9 +55,26 @@ export async function createAccordServer(
   if (metadata.unreadable) logger.error(metadata.unreadable)
   const store = await FileDocumentStore.open(fs, config.dataDir, { logger })
   const hub = new DocumentHub(store, config, logger)
-  const consensus = new ConsensusService(hub, metadata, (id) =>
-    openDecisionRecord(fs, config.dataDir, id, logger),
+  const consensus: ConsensusService = new ConsensusService(
+    hub,
+    metadata,
+    (id) => openDecisionRecord(fs, config.dataDir, id, logger),
+    (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
+  const meetings: MeetingService = new MeetingService(metadata, consensus)
+  const meetingRooms = new MeetingRooms(meetings, metadata)
+  meetingRooms.broadcast = broadcastTo(hub)
+  meetings.onStatusChange = (meeting) => {
+    meetingRooms.statusChanged(meeting)
+    // Those already connected when the meeting opens attend it.
+    if (meeting.status === 'open')
+      for (const deliverable of meetings.treated(meeting))
+        for (const connection of hub.loaded(deliverable.id)?.connections ?? []) {
+          const user = metadata.user(connection.user.id)
+          if (user && connection.speaksAccord)
+            void meetings.recordAttendance(meeting.id, user).catch(() => undefined)
+        }
+  }
   const sessions = new SessionService(metadata)
   const loginLimiter = new LoginLimiter({
     perAccount: config.loginLimitPerAccount,
@@ -82,11 +102,14 @@ export async function createAccordServer(
     memberships: new MembershipService(metadata, deliverables, access),
     deliverables,
     consensus,
+    meetings,
+    meetingRooms,
     access,
     setupToken,
     passwordCost,
   }
   hub.use(consensusExtension(consensus, logger))
+  hub.use(meetingExtension({ rooms: meetingRooms, meetings, metadata }, logger))
 
   const app = express()
   app.disable('x-powered-by')

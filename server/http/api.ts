@@ -7,6 +7,7 @@ import { accountRoutes } from './routes/accounts.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { deliverableRoutes } from './routes/deliverables.ts'
 import { groupRoutes } from './routes/groups.ts'
+import { meetingRoutes } from './routes/meetings.ts'
 
 export function apiRouter(ctx: AppContext): Router {
   const api = Router()
@@ -29,6 +30,7 @@ export function apiRouter(ctx: AppContext): Router {
   api.use('/groups', groupRoutes(ctx))
   api.use('/deliverables', consensusRoutes(ctx))
   api.use('/deliverables', deliverableRoutes(ctx))
+  api.use('/meetings', meetingRoutes(ctx))
   api.use(() => {
     throw new NotFoundError('No such API route.')
   })

@@ -43,6 +43,12 @@ export function meetingRoutes(ctx: AppContext): Router {
     res.json({ meetings: meetings.listVisible(user, groupId).map((m) => present(m, user)) })
   })
 
+  // The meeting in progress on a deliverable (the editor asks it once, then follows the live connection).
+  router.get('/live', (req, res) => {
+    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.query.deliverableId as string))
+    res.json({ state: ctx.meetingRooms.stateForDeliverable(deliverable.id) })
+  })
+
   router.post('/', async (req, res) => {
     const user = currentUser(req)
     const meeting = await meetings.create(user, parseBody(createMeetingBody, req.body))

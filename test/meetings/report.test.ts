@@ -2,14 +2,11 @@
  * `GET /api/meetings/:id/report?format=docx|md`: the meeting's record as an ITU-style report, read back from the
  * .docx with a real reader (unzip of word/document.xml) and from the Markdown.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { buildWorkspace } from '../support/factories.ts'
 import { connectClient, waitFor } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { docxText } from './docx.ts'
 import { agreeSection, meetingOn } from './support.ts'
 
 let server: TestServer
@@ -17,23 +14,6 @@ beforeAll(async () => {
   server = await startTestServer()
 })
 afterAll(async () => server.stop())
-
-/** The text of a .docx's body: every w:t run, paragraphs and cells on their own lines. */
-async function docxText(bytes: ArrayBuffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'accord-report-'))
-  try {
-    const file = path.join(dir, 'report.docx')
-    await writeFile(file, Buffer.from(bytes))
-    const xml = execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8')
-    return xml
-      .replace(/<\/w:p>/g, '\n')
-      .replace(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g, '$1')
-      .replace(/<[^>]+>/g, '')
-      .replace(/&amp;/g, '&')
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
-}
 
 test('the report lists attendance, agenda, contributions and dispositions, decisions with hash, actions', async () => {
   const ws = await meetingOn(await buildWorkspace(server))

@@ -3,7 +3,7 @@
  * open (clause, action, note, time, hash, contributions), action items, attendance, the queue while in progress,
  * and the report. Buttons follow the abilities the server sent.
  */
-import { useEffect, useId, useState } from 'react'
+import { type ReactNode, useEffect, useId, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import type { ApiMeeting, ApiMeetingDecision } from '../../shared/api/meetings.ts'
 import {
@@ -80,34 +80,28 @@ export function MeetingScreen() {
       <Agenda meeting={meeting} />
       <Contributions meeting={meeting} run={run} />
       <Decisions decisions={decisions} />
-      <section aria-labelledby="actions-heading">
-        <h2 id="actions-heading">Action items</h2>
-        {meeting.actionItems.length === 0 ? (
-          <p className="muted">None yet.</p>
-        ) : (
-          <ul>
-            {meeting.actionItems.map((a) => (
-              <li key={a.id}>
-                ACTION: {a.text} ({a.ownerName})
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section aria-labelledby="attendance-heading">
-        <h2 id="attendance-heading">Attendance</h2>
-        {meeting.attendance.length === 0 ? (
-          <p className="muted">Recorded while the meeting is open.</p>
-        ) : (
-          <ul>
-            {meeting.attendance.map((a) => (
-              <li key={a.userId}>
-                {a.name} ({a.organization})
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <Part id="actions" title="Action items" empty={meeting.actionItems.length === 0 ? 'None yet.' : null}>
+        <ul>
+          {meeting.actionItems.map((a) => (
+            <li key={a.id}>
+              ACTION: {a.text} ({a.ownerName})
+            </li>
+          ))}
+        </ul>
+      </Part>
+      <Part
+        id="attendance"
+        title="Attendance"
+        empty={meeting.attendance.length === 0 ? 'Recorded while the meeting is open.' : null}
+      >
+        <ul>
+          {meeting.attendance.map((a) => (
+            <li key={a.userId}>
+              {a.name} ({a.organization})
+            </li>
+          ))}
+        </ul>
+      </Part>
     </div>
   )
 }
@@ -124,27 +118,22 @@ function formatRange(meeting: ApiMeeting): string {
 
 function Agenda({ meeting }: { meeting: ApiMeeting }) {
   return (
-    <section aria-labelledby="agenda-heading">
-      <h2 id="agenda-heading">Agenda</h2>
-      {meeting.agenda.length === 0 ? (
-        <p className="muted">No agenda yet.</p>
-      ) : (
-        <ol>
-          {meeting.agenda.map((item) => (
-            <li key={item.id}>
-              {item.title}
-              {item.timeboxMinutes && <span className="muted"> ({item.timeboxMinutes} min)</span>}
-              {item.clauses.map((c) => (
-                <span key={`${c.deliverableId}:${c.sectionId}`}>
-                  {' '}
-                  · <Link to={`/d/${c.deliverableId}`}>open the text</Link>
-                </span>
-              ))}
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+    <Part id="agenda" title="Agenda" empty={meeting.agenda.length === 0 ? 'No agenda yet.' : null}>
+      <ol>
+        {meeting.agenda.map((item) => (
+          <li key={item.id}>
+            {item.title}
+            {item.timeboxMinutes && <span className="muted"> ({item.timeboxMinutes} min)</span>}
+            {item.clauses.map((c) => (
+              <span key={`${c.deliverableId}:${c.sectionId}`}>
+                {' '}
+                · <Link to={`/d/${c.deliverableId}`}>open the text</Link>
+              </span>
+            ))}
+          </li>
+        ))}
+      </ol>
+    </Part>
   )
 }
 
@@ -156,50 +145,42 @@ function Contributions({
   run: (action: () => Promise<unknown>) => void
 }) {
   return (
-    <section aria-labelledby="contributions-heading">
-      <h2 id="contributions-heading">Contributions</h2>
-      {meeting.contributions.length === 0 ? (
-        <p className="muted">No contributions registered.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Number</th>
-              <th scope="col">Title</th>
-              <th scope="col">Source</th>
-              <th scope="col">Disposition</th>
+    <Part
+      id="contributions"
+      title="Contributions"
+      empty={meeting.contributions.length === 0 ? 'No contributions registered.' : null}
+    >
+      <table>
+        <Columns names={['Number', 'Title', 'Source', 'Disposition']} />
+        <tbody>
+          {meeting.contributions.map((c) => (
+            <tr key={c.id}>
+              <td>{c.number}</td>
+              <td>{c.title}</td>
+              <td>{c.sources.join(', ')}</td>
+              <td>
+                {c.disposition ? (
+                  <span>
+                    {DISPOSITION_LABELS[c.disposition.kind]}
+                    {c.disposition.note && `: ${c.disposition.note}`}
+                  </span>
+                ) : (
+                  <span className="muted">Not treated</span>
+                )}
+                {meeting.abilities['record-disposition'] && meeting.status !== 'closed' && (
+                  <DispositionForm
+                    number={c.number}
+                    onRecord={(kind, note) =>
+                      run(() => meetingsApi.disposition(meeting.id, c.id, kind, note))
+                    }
+                  />
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {meeting.contributions.map((c) => (
-              <tr key={c.id}>
-                <td>{c.number}</td>
-                <td>{c.title}</td>
-                <td>{c.sources.join(', ')}</td>
-                <td>
-                  {c.disposition ? (
-                    <span>
-                      {DISPOSITION_LABELS[c.disposition.kind]}
-                      {c.disposition.note && `: ${c.disposition.note}`}
-                    </span>
-                  ) : (
-                    <span className="muted">Not treated</span>
-                  )}
-                  {meeting.abilities['record-disposition'] && meeting.status !== 'closed' && (
-                    <DispositionForm
-                      number={c.number}
-                      onRecord={(kind, note) =>
-                        run(() => meetingsApi.disposition(meeting.id, c.id, kind, note))
-                      }
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </Part>
   )
 }
 
@@ -244,41 +225,26 @@ function DispositionForm({
 
 function Decisions({ decisions }: { decisions: ApiMeetingDecision[] }) {
   return (
-    <section aria-labelledby="decisions-heading">
-      <h2 id="decisions-heading">Decisions</h2>
-      {decisions.length === 0 ? (
-        <p className="muted">No decisions yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Deliverable</th>
-              <th scope="col">Clause</th>
-              <th scope="col">Action</th>
-              <th scope="col">Note</th>
-              <th scope="col">Time</th>
-              <th scope="col">Text hash</th>
-              <th scope="col">Contributions</th>
+    <Part id="decisions" title="Decisions" empty={decisions.length === 0 ? 'No decisions yet.' : null}>
+      <table>
+        <Columns names={['Deliverable', 'Clause', 'Action', 'Note', 'Time', 'Text hash', 'Contributions']} />
+        <tbody>
+          {decisions.map((d) => (
+            <tr key={`${d.deliverableId}:${d.sectionId}:${d.at}:${d.action}`}>
+              <td>{d.deliverableTitle}</td>
+              <td>{`${d.number} ${d.title}`.trim()}</td>
+              <td>{d.action}</td>
+              <td>{d.note}</td>
+              <td>{new Date(d.at).toLocaleTimeString()}</td>
+              <td>
+                <code>{d.hash12}</code>
+              </td>
+              <td>{d.contributions.map((c) => c.number).join(', ')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {decisions.map((d) => (
-              <tr key={`${d.deliverableId}:${d.sectionId}:${d.at}:${d.action}`}>
-                <td>{d.deliverableTitle}</td>
-                <td>{`${d.number} ${d.title}`.trim()}</td>
-                <td>{d.action}</td>
-                <td>{d.note}</td>
-                <td>{new Date(d.at).toLocaleTimeString()}</td>
-                <td>
-                  <code>{d.hash12}</code>
-                </td>
-                <td>{d.contributions.map((c) => c.number).join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </Part>
   )
 }
 
@@ -314,6 +280,41 @@ function LiveSummary({ meetingId }: { meetingId: string }) {
           ))}
         </ol>
       )}
+    </section>
+  )
+}
+
+/** A table's column headings. */
+function Columns({ names }: { names: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((name) => (
+          <th key={name} scope="col">
+            {name}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  )
+}
+
+/** A part of the page: its heading, then its content or what says it is empty. */
+function Part({
+  id,
+  title,
+  empty,
+  children,
+}: {
+  id: string
+  title: string
+  empty: string | null
+  children: ReactNode
+}) {
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{title}</h2>
+      {empty === null ? children : <p className="muted">{empty}</p>}
     </section>
   )
 }

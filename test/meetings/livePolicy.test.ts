@@ -3,19 +3,11 @@
  * or 404 when they cannot see the meeting) and what malformed input is refused with 400. Checked over HTTP, which
  * shares the judgement with the socket (live.test.ts covers the socket and a forging raw client).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { MeetingCommand } from '../../shared/domain/meetingsLive.ts'
-import { buildWorkspace } from '../support/factories.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { meetingOn, type Workspace } from './support.ts'
+import { meetingOn, serverWithWorkspace } from './support.ts'
 
-let server: TestServer
-let base: Workspace
-beforeAll(async () => {
-  server = await startTestServer()
-  base = await buildWorkspace(server)
-})
-afterAll(async () => server.stop())
+const ctx = serverWithWorkspace()
 
 type Who = 'admin' | 'chair' | 'editor' | 'participant' | 'observer' | 'outsider'
 const EVERYONE: Who[] = ['admin', 'chair', 'editor', 'participant', 'observer', 'outsider']
@@ -48,7 +40,7 @@ const TABLE: {
 ]
 
 test.each(TABLE.map((row) => [row.kind, row] as const))('%s', async (_kind, row) => {
-  const m = await meetingOn(base)
+  const m = await meetingOn(ctx.base)
   await m.chair.api.post(`/api/meetings/${m.meetingId}/open`)
   const command = row.command(m)
   for (const who of EVERYONE) {
@@ -73,7 +65,7 @@ test.each([
   [{ kind: 'queue-open' }, 'open'],
   [{ kind: 'launch' }, 'kind'],
 ])('bad input %j is refused (400) and changes nothing', async (action, field) => {
-  const m = await meetingOn(base)
+  const m = await meetingOn(ctx.base)
   await m.chair.api.post(`/api/meetings/${m.meetingId}/open`)
   const before = (await m.chair.api.get(`/api/meetings/${m.meetingId}/live`)).body.state
   const response = await m.chair.api.post(`/api/meetings/${m.meetingId}/live`, { action })
@@ -84,7 +76,7 @@ test.each([
 })
 
 test('no command is taken while the meeting is not open', async () => {
-  const m = await meetingOn(base)
+  const m = await meetingOn(ctx.base)
   const response = await m.chair.api.post(`/api/meetings/${m.meetingId}/live`, { action: { kind: 'next' } })
   expect(response.status).toBe(409)
 })

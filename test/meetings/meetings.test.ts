@@ -2,7 +2,7 @@
  * API.md "Meetings" and docs/API.md "Meetings (details)": meetings, their agenda, contributions, dispositions,
  * action items and decisions, against a real server. Who may do what is one table below, asked of every route.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import {
   buildWorkspace,
   createDeliverable,
@@ -10,16 +10,10 @@ import {
   createUser,
   setGroupRole,
 } from '../support/factories.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { agreeSection, MEETING, meetingOn, type Workspace } from './support.ts'
+import { startTestServer } from '../support/testServer.ts'
+import { agreeSection, MEETING, meetingOn, serverWithWorkspace } from './support.ts'
 
-let server: TestServer
-let base: Workspace
-beforeAll(async () => {
-  server = await startTestServer()
-  base = await buildWorkspace(server)
-})
-afterAll(async () => server.stop())
+const shared = serverWithWorkspace()
 
 type Who = 'admin' | 'chair' | 'fgChair' | 'editor' | 'participant' | 'observer' | 'outsider'
 const EVERYONE: Who[] = ['admin', 'chair', 'fgChair', 'editor', 'participant', 'observer', 'outsider']
@@ -81,8 +75,8 @@ interface Ctx {
 describe('who may do what', async () => {
   let ctx: Ctx
   beforeAll(async () => {
-    const ws = await meetingOn(base)
-    const fgChair = await createUser(server, ws.admin, { name: 'Fiona FG Chair' })
+    const ws = await meetingOn(shared.base)
+    const fgChair = await createUser(shared.server, ws.admin, { name: 'Fiona FG Chair' })
     await setGroupRole(ws.admin, ws.fg.id, fgChair.user.id, 'chair')
     let n = 0
     const sessions = { ...ws, fgChair }
@@ -126,7 +120,7 @@ describe('bad input is refused with a clear message and changes nothing', () => 
     ],
     [{ title: '', start: '2026-03-08T09:00:00Z', end: '2026-03-09T17:00:00Z' }, 'title'],
   ])('create %j', async (body, message) => {
-    const ws = await meetingOn(base)
+    const ws = await meetingOn(shared.base)
     const before = (await ws.chair.api.get(`/api/meetings?groupId=${ws.wg.id}`)).body.meetings.length
     const response = await ws.chair.api.post('/api/meetings', { ...body, groupId: ws.wg.id })
     expect(response.status).toBe(400)
@@ -135,7 +129,7 @@ describe('bad input is refused with a clear message and changes nothing', () => 
   })
 
   test('a deliverable of another group cannot be treated', async () => {
-    const ws = await meetingOn(base)
+    const ws = await meetingOn(shared.base)
     const otherGroup = await createGroup(ws.admin, 'WG2', ws.fg.id)
     const other = await createDeliverable(ws.admin, otherGroup.id)
     const response = await ws.admin.api.post('/api/meetings', {
@@ -149,17 +143,17 @@ describe('bad input is refused with a clear message and changes nothing', () => 
 
 describe('a meeting and its record', () => {
   test('is created with its data, numbered per group, remote without a place, listed per group', async () => {
-    const wg = await createGroup(base.admin, 'WG3', base.fg.id)
-    await setGroupRole(base.admin, wg.id, base.chair.user.id, 'chair')
-    await setGroupRole(base.admin, wg.id, base.participant.user.id, 'member')
-    const first = await base.chair.api.post('/api/meetings', { ...MEETING, groupId: wg.id })
+    const wg = await createGroup(shared.base.admin, 'WG3', shared.base.fg.id)
+    await setGroupRole(shared.base.admin, wg.id, shared.base.chair.user.id, 'chair')
+    await setGroupRole(shared.base.admin, wg.id, shared.base.participant.user.id, 'member')
+    const first = await shared.base.chair.api.post('/api/meetings', { ...MEETING, groupId: wg.id })
     expect(first.body.meeting).toMatchObject({
       number: 1,
       place: 'Riyadh',
       timeZone: 'Asia/Riyadh',
       status: 'scheduled',
     })
-    const second = await base.chair.api.post('/api/meetings', {
+    const second = await shared.base.chair.api.post('/api/meetings', {
       title: 'Fourth meeting (e-meeting)',
       start: '2026-05-01T13:00:00Z',
       end: '2026-05-01T16:00:00Z',
@@ -167,17 +161,17 @@ describe('a meeting and its record', () => {
     })
     expect(second.status).toBe(201)
     expect(second.body.meeting).toMatchObject({ number: 2, place: null, timeZone: 'UTC', deliverableIds: [] })
-    const list = await base.participant.api.get(`/api/meetings?groupId=${wg.id}`)
+    const list = await shared.base.participant.api.get(`/api/meetings?groupId=${wg.id}`)
     expect(list.body.meetings.map((m: { title: string }) => m.title)).toEqual([
       'Third meeting',
       'Fourth meeting (e-meeting)',
     ])
     expect(list.body.meetings[0].abilities).toMatchObject({ view: true, open: false, 'request-floor': true })
-    expect((await base.outsider.api.get(`/api/meetings?groupId=${wg.id}`)).body.meetings).toEqual([])
+    expect((await shared.base.outsider.api.get(`/api/meetings?groupId=${wg.id}`)).body.meetings).toEqual([])
   })
 
   test('agenda, contributions with dispositions, action items, unique contribution numbers', async () => {
-    const ws = await meetingOn(base)
+    const ws = await meetingOn(shared.base)
     const url = `/api/meetings/${ws.meetingId}`
     const clause6 = ws.sections.find((s) => s.number === '6') ?? ws.sections[5]!
     const contribution = await ws.editor.api.post(`${url}/contributions`, {
@@ -263,7 +257,7 @@ describe('a meeting and its record', () => {
   })
 
   test('decisions taken while open are listed in order with hash and contributions; attendance is kept', async () => {
-    const ws = await meetingOn(base)
+    const ws = await meetingOn(shared.base)
     const url = `/api/meetings/${ws.meetingId}`
     const [first, second] = [ws.sections[0]!, ws.sections[1]!]
     await ws.editor.api.post(`${url}/contributions`, {

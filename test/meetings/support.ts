@@ -1,6 +1,7 @@
 /** A group's workspace with a meeting of its working group, made through the real API. */
-import { expect } from 'vitest'
-import { type buildWorkspace, createDeliverable, setDeliverableRole } from '../support/factories.ts'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { buildWorkspace, createDeliverable, setDeliverableRole } from '../support/factories.ts'
+import { startTestServer, type TestServer } from '../support/testServer.ts'
 
 export type Workspace = Awaited<ReturnType<typeof buildWorkspace>>
 
@@ -48,4 +49,15 @@ export async function agreeSection(ws: Workspace, sectionId: string, note?: stri
   const agreed = await ws.chair.api.post(base, note ? { action: 'agree', note } : { action: 'agree' })
   expect(agreed.status, JSON.stringify(agreed.body)).toBe(200)
   return agreed.body.section as { id: string; hash: string }
+}
+
+/** One real server for the file and one workspace on it (the first-run setup happens once per server). */
+export function serverWithWorkspace(): { server: TestServer; base: Workspace } {
+  const ctx = {} as { server: TestServer; base: Workspace }
+  beforeAll(async () => {
+    ctx.server = await startTestServer()
+    ctx.base = await buildWorkspace(ctx.server)
+  })
+  afterAll(async () => ctx.server?.stop())
+  return ctx
 }

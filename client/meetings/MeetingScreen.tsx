@@ -16,6 +16,7 @@ import type { MeetingLiveState } from '../../shared/domain/meetingsLive.ts'
 import { errorMessage } from '../api/http.ts'
 import { useResource } from '../api/useResource.ts'
 import { ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
+import { ActionItemForm, AgendaItemForm, ContributionForm } from './MeetingForms.tsx'
 import { meetingsApi } from './meetingsApi.ts'
 import './meetings.css'
 
@@ -78,7 +79,11 @@ export function MeetingScreen() {
       </p>
       {meeting.status === 'open' && <LiveSummary meetingId={meeting.id} />}
       <Agenda meeting={meeting} />
+      {meeting.abilities['manage-agenda'] && meeting.status !== 'closed' && (
+        <AgendaItemForm meeting={meeting} run={run} />
+      )}
       <Contributions meeting={meeting} run={run} />
+      {meeting.abilities['register-contribution'] && <ContributionForm meeting={meeting} run={run} />}
       <Decisions decisions={decisions} />
       <Part id="actions" title="Action items" empty={meeting.actionItems.length === 0 ? 'None yet.' : null}>
         <ul>
@@ -89,6 +94,7 @@ export function MeetingScreen() {
           ))}
         </ul>
       </Part>
+      {meeting.abilities['record-action-item'] && <ActionItemForm meeting={meeting} run={run} />}
       <Part
         id="attendance"
         title="Attendance"

@@ -4,16 +4,24 @@ import { ordinal } from '../../shared/domain/meetings.ts'
 import { useResource } from '../api/useResource.ts'
 import { meetingsApi } from './meetingsApi.ts'
 
-export function UpcomingMeetings() {
+export function UpcomingMeetings({ mayPlan }: { mayPlan: boolean }) {
   const loaded = useResource(() => meetingsApi.list(), [])
   const now = Date.now()
   const shown = (loaded.data?.meetings ?? []).filter(
     (m) => m.status === 'open' || (m.status === 'scheduled' && Date.parse(m.end) > now),
   )
-  if (shown.length === 0) return null
+  if (shown.length === 0 && !mayPlan) return null
   return (
     <section className="group-card" aria-labelledby="meetings-heading">
-      <h2 id="meetings-heading">Meetings</h2>
+      <div className="group-heading">
+        <h2 id="meetings-heading">Meetings</h2>
+        {mayPlan && (
+          <Link to="/meetings/new" className="button small">
+            New meeting
+          </Link>
+        )}
+      </div>
+      {shown.length === 0 && <p className="muted">No meetings planned.</p>}
       <ul>
         {shown.map((m) => (
           <li key={m.id}>

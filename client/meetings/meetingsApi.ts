@@ -1,5 +1,12 @@
 /** Typed calls for the meetings API (docs/API.md "Meetings (details)"). */
-import type { ApiMeeting, ApiMeetingDecision } from '../../shared/api/meetings.ts'
+import type {
+  ActionItemBody,
+  AgendaBody,
+  ApiMeeting,
+  ApiMeetingDecision,
+  ContributionBody,
+  CreateMeetingBody,
+} from '../../shared/api/meetings.ts'
 import type { DispositionKind } from '../../shared/domain/meetings.ts'
 import type { MeetingCommand, MeetingLiveState } from '../../shared/domain/meetingsLive.ts'
 import { http } from '../api/http.ts'
@@ -8,6 +15,13 @@ const base = (id: string) => `/api/meetings/${encodeURIComponent(id)}`
 
 export const meetingsApi = {
   list: () => http.get<{ meetings: ApiMeeting[] }>('/api/meetings'),
+  create: (body: CreateMeetingBody) => http.post<{ meeting: ApiMeeting }>('/api/meetings', body),
+  agenda: (id: string, items: AgendaBody['items']) =>
+    http.put<{ meeting: ApiMeeting }>(`${base(id)}/agenda`, { items }),
+  contribute: (id: string, body: ContributionBody) =>
+    http.post<{ meeting: ApiMeeting }>(`${base(id)}/contributions`, body),
+  actionItem: (id: string, body: ActionItemBody) =>
+    http.post<{ meeting: ApiMeeting }>(`${base(id)}/action-items`, body),
   get: (id: string) => http.get<{ meeting: ApiMeeting }>(base(id)),
   decisions: (id: string) => http.get<{ decisions: ApiMeetingDecision[] }>(`${base(id)}/decisions`),
   open: (id: string) => http.post<{ meeting: ApiMeeting }>(`${base(id)}/open`),

@@ -45,7 +45,7 @@ export function WorkspaceScreen() {
       </PageHeader>
       {workspace.loading && !data && <Loading what="the workspace" />}
       <ErrorNote error={workspace.error} />
-      <UpcomingMeetings />
+      <UpcomingMeetings mayPlan={data?.groups.some((g) => g.abilities['manage-members']) ?? false} />
       {data && <GroupTree data={data} isAdmin={me.admin} />}
     </>
   )

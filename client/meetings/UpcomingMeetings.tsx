@@ -21,16 +21,19 @@ export function UpcomingMeetings({ mayPlan }: { mayPlan: boolean }) {
           </Link>
         )}
       </div>
-      {shown.length === 0 && <p className="muted">No meetings planned.</p>}
-      <ul>
-        {shown.map((m) => (
-          <li key={m.id}>
-            <Link to={`/meetings/${m.id}`}>{m.title}</Link> ({ordinal(m.number)} meeting,{' '}
-            {m.place ?? 'remote'}, {new Date(m.start).toLocaleDateString()})
-            {m.status === 'open' && <strong> · in progress</strong>}
-          </li>
-        ))}
-      </ul>
+      {shown.length === 0 ? (
+        <p className="muted">No meetings planned.</p>
+      ) : (
+        <ul>
+          {shown.map((m) => (
+            <li key={m.id}>
+              <Link to={`/meetings/${m.id}`}>{m.title}</Link> ({ordinal(m.number)} meeting,{' '}
+              {m.place ?? 'remote'}, {new Date(m.start).toLocaleDateString()})
+              {m.status === 'open' && <strong> · in progress</strong>}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   )
 }

@@ -11,6 +11,7 @@ import { DeliverableMembersScreen, GroupMembersScreen } from './members/MembersS
 import { Announcer } from './shell/Announcer.tsx'
 import { AppShell } from './shell/AppShell.tsx'
 import { NotFoundScreen } from './shell/NotFoundScreen.tsx'
+import { VersionsScreen } from './versions/VersionsScreen.tsx'
 import { NewDeliverableScreen } from './workspace/NewDeliverableScreen.tsx'
 import { NewGroupScreen } from './workspace/NewGroupScreen.tsx'
 import { WorkspaceScreen } from './workspace/WorkspaceScreen.tsx'
@@ -47,6 +48,7 @@ export function App() {
               <Route index element={<WorkspaceScreen />} />
               <Route path="/deliverables/new" element={<NewDeliverableScreen />} />
               <Route path="/d/:id/members" element={<DeliverableMembersScreen />} />
+              <Route path="/d/:id/versions" element={<VersionsScreen />} />
               <Route path="/groups/new" element={<NewGroupScreen />} />
               <Route path="/groups/:id/members" element={<GroupMembersScreen />} />
               <Route path="/admin/users" element={<UsersScreen />} />

@@ -15,9 +15,10 @@ import { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
 import { AccountService } from './domain/accountService.ts'
+import { AnnotationService } from './domain/annotationService.ts'
 import { consensusExtension } from './domain/consensusExtension.ts'
 import { ConsensusService } from './domain/consensusService.ts'
-import { openDecisionRecord } from './domain/decisionRecordFile.ts'
+import { openDecisionRecord, openEventRecord } from './domain/decisionRecordFile.ts'
 import { DeliverableService } from './domain/deliverableService.ts'
 import { GroupService } from './domain/groupService.ts'
 import { MeetingService } from './domain/meetingService.ts'
@@ -35,6 +36,8 @@ import { AccessControl } from './sync/accessControl.ts'
 import { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import { DocumentHub } from './sync/documentHub.ts'
 import { attachSyncServer } from './sync/upgrade.ts'
+import { VersionService } from './versions/versionService.ts'
+import { VersionStore } from './versions/versionStore.ts'
 
 export interface AccordServer {
   ctx: AppContext
@@ -74,7 +77,20 @@ export async function createAccordServer(
           if (user && connection.speaksAccord)
             void meetings.recordAttendance(meeting.id, user).catch(() => undefined)
         }
+    // Issue 23: each treated deliverable keeps a named version "Output of <meeting>" (its clause hashes are in
+    // the meeting's outputs too); a version that cannot be saved is logged, the closing stands.
+    if (meeting.status === 'closed')
+      for (const deliverable of meetings.treated(meeting))
+        versions
+          .saveAtMeetingClose(deliverable.id, meeting.title)
+          .catch((error: unknown) =>
+            logger.error({ err: error, deliverableId: deliverable.id }, 'meeting output version not saved'),
+          )
   }
+  const annotations = new AnnotationService(hub, metadata, consensus, (id) =>
+    openEventRecord(fs, config.dataDir, id, logger, 'annotations'),
+  )
+  consensus.use(annotations)
   const sessions = new SessionService(metadata)
   const loginLimiter = new LoginLimiter({
     perAccount: config.loginLimitPerAccount,
@@ -84,6 +100,23 @@ export async function createAccordServer(
   })
   const access = new AccessControl(hub, metadata, sessions)
   const deliverables = new DeliverableService(metadata, hub, consensus, logger)
+  const versions = new VersionService(
+    hub,
+    consensus,
+    new VersionStore(fs, config.dataDir),
+    metadata.groupLookup,
+    logger,
+  )
+  // The agreement is durable already: a version that cannot be saved is logged, and the agreement stands.
+  consensus.use({
+    everyClauseAgreed: (deliverableId) =>
+      versions
+        .saveAutomatic(deliverableId, 'Every clause agreed', 'all-agreed')
+        .then(() => undefined)
+        .catch((error: unknown) =>
+          logger.error({ err: error, deliverableId }, 'automatic version not saved'),
+        ),
+  })
   const setupToken = config.setupToken ?? randomBytes(18).toString('base64url')
   const passwordCost = config.scryptCost
   const ctx: AppContext = {
@@ -104,6 +137,8 @@ export async function createAccordServer(
     consensus,
     meetings,
     meetingRooms,
+    annotations,
+    versions,
     access,
     setupToken,
     passwordCost,

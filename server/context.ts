@@ -3,6 +3,7 @@ import type { LoginLimiter } from './auth/loginLimiter.ts'
 import type { SessionService } from './auth/sessions.ts'
 import type { Config } from './config.ts'
 import type { AccountService } from './domain/accountService.ts'
+import type { AnnotationService } from './domain/annotationService.ts'
 import type { ConsensusService } from './domain/consensusService.ts'
 import type { DeliverableService } from './domain/deliverableService.ts'
 import type { GroupService } from './domain/groupService.ts'
@@ -14,6 +15,7 @@ import type { MetadataStore } from './storage/metadataStore.ts'
 import type { AccessControl } from './sync/accessControl.ts'
 import type { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import type { DocumentHub } from './sync/documentHub.ts'
+import type { VersionService } from './versions/versionService.ts'
 
 export interface AppContext {
   config: Config
@@ -32,6 +34,8 @@ export interface AppContext {
   meetings: MeetingService
   /** The meetings in progress (presenter, current clause, queue), pushed over the live connection. */
   meetingRooms: MeetingRooms
+  annotations: AnnotationService
+  versions: VersionService
   access: AccessControl
   /** The first-run setup token while setup is still needed. */
   setupToken: string

@@ -2,7 +2,7 @@ import type { FormEvent } from 'react'
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
-import { ErrorNote, Field } from '../shell/ui.tsx'
+import { Field, FormSubmit } from '../shell/ui.tsx'
 import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 import { useAuth } from './auth.tsx'
 
@@ -54,10 +54,7 @@ export function LoginScreen() {
         <form onSubmit={submit}>
           <Field label="E-mail" name="email" type="email" required autoComplete="username" />
           <Field label="Password" name="password" type="password" required autoComplete="current-password" />
-          <ErrorNote error={error} />
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Logging in…' : 'Log in'}
-          </button>
+          <FormSubmit error={error} busy={busy} label="Log in" busyLabel="Logging in…" />
         </form>
       </div>
     </main>

@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
 import { useResource } from '../api/useResource.ts'
-import { ErrorNote, Field, Loading, NEW_PASSWORD } from '../shell/ui.tsx'
+import { Field, FormSubmit, Loading, NEW_PASSWORD } from '../shell/ui.tsx'
 import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 import { useAuth } from './auth.tsx'
 
@@ -89,10 +89,7 @@ export function SetupScreen() {
                 required
                 autoComplete="new-password"
               />
-              <ErrorNote error={error} />
-              <button type="submit" className="button primary" disabled={busy}>
-                {busy ? 'Creating…' : 'Create administrator'}
-              </button>
+              <FormSubmit error={error} busy={busy} label="Create administrator" busyLabel="Creating…" />
             </form>
           )
         )}

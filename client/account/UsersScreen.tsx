@@ -3,14 +3,15 @@ import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
 import {
-  ActionsHeader,
   EmptyState,
   ErrorNote,
   Field,
+  FormSubmit,
   Loading,
   NEW_PASSWORD,
   NoValue,
   PageHeader,
+  TableHead,
 } from '../shell/ui.tsx'
 import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 import { useMe } from './auth.tsx'
@@ -75,15 +76,7 @@ export function UsersScreen() {
       {list.length > 0 && (
         <table className="members-table">
           <caption className="visually-hidden">Users</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Organization</th>
-              <th scope="col">Administrator</th>
-              <ActionsHeader />
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'E-mail', 'Organization', 'Administrator']} />
           <tbody>
             {list.map((u) => (
               <tr key={u.id}>
@@ -134,10 +127,7 @@ export function UsersScreen() {
           <input id="new-user-admin" name="admin" type="checkbox" />
           <label htmlFor="new-user-admin">Administrator (secretariat)</label>
         </div>
-        <ErrorNote error={error} />
-        <button type="submit" className="button primary" disabled={busy}>
-          Create user
-        </button>
+        <FormSubmit error={error} busy={busy} label="Create user" busyLabel="Creating user…" />
       </form>
     </>
   )

@@ -216,7 +216,8 @@ function ActionForm({ id, spec, clauseLabel, busy, initialSuggestion, onCancel, 
             onChange={(event) => setSuggestion(event.target.value)}
           />
           <p id={`${fieldId}-suggestion-hint`} className="field-hint">
-            The whole text of the clause as you propose it; an editor can apply it in one step.
+            The clause as you propose it, or only the passage you change; write … for text left as it is. An
+            editor sees the changes word by word and applies them in one step.
           </p>
         </div>
       )}

@@ -110,10 +110,11 @@ function SelectedClause({
 
   const apply = (objection: Objection) => {
     setApplyError(null)
-    if (!editor || !objection.suggestion) return
-    if (applySuggestionTo(editor, entry.id, objection.suggestion))
-      controller.announce(`Suggestion applied to ${inSentence(label)}`)
+    if (!editor || !objection.suggestion) return false
+    const applied = applySuggestionTo(editor, entry.id, objection.suggestion)
+    if (applied) controller.announce(`Suggestion applied to ${inSentence(label)}`)
     else setApplyError('The suggestion could not be applied: the clause is locked or no longer in the text.')
+    return applied
   }
 
   const open = openObjections(clause)
@@ -161,6 +162,8 @@ function SelectedClause({
           objections={clause.objections}
           optionsFor={(objection) => objectionActions(abilities, clause, objection, userId)}
           applyBlocked={applyBlocked(abilities, { editable, locked })}
+          editor={editor}
+          clauseId={entry.id}
           onApply={apply}
           onWithdraw={(objection) => run({ action: 'withdraw-objection', objectionId: objection.id })}
           onDismiss={(objection, note) =>

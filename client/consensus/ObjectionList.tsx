@@ -1,14 +1,16 @@
 /**
- * A clause's objections: who objected, why, and the replacement text they suggest. Editors apply a suggestion in
- * one step; the author withdraws; a chair dismisses with the reason it was not sustained. Closed objections stay
- * visible, folded, with how they were closed.
+ * A clause's objections: who objected, why, and the replacement text they suggest. Editors see what a suggestion
+ * changes, word by word, and then apply it in one step; the author withdraws; a chair dismisses with the reason it
+ * was not sustained. Closed objections stay visible, folded, with how they were closed.
  */
+import type { Editor } from '@tiptap/core'
 import { type FormEvent, useId, useRef, useState } from 'react'
 import type { Objection } from '../../shared/domain/types.ts'
 import type { ApiUser } from '../api/types.ts'
 import type { ObjectionOptions } from './actionOptions.ts'
 import type { HistoryEvent } from './consensusApi.ts'
 import { formatWhen } from './formatWhen.ts'
+import { SuggestionPreview } from './SuggestionPreview.tsx'
 import { userName } from './useClauseRecord.ts'
 
 interface Props {
@@ -16,7 +18,11 @@ interface Props {
   optionsFor: (objection: Objection) => ObjectionOptions
   /** Why applying is not possible now (null: possible; undefined: not for this user). */
   applyBlocked: string | null | undefined
-  onApply: (objection: Objection) => void
+  /** The editor the suggestion is previewed against and applied in, and the clause it applies to. */
+  editor: Editor | null
+  clauseId: string
+  /** Resolves true when the suggestion was applied. */
+  onApply: (objection: Objection) => boolean
   onWithdraw: (objection: Objection) => Promise<boolean>
   onDismiss: (objection: Objection, note: string) => Promise<boolean>
   users: ReadonlyMap<string, ApiUser>
@@ -57,7 +63,13 @@ export function ObjectionList(props: Props) {
 function ObjectionItem({ objection, ...props }: Props & { objection: Objection }) {
   const options = props.optionsFor(objection)
   const [dismissing, setDismissing] = useState(false)
+  const [previewing, setPreviewing] = useState(false)
   const dismissButton = useRef<HTMLButtonElement>(null)
+  const applyButton = useRef<HTMLButtonElement>(null)
+  const closePreview = () => {
+    setPreviewing(false)
+    requestAnimationFrame(() => applyButton.current?.focus())
+  }
   const raised = props.events?.find((e) => e.action === 'object' && e.objectionId === objection.id)
   const who = userName(props.users, objection.userId)
   const id = useId()
@@ -84,12 +96,14 @@ function ObjectionItem({ objection, ...props }: Props & { objection: Objection }
           {objection.suggestion && props.applyBlocked !== undefined && (
             <button
               type="button"
+              ref={applyButton}
               className="button small primary"
-              aria-disabled={props.applyBlocked !== null || undefined}
+              aria-disabled={props.applyBlocked !== null || !props.editor || undefined}
               aria-describedby={props.applyBlocked ? `${id}-apply-why` : undefined}
-              onClick={() => props.applyBlocked === null && props.onApply(objection)}
+              aria-expanded={previewing}
+              onClick={() => props.applyBlocked === null && props.editor && setPreviewing((shown) => !shown)}
             >
-              Apply suggestion<span className="visually-hidden"> of {who}</span>
+              Apply suggestion…<span className="visually-hidden"> of {who}</span>
             </button>
           )}
           {options.withdraw && (
@@ -119,6 +133,16 @@ function ObjectionItem({ objection, ...props }: Props & { objection: Objection }
             </span>
           )}
         </div>
+      )}
+      {previewing && objection.open && objection.suggestion && props.editor && (
+        <SuggestionPreview
+          editor={props.editor}
+          clauseId={props.clauseId}
+          suggestion={objection.suggestion}
+          blocked={props.applyBlocked ?? null}
+          onCancel={closePreview}
+          onApply={() => props.onApply(objection) && closePreview()}
+        />
       )}
       {dismissing && (
         <DismissForm

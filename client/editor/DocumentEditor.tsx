@@ -29,7 +29,8 @@ export function DocumentEditor(props: Props) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: extensions are fixed for the editor's lifetime
   const extensions = useMemo(() => {
     const onSort: SortRequest = (problem) => {
-      editorRef.current?.commands.sortEntries(problem.entry, problem.clausePos)
+      // By id: the button was drawn with the clause's position then, and text may have come before it since.
+      editorRef.current?.commands.sortEntries(problem.entry, problem.clauseId)
     }
     return editorExtensions({ session, user: props.user, notify, onSort })
   }, [session])

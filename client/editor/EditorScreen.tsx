@@ -1,5 +1,5 @@
 import type { Editor } from '@tiptap/core'
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import type { Section } from '../../shared/api/sections.ts'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
@@ -11,7 +11,7 @@ import { useResource } from '../api/useResource.ts'
 import { EditorBanners } from '../collab/EditorBanners.tsx'
 import { PresenceList } from '../collab/PresenceList.tsx'
 import { RecoveryPanel } from '../collab/RecoveryPanel.tsx'
-import { SyncStatus } from '../collab/SyncStatus.tsx'
+import { MergeNote, SyncStatus } from '../collab/SyncStatus.tsx'
 import { useCollabSession } from '../collab/useCollabSession.ts'
 import { usePresence } from '../collab/usePresence.ts'
 import { useStatusAnnouncements } from '../collab/useStatusAnnouncements.ts'
@@ -24,6 +24,8 @@ import { useConsensusController } from '../consensus/useConsensusController.ts'
 import { EditorMeeting } from '../meetings/EditorMeeting.tsx'
 import { roleOf } from '../members/members.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
+import { Drawer, DrawerToggle, useDrawer } from '../shell/Drawer.tsx'
+import { type BarItem, OverflowBar } from '../shell/OverflowBar.tsx'
 import { SkipLink } from '../shell/SkipLink.tsx'
 import { ErrorNote, Loading } from '../shell/ui.tsx'
 import { DocumentEditor } from './DocumentEditor.tsx'
@@ -80,6 +82,11 @@ interface LiveEditorProps {
 }
 
 const NO_SECTIONS: readonly Section[] = []
+// What the header keeps in view when it is short of room, the most needed first; the rest goes into its menu.
+const KEEP_FIRST = ['merge', 'people', 'progress', 'versions', 'members', 'user']
+// Where the side columns become drawers (layout.css): three columns need 80rem, two need 60rem.
+const CLAUSE_DRAWER_BELOW = '(max-width: 80rem)'
+const OUTLINE_DRAWER_BELOW = '(max-width: 60rem)'
 
 function LiveEditor(props: LiveEditorProps) {
   const me = useMe()
@@ -107,39 +114,85 @@ function LiveEditor(props: LiveEditorProps) {
   const onEditor = useCallback((next: Editor | null) => setEditor(next), [])
   const back = loginPath(`/d/${props.deliverableId}`)
 
+  const outlineDrawer = useDrawer('outline-drawer', OUTLINE_DRAWER_BELOW)
+  const clauseDrawer = useDrawer('clause-drawer', CLAUSE_DRAWER_BELOW)
+  const presenceSession = control.generation >= 0 ? session : null
+  // An objection raised from elsewhere (text kept after a refusal) is written in the clause panel: show it.
+  const objectionNonce = consensus.objectionDraft?.nonce
+  const showClausePanel = clauseDrawer.show
+  useEffect(() => {
+    if (objectionNonce !== undefined) showClausePanel()
+  }, [objectionNonce, showClausePanel])
+
+  // The header is one line at every width: what does not fit moves into its menu (KEEP_FIRST).
+  const headerItems: BarItem[] = [
+    ...(state.merged
+      ? [
+          {
+            key: 'merge',
+            node: <MergeNote merged={state.merged} onDismiss={() => session?.dismissMerge()} />,
+          },
+        ]
+      : []),
+    ...(consensus.progress.total > 0
+      ? [{ key: 'progress', node: <ConsensusProgress progress={consensus.progress} /> }]
+      : []),
+    { key: 'people', node: <PresenceList people={people} editor={editor} session={presenceSession} /> },
+    {
+      key: 'versions',
+      node: (
+        <Link to={`/d/${props.deliverableId}/versions`} className="button small">
+          Versions
+        </Link>
+      ),
+    },
+    ...(props.canManage
+      ? [
+          {
+            key: 'members',
+            node: (
+              <Link to={`/d/${props.deliverableId}/members`} className="button small">
+                Members
+              </Link>
+            ),
+          },
+        ]
+      : []),
+    { key: 'user', node: <UserMenu /> },
+  ]
+
   return (
     <div className="editor-page">
       <header className="editor-header">
+        <DrawerToggle drawer={outlineDrawer}>Outline</DrawerToggle>
         <div className="editor-title">
           <Link to="/" className="back-link">
             <span aria-hidden="true">← </span>Workspace
           </Link>
-          <h1>{props.title}</h1>
-          <span className="muted small">{props.typeLabel}</span>
+          <h1 title={props.title}>{props.title}</h1>
+          <span className="muted small editor-type">{props.typeLabel}</span>
         </div>
-        <ConsensusProgress progress={consensus.progress} />
-        <SyncStatus state={state} onDismissMerge={() => session?.dismissMerge()} />
-        <PresenceList people={people} editor={editor} session={control.generation >= 0 ? session : null} />
-        <div className="editor-header-actions">
-          {props.canManage && (
-            <Link to={`/d/${props.deliverableId}/members`} className="button small">
-              Members
-            </Link>
-          )}
-          <UserMenu />
-        </div>
+        <SyncStatus state={state} />
+        <OverflowBar items={headerItems} keepFirst={KEEP_FIRST} />
+        <DrawerToggle drawer={clauseDrawer}>Clause</DrawerToggle>
       </header>
       <div className="editor-layout">
-        <nav className="outline" aria-label="Outline">
-          <h2 id="outline-heading">Outline</h2>
-          <ConsensusOutline
-            outline={outline}
-            editor={editor}
-            controller={consensus}
-            labelledBy="outline-heading"
-          />
-        </nav>
+        <Drawer drawer={outlineDrawer} side="start" closeOnActivate='[role="treeitem"]'>
+          <nav className="outline" aria-label="Outline">
+            <h2 id="outline-heading">Outline</h2>
+            <ConsensusOutline
+              outline={outline}
+              editor={editor}
+              controller={consensus}
+              labelledBy="outline-heading"
+            />
+          </nav>
+        </Drawer>
         <main id="main" tabIndex={-1} className="editor-main">
+          <div className="print-title" aria-hidden="true">
+            <p className="print-type">{props.typeLabel}</p>
+            <p className="print-name">{props.title}</p>
+          </div>
           <EditorMeeting
             provider={control.generation >= 0 ? session.provider : null}
             deliverableId={props.deliverableId}
@@ -176,14 +229,16 @@ function LiveEditor(props: LiveEditorProps) {
             />
           )}
         </main>
-        <ClausePanel
-          controller={consensus}
-          outline={outline}
-          editor={editor}
-          body={control.generation >= 0 ? session.body : null}
-          synced={state.synced}
-          editable={canEdit && state.synced}
-        />
+        <Drawer drawer={clauseDrawer} side="end">
+          <ClausePanel
+            controller={consensus}
+            outline={outline}
+            editor={editor}
+            body={control.generation >= 0 ? session.body : null}
+            synced={state.synced}
+            editable={canEdit && state.synced}
+          />
+        </Drawer>
       </div>
     </div>
   )

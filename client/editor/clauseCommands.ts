@@ -6,7 +6,7 @@
  */
 import { type Editor, Extension } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
-import { type EditorState, TextSelection } from '@tiptap/pm/state'
+import { type EditorState, TextSelection, type Transaction } from '@tiptap/pm/state'
 import * as Y from 'yjs'
 import { plainText } from '../../shared/clauses/clauseText.ts'
 import { newId } from '../../shared/domain/ids.ts'
@@ -14,6 +14,7 @@ import { CLAUSE, CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clause
 import { sortPlan } from './alphabetical.ts'
 import { SORTABLE_ENTRIES, type SortableEntry } from './clauseDecorations.ts'
 import { consensusOf } from './consensusState.ts'
+import { type NotifyOptions, quietByDefault } from './notify.ts'
 import { buildOutline, type ClauseAt, clauseAt, clausePosition } from './outline.ts'
 import { type MoveKind, planMove, reorderUnits, transactStructure, yElementOf } from './yStructure.ts'
 
@@ -24,14 +25,10 @@ declare module '@tiptap/core' {
       addSubClause: () => ReturnType
       removeClause: () => ReturnType
       moveClause: (kind: MoveKind) => ReturnType
-      sortEntries: (entry: SortableEntry, clausePos?: number) => ReturnType
+      /** Sorts the clause given by its id (stable) or position (now), or the one holding the caret. */
+      sortEntries: (entry: SortableEntry, clause?: string | number) => ReturnType
     }
   }
-}
-
-export interface ClauseCommandOptions {
-  /** Tells the user why a command did nothing, or what it did. */
-  notify: (message: string) => void
 }
 
 function currentClause(state: EditorState): ClauseAt | null {
@@ -62,6 +59,34 @@ function newClause(state: EditorState, kind: unknown): PmNode {
   ])
 }
 
+/**
+ * Inserts a new clause, of the current clause's kind, where `placeFor` says (null: not allowed there), and puts
+ * the caret into its heading.
+ */
+function insertClause(
+  state: EditorState,
+  tr: Transaction,
+  dispatch: unknown,
+  placeFor: (found: ClauseAt) => number | null,
+): boolean {
+  const found = currentClause(state)
+  const pos = found && placeFor(found)
+  if (!found || pos === null) return false
+  if (dispatch) {
+    tr.insert(pos, newClause(state, found.node.attrs.kind))
+    tr.setSelection(TextSelection.create(tr.doc, pos + 2)).scrollIntoView()
+  }
+  return true
+}
+
+/** The clause to sort: the one with this id, the one at this position, or the one holding the caret. */
+function clauseToSort(state: EditorState, where?: number | string): { node: PmNode; pos: number } | null {
+  if (where === undefined) return currentClause(state)
+  const pos = typeof where === 'string' ? clausePosition(state.doc, where) : where
+  const node = pos >= 0 ? state.doc.nodeAt(pos) : null
+  return node && isClauseNode(node) ? { node, pos } : null
+}
+
 /** Puts the cursor at the end of the heading of the clause with this id and brings it into view. */
 export function focusClause(editor: Editor, id: string): void {
   const target = clausePosition(editor.state.doc, id)
@@ -79,46 +104,35 @@ const MOVE_WORDS: Record<MoveKind, string> = {
   demote: 'demoted',
 }
 
-export const ClauseCommands = Extension.create<ClauseCommandOptions>({
+export const ClauseCommands = Extension.create<NotifyOptions>({
   name: 'accordClauses',
   // Before the core keymap, which binds Mod-Enter to "exit code block".
   priority: 1000,
 
-  addOptions() {
-    return { notify: () => undefined }
-  },
+  addOptions: quietByDefault,
 
   addCommands() {
     const notify = (message: string) => this.options.notify(message)
     return {
       addClauseAfter:
         () =>
-        ({ state, tr, dispatch }) => {
-          const found = currentClause(state)
-          if (!found) return false
-          const locked = consensusOf(state).locked
-          const parent = state.selection.$from.node(found.depth - 1)
-          if (isClauseNode(parent) && locked.has(String(parent.attrs.id))) return false
-          const pos = found.pos + found.node.nodeSize
-          if (dispatch) {
-            tr.insert(pos, newClause(state, found.node.attrs.kind))
-            tr.setSelection(TextSelection.create(tr.doc, pos + 2)).scrollIntoView()
-          }
-          return true
-        },
+        ({ state, tr, dispatch }) =>
+          insertClause(state, tr, dispatch, (found) => {
+            const parent = state.selection.$from.node(found.depth - 1)
+            // The new clause goes into the parent clause, which must not be agreed.
+            return isClauseNode(parent) && consensusOf(state).locked.has(String(parent.attrs.id))
+              ? null
+              : found.pos + found.node.nodeSize
+          }),
 
       addSubClause:
         () =>
-        ({ state, tr, dispatch }) => {
-          const found = currentClause(state)
-          if (!found || consensusOf(state).locked.has(String(found.node.attrs.id))) return false
-          const pos = found.pos + found.node.nodeSize - 1
-          if (dispatch) {
-            tr.insert(pos, newClause(state, found.node.attrs.kind))
-            tr.setSelection(TextSelection.create(tr.doc, pos + 2)).scrollIntoView()
-          }
-          return true
-        },
+        ({ state, tr, dispatch }) =>
+          insertClause(state, tr, dispatch, (found) =>
+            consensusOf(state).locked.has(String(found.node.attrs.id))
+              ? null
+              : found.pos + found.node.nodeSize - 1,
+          ),
 
       removeClause:
         () =>
@@ -169,14 +183,11 @@ export const ClauseCommands = Extension.create<ClauseCommandOptions>({
         },
 
       sortEntries:
-        (entry: SortableEntry, clausePos?: number) =>
+        (entry: SortableEntry, where?: string | number) =>
         ({ state, tr, dispatch }) => {
           tr.setMeta('preventDispatch', true)
-          const clause =
-            clausePos === undefined
-              ? currentClause(state)
-              : { node: state.doc.nodeAt(clausePos)!, pos: clausePos }
-          if (!clause?.node || !isClauseNode(clause.node)) return false
+          const clause = clauseToSort(state, where)
+          if (!clause) return false
           if (consensusOf(state).locked.has(String(clause.node.attrs.id))) return false
           const element = yElementOf(state, clause.node)
           if (!element) return false

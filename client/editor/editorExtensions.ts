@@ -64,7 +64,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
     ClauseDecorations.configure({ onSort: options.onSort }),
     ConsensusBadges,
     ClauseCommands.configure({ notify: options.notify }),
-    EntryCommands,
+    EntryCommands.configure({ notify: options.notify }),
     PasteCleanup,
     TextAnchors.configure({ doc: session.ydoc }),
   ]

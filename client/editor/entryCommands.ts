@@ -1,7 +1,8 @@
 /**
  * The ITU-T domain blocks (shared/editor/entryNodes.ts): commands that insert each one in its canonical field
  * order, and keys that make their fields behave like a form: Enter goes to the next field (or starts the next
- * entry), Backspace at the start of a field never merges it into its neighbour.
+ * entry), Tab and Shift+Tab go from field to field (fieldNavigation.ts), Backspace at the start of a field never
+ * merges it into its neighbour. A new entry never separates an entry from its NOTEs.
  */
 import { Extension } from '@tiptap/core'
 import type { NodeType, Node as PmNode } from '@tiptap/pm/model'
@@ -9,6 +10,15 @@ import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } 
 import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { ENTRY_FIELDS, type EntryType } from '../../shared/editor/entryNodes.ts'
 import { consensusOf } from './consensusState.ts'
+import {
+  afterNotes,
+  ENTRY_TYPES,
+  escapeThenTabLeaves,
+  FIELD_TYPES,
+  NOTE,
+  tabTarget,
+} from './fieldNavigation.ts'
+import { type NotifyOptions, quietByDefault } from './notify.ts'
 import { clauseAt, headingText } from './outline.ts'
 
 export type InsertableBlock = EntryType | 'note'
@@ -21,16 +31,19 @@ declare module '@tiptap/core' {
   }
 }
 
-const ENTRY_TYPES = new Set<string>(Object.keys(ENTRY_FIELDS))
-const FIELD_TYPES = new Set<string>(Object.values(ENTRY_FIELDS).flat())
-
-/** Where a new block goes: after the clause-level block holding the cursor (after the heading when in it). */
-function insertionPoint(state: EditorState): number {
+/**
+ * Where a new block goes: after the clause-level block holding the cursor (after the heading when in it), and
+ * after the NOTEs that belong to it, unless a NOTE is added to a NOTE.
+ */
+function insertionPoint(state: EditorState, type: InsertableBlock): number {
   const { $from } = state.selection
   const clause = clauseAt($from)
   const depth = clause ? clause.depth + 1 : 1
   if ($from.depth < depth) return clause ? clause.pos + clause.node.nodeSize - 1 : state.doc.content.size
-  return $from.after(depth)
+  const after = $from.after(depth)
+  const block = $from.node(depth).type.name
+  const belongsTo = ENTRY_TYPES.has(block) || (block === NOTE && type !== NOTE)
+  return belongsTo ? afterNotes(state.doc, after) : after
 }
 
 function fieldsFor(type: EntryType, state: EditorState): readonly string[] {
@@ -84,17 +97,24 @@ function moveInto(tr: Transaction, pos: number, bias: 1 | -1 = 1): Transaction {
   return tr.setSelection(TextSelection.near(tr.doc.resolve(pos), bias)).scrollIntoView()
 }
 
-export const EntryCommands = Extension.create({
+const TAB_EDGE_MESSAGES = {
+  1: 'This is the last field here: Enter adds an entry, Esc then Tab leaves the editor.',
+  [-1]: 'This is the first field here: Esc then Shift+Tab leaves the editor.',
+} as const
+
+export const EntryCommands = Extension.create<NotifyOptions>({
   name: 'accordEntries',
   // Before the core keymap: its Enter would split a field in two (two terms side by side) instead of moving on.
   priority: 1000,
+
+  addOptions: quietByDefault,
 
   addCommands() {
     return {
       insertEntry:
         (type: InsertableBlock) =>
         ({ state, tr, dispatch }) => {
-          const pos = insertionPoint(state)
+          const pos = insertionPoint(state, type)
           const node =
             type === 'note'
               ? state.schema.nodes.note!.create()
@@ -113,12 +133,21 @@ export const EntryCommands = Extension.create({
   },
 
   addProseMirrorPlugins() {
-    return [fieldStartInput]
+    return [fieldStartInput, escapeThenTabLeaves()]
   },
 
   addKeyboardShortcuts() {
     const editor = this.editor
+    const tab = (direction: 1 | -1) => {
+      const target = tabTarget(editor.state.selection.$from, direction)
+      if (target === null) return false
+      if (target === 'edge') this.options.notify(TAB_EDGE_MESSAGES[direction])
+      else editor.view.dispatch(moveInto(editor.state.tr, target, -1))
+      return true
+    }
     return {
+      Tab: () => tab(1),
+      'Shift-Tab': () => tab(-1),
       'Mod-Alt-d': () => editor.commands.insertEntry('definition'),
       'Mod-Alt-a': () => editor.commands.insertEntry('abbreviation'),
       'Mod-Alt-r': () => editor.commands.insertEntry('reference'),
@@ -139,7 +168,8 @@ export const EntryCommands = Extension.create({
           editor.view.dispatch(moveInto(tr, next + 1))
           return true
         }
-        const after = entryPos + entry.nodeSize
+        // The next entry goes after this one's NOTEs (they belong to it).
+        const after = tr.mapping.map(afterNotes(state.doc, entryPos + entry.nodeSize))
         const fields: string[] = []
         entry.forEach((child) => {
           fields.push(child.type.name)

@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react'
 import type { ApiUser, Member } from '../api/types.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
-import { ActionsHeader, EmptyState, ErrorNote, NoValue } from '../shell/ui.tsx'
+import { EmptyState, ErrorNote, NoValue, TableHead } from '../shell/ui.tsx'
 import { useBusyAction } from '../shell/useBusyAction.ts'
 
 interface Props<Role extends string> {
@@ -60,14 +60,7 @@ export function MemberEditor<Role extends string>(props: Props<Role>) {
       ) : (
         <table className="members-table">
           <caption className="visually-hidden">Members of {props.subject}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Organization</th>
-              <th scope="col">Role</th>
-              {canManage && <ActionsHeader />}
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Organization', 'Role']} actions={canManage} />
           <tbody>
             {members.map((m) => {
               const user = userOf(m.userId)

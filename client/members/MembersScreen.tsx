@@ -7,12 +7,53 @@ import {
 } from '../../shared/domain/types.ts'
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
+import type { ApiUser, Member } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
-import { ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
+import { type BackLink, ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
 import { MemberEditor } from './MemberEditor.tsx'
 import { memberList } from './members.ts'
 
 const back = { to: '/', label: 'Back to the workspace' }
+
+/** The group or deliverable whose members a page manages, as the API presents either. */
+interface MemberSubject<Role extends string> {
+  name: string
+  members: Member<Role>[]
+  abilities: Partial<Record<string, boolean>>
+}
+
+function MembersPage<Role extends string>(props: {
+  id: string
+  fallbackTitle: string
+  roles: readonly Role[]
+  back: BackLink
+  loaded: { loading: boolean; error: unknown; reload: () => void }
+  subject: MemberSubject<Role> | undefined
+  users: ApiUser[] | undefined
+  setRole: (id: string, userId: string, role: Role) => Promise<unknown>
+  remove: (id: string, userId: string) => Promise<unknown>
+}) {
+  const { id, subject, users, loaded } = props
+  return (
+    <>
+      <PageHeader title={subject ? `Members of ${subject.name}` : props.fallbackTitle} back={props.back} />
+      {loaded.loading && !subject && <Loading what="members" />}
+      <ErrorNote error={loaded.error} />
+      {subject && users && (
+        <MemberEditor<Role>
+          subject={subject.name}
+          roles={props.roles}
+          members={memberList<Role>(subject.members)}
+          users={users}
+          canManage={!!subject.abilities['manage-members']}
+          setRole={(userId, role) => props.setRole(id, userId, role)}
+          remove={(userId) => props.remove(id, userId)}
+          reload={loaded.reload}
+        />
+      )}
+    </>
+  )
+}
 
 export function GroupMembersScreen() {
   const { id = '' } = useParams()
@@ -22,25 +63,18 @@ export function GroupMembersScreen() {
     if (!group) throw new ApiError(404, 'not_found', 'This group does not exist, or you cannot see it.')
     return { group, users: users.users }
   }, [id])
-  const group = data.data?.group
   return (
-    <>
-      <PageHeader title={group ? `Members of ${group.name}` : 'Group members'} back={back} />
-      {data.loading && !group && <Loading what="members" />}
-      <ErrorNote error={data.error} />
-      {group && data.data && (
-        <MemberEditor<GroupRole>
-          subject={group.name}
-          roles={GROUP_ROLES}
-          members={memberList<GroupRole>(group.members)}
-          users={data.data.users}
-          canManage={!!group.abilities['manage-members']}
-          setRole={(userId, role) => api.setGroupRole(id, userId, role)}
-          remove={(userId) => api.removeGroupMember(id, userId)}
-          reload={data.reload}
-        />
-      )}
-    </>
+    <MembersPage<GroupRole>
+      id={id}
+      fallbackTitle="Group members"
+      roles={GROUP_ROLES}
+      back={back}
+      loaded={data}
+      subject={data.data?.group}
+      users={data.data?.users}
+      setRole={api.setGroupRole}
+      remove={api.removeGroupMember}
+    />
   )
 }
 
@@ -52,25 +86,16 @@ export function DeliverableMembersScreen() {
   }, [id])
   const deliverable = data.data?.deliverable
   return (
-    <>
-      <PageHeader
-        title={deliverable ? `Members of ${deliverable.title}` : 'Deliverable members'}
-        back={deliverable ? { to: `/d/${id}`, label: 'Back to the deliverable' } : back}
-      />
-      {data.loading && !deliverable && <Loading what="members" />}
-      <ErrorNote error={data.error} />
-      {deliverable && data.data && (
-        <MemberEditor<DeliverableRole>
-          subject={deliverable.title}
-          roles={DELIVERABLE_ROLES}
-          members={memberList<DeliverableRole>(deliverable.members)}
-          users={data.data.users}
-          canManage={!!deliverable.abilities['manage-members']}
-          setRole={(userId, role) => api.setDeliverableRole(id, userId, role)}
-          remove={(userId) => api.removeDeliverableMember(id, userId)}
-          reload={data.reload}
-        />
-      )}
-    </>
+    <MembersPage<DeliverableRole>
+      id={id}
+      fallbackTitle="Deliverable members"
+      roles={DELIVERABLE_ROLES}
+      back={deliverable ? { to: `/d/${id}`, label: 'Back to the deliverable' } : back}
+      loaded={data}
+      subject={deliverable && { ...deliverable, name: deliverable.title }}
+      users={data.data?.users}
+      setRole={api.setDeliverableRole}
+      remove={api.removeDeliverableMember}
+    />
   )
 }

@@ -73,6 +73,44 @@ export function ActionsHeader() {
   )
 }
 
+/** A table's header row: the named columns, then the screen-reader-only actions column when the rows have actions. */
+export function TableHead({ columns, actions = true }: { columns: readonly string[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+        {actions && <ActionsHeader />}
+      </tr>
+    </thead>
+  )
+}
+
+/** The end of a form: its error, then the submit button, which says what is happening while busy. */
+export function FormSubmit({
+  error,
+  busy,
+  label,
+  busyLabel,
+}: {
+  error: unknown
+  busy: boolean
+  label: string
+  busyLabel: string
+}) {
+  return (
+    <>
+      <ErrorNote error={error} />
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  )
+}
+
 /** A table cell's placeholder when there is nothing to show. */
 export function NoValue() {
   return <span className="muted">–</span>

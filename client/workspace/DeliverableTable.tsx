@@ -2,7 +2,7 @@ import { Link } from 'react-router-dom'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
 import { type ApiDeliverable, type ApiUser, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { memberList } from '../members/members.ts'
-import { ActionsHeader, NoValue } from '../shell/ui.tsx'
+import { NoValue, TableHead } from '../shell/ui.tsx'
 
 export function DeliverableTable({
   deliverables,
@@ -15,15 +15,7 @@ export function DeliverableTable({
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? 'Unknown user'
   return (
     <table className="deliverables">
-      <thead>
-        <tr>
-          <th scope="col">Deliverable</th>
-          <th scope="col">Type</th>
-          <th scope="col">Editors</th>
-          <th scope="col">Consensus</th>
-          <ActionsHeader />
-        </tr>
-      </thead>
+      <TableHead columns={['Deliverable', 'Type', 'Editors', 'Consensus']} />
       <tbody>
         {deliverables.map((d) => {
           const editors = memberList<DeliverableRole>(d.members).filter((m) => m.role === 'editor')

@@ -4,7 +4,7 @@ import { DELIVERABLE_TYPES, type DeliverableType } from '../../shared/domain/typ
 import { api } from '../api/endpoints.ts'
 import { DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
-import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../shell/ui.tsx'
+import { EmptyState, ErrorNote, Field, FormSubmit, Loading, PageHeader } from '../shell/ui.tsx'
 import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 
 /** A new deliverable starts from its type's clause skeleton, which the server seeds. */
@@ -77,10 +77,7 @@ export function NewDeliverableScreen() {
               ))}
             </select>
           </div>
-          <ErrorNote error={error} />
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create deliverable'}
-          </button>
+          <FormSubmit error={error} busy={busy} label="Create deliverable" busyLabel="Creating…" />
         </form>
       )}
     </>

@@ -3,7 +3,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom'
 import { useMe } from '../account/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
-import { EmptyState, ErrorNote, Field, PageHeader } from '../shell/ui.tsx'
+import { EmptyState, Field, FormSubmit, PageHeader } from '../shell/ui.tsx'
 import { formText, useBusyAction } from '../shell/useBusyAction.ts'
 
 /** Administrators create the focus group (no parent) and its working groups (with the focus group as parent). */
@@ -60,10 +60,7 @@ export function NewGroupScreen() {
               A focus group has no parent; its working groups are part of it.
             </p>
           </div>
-          <ErrorNote error={error ?? groups.error} />
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create group'}
-          </button>
+          <FormSubmit error={error ?? groups.error} busy={busy} label="Create group" busyLabel="Creating…" />
         </form>
       )}
     </>

@@ -41,8 +41,17 @@ export interface ActionInput extends Omit<ActionRequest, 'userId'> {
   textHash?: string | null
 }
 
+/** What other use cases add to the consensus flow, each registered with `use`. */
+export interface ConsensusHooks {
+  /** Why the section may not be agreed now (open suggestions), or null: asked before every agreement. */
+  blockAgreement?(deliverableId: string, sectionId: string): Promise<string | null>
+  /** An agreement, durable already, made every clause agreed (the product saves a version then). */
+  everyClauseAgreed?(deliverableId: string): Promise<void>
+}
+
 export class ConsensusService {
   private readonly books = new Map<string, Promise<ConsensusBook>>()
+  private readonly hooks: ConsensusHooks[] = []
 
   constructor(
     private readonly hub: DocumentHub,
@@ -51,6 +60,10 @@ export class ConsensusService {
     /** The meeting open for this deliverable (API.md "Meetings"), as the meeting service decides it. */
     private readonly openMeetingId: (deliverable: Deliverable) => string | null = () => null,
   ) {}
+
+  use(hooks: ConsensusHooks): void {
+    this.hooks.push(hooks)
+  }
 
   book(deliverableId: string): Promise<ConsensusBook> {
     let book = this.books.get(deliverableId)
@@ -111,6 +124,7 @@ export class ConsensusService {
         hash: live.clauseHash(entry.element),
       }
       const agreedBefore = book.state(input.sectionId).agreed
+      if (command.action === 'agree') await this.checkGuards(deliverable.id, input.sectionId)
       if (command.action === 'agree') await this.agree(live, entry.element, decision, input.textHash ?? null)
       else
         await book.commit(decisionOf(command, decision)).catch((error) => {
@@ -125,6 +139,8 @@ export class ConsensusService {
       const sections = presentSections(live, book, this.requiredItems(deliverable.id))
       const section = sections.find((s) => s.id === input.sectionId)!
       live.tellAll({ type: 'consensus', sections: [sectionStateOf(section)] })
+      if (command.action === 'agree' && sections.every((s) => s.status === 'agreed'))
+        for (const hooks of this.hooks) await hooks.everyClauseAgreed?.(deliverable.id)
       return section
     })
   }
@@ -158,6 +174,13 @@ export class ConsensusService {
       if (error instanceof StorageWriteError && error.outcomeUnknown) throw this.uncertain(book, error)
       live.unlockAgreed(item)
       throw error
+    }
+  }
+
+  private async checkGuards(deliverableId: string, sectionId: string): Promise<void> {
+    for (const hooks of this.hooks) {
+      const reason = (await hooks.blockAgreement?.(deliverableId, sectionId)) ?? null
+      if (reason) throw new ConflictError(reason, 'open_suggestions')
     }
   }
 

@@ -4,10 +4,12 @@ import type { AppContext } from '../context.ts'
 import { NotFoundError, UnavailableError } from '../errors.ts'
 import { attachSession, originCheck } from './middleware.ts'
 import { accountRoutes } from './routes/accounts.ts'
+import { annotationRoutes } from './routes/annotations.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { deliverableRoutes } from './routes/deliverables.ts'
 import { groupRoutes } from './routes/groups.ts'
 import { meetingRoutes } from './routes/meetings.ts'
+import { versionRoutes } from './routes/versions.ts'
 
 export function apiRouter(ctx: AppContext): Router {
   const api = Router()
@@ -31,6 +33,8 @@ export function apiRouter(ctx: AppContext): Router {
   api.use('/deliverables', consensusRoutes(ctx))
   api.use('/deliverables', deliverableRoutes(ctx))
   api.use('/meetings', meetingRoutes(ctx))
+  api.use('/deliverables', annotationRoutes(ctx))
+  api.use('/deliverables', versionRoutes(ctx))
   api.use(() => {
     throw new NotFoundError('No such API route.')
   })

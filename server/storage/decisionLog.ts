@@ -1,7 +1,8 @@
 /**
  * The decision record of one deliverable: JSON events in a checksummed, fsync'd record log at
  * `<dataDir>/docs/<docId>/decisions.log`. Status, objections and decisions live here rather than in the Y.Doc
- * (SYNC.md §5), and an event counts only once `append` has resolved.
+ * (SYNC.md §5), and an event counts only once `append` has resolved. The annotation log (comments and
+ * suggestions, SYNC.md §7) is the same kind of log beside it.
  */
 import { join } from 'node:path'
 import { documentDirectory, repairCommandFor } from './documentLayout.ts'
@@ -10,6 +11,12 @@ import type { FileSystem } from './fileSystem.ts'
 import { type LogRepair, RecordLog } from './recordLog.ts'
 
 export const DECISION_LOG_FILE = 'decisions.log'
+/** Comments and suggestions (SYNC.md §7): beside the document, never in it, durable like the decision record. */
+export const ANNOTATION_LOG_FILE = 'annotations.log'
+
+/** The JSON event logs a document folder may hold, each repaired by its own flag of the repair command. */
+export const EVENT_LOGS = { decisions: DECISION_LOG_FILE, annotations: ANNOTATION_LOG_FILE } as const
+export type EventLogKind = keyof typeof EVENT_LOGS
 
 export interface OpenedDecisionLog<Event extends object> {
   log: DecisionLog<Event>
@@ -20,6 +27,8 @@ export interface OpenedDecisionLog<Event extends object> {
 
 export interface DecisionLogOptions {
   now?: () => number
+  /** Which of the document's event logs; the decision log unless told. */
+  kind?: EventLogKind
 }
 
 const encoder = new TextEncoder()
@@ -69,8 +78,9 @@ export class DecisionLog<Event extends object = Record<string, unknown>> {
     const dir = documentDirectory(dataDir, docId)
     const exists = await fs.stat(dir).catch((error) => Promise.reject(readError(dir, error)))
     if (!exists?.isDirectory) throw new DocumentNotFoundError(docId, dir)
-    const path = join(dir, DECISION_LOG_FILE)
-    const repairCommand = repairCommandFor(dataDir, docId, true)
+    const kind = options.kind ?? 'decisions'
+    const path = join(dir, EVENT_LOGS[kind])
+    const repairCommand = repairCommandFor(dataDir, docId, kind)
     const opened = await RecordLog.open(fs, path, {
       repairCommand,
       ...(options.now ? { now: options.now } : {}),

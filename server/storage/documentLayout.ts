@@ -46,11 +46,16 @@ function shellArgument(value: string): string {
 }
 
 /**
- * The operator command (server/tools/repairLog.ts) for a document's update logs, or with `decisions` its decision
- * log, without its --dry-run or --yes: quoted in the error that refuses the document, so that it can be copied.
+ * The operator command (server/tools/repairLog.ts) for a document's update logs, or one of its event logs
+ * (`decisions`, `annotations`), without its --dry-run or --yes: quoted in the error that refuses the document, so
+ * that it can be copied.
  */
-export function repairCommandFor(dataDir: string, docId: string, decisions = false): string {
+export function repairCommandFor(
+  dataDir: string,
+  docId: string,
+  eventLog?: 'decisions' | 'annotations',
+): string {
   const args = ['--data-dir', shellArgument(dataDir), '--document', shellArgument(docId)]
-  if (decisions) args.push('--decisions')
+  if (eventLog) args.push(`--${eventLog}`)
   return `npm run repair -- ${args.join(' ')}`
 }

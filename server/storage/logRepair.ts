@@ -6,7 +6,7 @@
  * the copy.
  */
 import { join } from 'node:path'
-import { DECISION_LOG_FILE, decodeDecisionEvent } from './decisionLog.ts'
+import { decodeDecisionEvent, EVENT_LOGS, type EventLogKind } from './decisionLog.ts'
 import { documentDirectory, SNAPSHOT_FILE, updateLogGenerations, updateLogName } from './documentLayout.ts'
 import { saveAside } from './durableFiles.ts'
 import { writeError } from './errors.ts'
@@ -15,7 +15,7 @@ import { DEFAULT_MAX_RECORD_BYTES, findValidRecordAfter, scanRecords } from './r
 import { readSnapshot } from './snapshotFile.ts'
 import { decodeStoredUpdate } from './updateRecord.ts'
 
-export type LogKind = 'updates' | 'decisions'
+export type LogKind = 'updates' | EventLogKind
 
 export interface LogInspection {
   path: string
@@ -37,6 +37,7 @@ export interface LogInspection {
 const decoders: Record<LogKind, (payload: Uint8Array) => boolean> = {
   updates: (payload) => decodeStoredUpdate(payload) !== null,
   decisions: (payload) => decodeDecisionEvent(payload) !== null,
+  annotations: (payload) => decodeDecisionEvent(payload) !== null,
 }
 
 /** Offsets of the valid records after `from`, resuming past every further bad stretch. */
@@ -110,10 +111,10 @@ export async function logsToInspect(
   }
   if (!(await fs.stat(dir))?.isDirectory)
     throw new RepairRefusedError(`There is no document ${docId} in ${docs}.`)
-  if (kind === 'decisions') {
-    const path = join(dir, DECISION_LOG_FILE)
+  if (kind !== 'updates') {
+    const path = join(dir, EVENT_LOGS[kind])
     if (!(await fs.stat(path)))
-      throw new RepairRefusedError(`Document ${docId} has no decision log (${path}).`)
+      throw new RepairRefusedError(`Document ${docId} has no ${kind.slice(0, -1)} log (${path}).`)
     return [path]
   }
   const covered = (await readSnapshot(fs, join(dir, SNAPSHOT_FILE)))?.generation ?? 0

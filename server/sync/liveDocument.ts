@@ -18,7 +18,7 @@ import type { Logger } from '../logger.ts'
 import { UndecodableUpdateError } from './checks/decodedUpdate.ts'
 import { LockTable } from './checks/lockTable.ts'
 import { type CheckResult, UpdateChecker } from './checks/pipeline.ts'
-import type { UpdateCheck } from './checks/types.ts'
+import type { Refusal, UpdateCheck } from './checks/types.ts'
 import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
 import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
@@ -66,6 +66,9 @@ export interface LiveDocumentParts {
 }
 
 type Acknowledgement = NonNullable<OutgoingUpdate['acknowledge']>
+
+/** Who an applied update came from: a client's connection, or a user on whose behalf the server edits. */
+type Editor = Pick<SyncConnection, 'user' | 'refuse'>
 
 export class LiveDocument {
   readonly awareness: Awareness
@@ -326,7 +329,7 @@ export class LiveDocument {
   }
 
   /** The updates Yjs emitted for `bytes`, or null when the apply threw or left anything pending. */
-  private applyAtomically(connection: SyncConnection, bytes: Uint8Array): Uint8Array[] | null {
+  private applyAtomically(connection: Editor, bytes: Uint8Array): Uint8Array[] | null {
     const emitted: Uint8Array[] = []
     this.applying = emitted
     let failure: string | null = null
@@ -456,6 +459,35 @@ export class LiveDocument {
     )
     connection.refused = true
     connection.close(CLOSE_CODES.malformed, 'malformed message')
+  }
+
+  /**
+   * An edit the server makes on behalf of a user (a version restored): an update built on a copy of this
+   * document passes the same checks as a client's, then is applied, stored as that user's and sent to every
+   * connection. Returns the refusal, or null when it was applied (or changed nothing).
+   */
+  editAs(userId: string, bytes: Uint8Array): Refusal | null {
+    if (this.broken)
+      return { ok: false, reason: 'resync-required', message: 'The document is being reloaded; try again.' }
+    const result = this.checker.check(bytes, { userId, canEdit: true })
+    if (result.kind === 'refused') return result.verdict
+    if (result.kind === 'no-op') return null
+    if (!this.writer.writable)
+      return { ok: false, reason: 'storage-unavailable', message: 'The server cannot save right now.' }
+    let refusal: Refusal | null = null
+    const editor: Editor = {
+      user: { id: userId } as SyncConnection['user'],
+      refuse: (verdict) => {
+        refusal = verdict
+      },
+    }
+    const emitted = this.applyAtomically(editor, result.update.bytes)
+    if (!emitted) return refusal
+    for (const client of result.update.byClient.keys()) this.owners.claim(client, userId)
+    for (const update of emitted) this.commit(update, editor)
+    if (mayDuplicateClauseIds(result.integration))
+      repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(result.update))
+    return null
   }
 
   /** An edit by the server itself (seeding, repair): stored as user "system". */

@@ -1,10 +1,10 @@
 /**
- * `npm run repair -- --data-dir DIR --document ID [--decisions] (--dry-run | --yes)`
+ * `npm run repair -- --data-dir DIR --document ID [--decisions | --annotations] (--dry-run | --yes)`
  *
  * Repairs a record log that the server refuses because a complete record in it is damaged (SYNC.md §5,
- * docs/OPERATIONS.md): the document's update logs, or with `--decisions` its decision log. The whole file is
- * first copied aside (fsync'd, `<log>.damaged-<time>`), then the log is cut at the first damaged record. The
- * server must not be running on DIR.
+ * docs/OPERATIONS.md): the document's update logs, or with `--decisions` its decision log, with `--annotations` its
+ * annotation log. The whole file is first copied aside (fsync'd, `<log>.damaged-<time>`), then the log is cut at
+ * the first damaged record. The server must not be running on DIR.
  *
  * Exit status: 0 when it repaired (or, with --dry-run, found) damage; 1 when there is nothing to repair or it
  * cannot (wrong data directory or document, damaged snapshot, I/O error); 2 for a usage error.
@@ -21,11 +21,12 @@ import {
   RepairRefusedError,
 } from '../storage/logRepair.ts'
 
-const USAGE = `Usage: npm run repair -- --data-dir DIR --document ID [--decisions] (--dry-run | --yes)
+const USAGE = `Usage: npm run repair -- --data-dir DIR --document ID [--decisions | --annotations] (--dry-run | --yes)
 
   --data-dir DIR   the server's DATA_DIR (the server must be stopped)
   --document ID    the document (deliverable) id named in the server's error
   --decisions      repair the deliverable's decision log instead of its update logs
+  --annotations    repair the deliverable's annotation log (comments, suggestions) instead
   --dry-run        show what would be kept and dropped; change nothing
   --yes            copy each damaged log aside, then cut it at its first damaged record`
 
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     'data-dir'?: string
     document?: string
     decisions?: boolean
+    annotations?: boolean
     'dry-run'?: boolean
     yes?: boolean
   }
@@ -80,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         document: { type: 'string' },
         decisions: { type: 'boolean' },
+        annotations: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         yes: { type: 'boolean' },
       },
@@ -96,8 +99,10 @@ async function main(argv: string[]): Promise<number> {
   if (!dryRun && !values.yes) {
     return fail(`Refusing to change anything without --yes; look first with --dry-run.\n\n${USAGE}`, 2)
   }
-  const kind: LogKind = values.decisions ? 'decisions' : 'updates'
-  const what = kind === 'decisions' ? 'decision log' : 'update logs'
+  if (values.decisions && values.annotations)
+    return fail(`Give --decisions or --annotations, not both.\n\n${USAGE}`, 2)
+  const kind: LogKind = values.decisions ? 'decisions' : values.annotations ? 'annotations' : 'updates'
+  const what = kind === 'updates' ? 'update logs' : `${kind.slice(0, -1)} log`
 
   const damaged: { inspection: LogInspection; bytes: Uint8Array }[] = []
   for (const path of await logsToInspect(fs, dataDir, docId, kind)) {

@@ -4,6 +4,10 @@
  * decides.
  */
 import { CONSENSUS_ACTIONS } from './consensus.ts'
+
+/** What may be done with comments and suggestions (API.md "Comments and suggestions"). */
+const ANNOTATION_ACTIONS = ['comment', 'suggest', 'decide-suggestion', 'resolve-comment'] as const
+
 import type { Deliverable, DeliverableRole, Group, User } from './types.ts'
 
 /** The capacities in which a user stands towards a deliverable; a user may hold several. */
@@ -16,7 +20,16 @@ export type GroupLookup = (groupId: string) => Group | undefined
  * consensus actions are the state machine's own list (consensus.ts), so a new one cannot be missed here: the rules
  * table below must then name it.
  */
-export const DELIVERABLE_ACTIONS = ['view', 'edit-text', 'manage-members', ...CONSENSUS_ACTIONS] as const
+export const DELIVERABLE_ACTIONS = [
+  'view',
+  'edit-text',
+  'manage-members',
+  ...CONSENSUS_ACTIONS,
+  ...ANNOTATION_ACTIONS,
+  'save-version',
+  'restore-version',
+  ...CONSENSUS_ACTIONS,
+] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
 export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const
@@ -27,6 +40,10 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   view: ['admin', 'chair', 'editor', 'participant', 'observer'],
   'edit-text': ['admin', 'chair', 'editor'],
   'manage-members': ['admin', 'chair'],
+  // API.md "Versions and import": editors and chairs (and administrators, who may edit the text too).
+  'save-version': ['admin', 'chair', 'editor'],
+  // A restore is an edit of the text, through the same checks: whoever may edit the text.
+  'restore-version': ['admin', 'chair', 'editor'],
   propose: ['chair', 'editor'],
   object: ['chair', 'editor', 'participant'],
   // Only the objection's author; checked against the objection by the consensus rules.
@@ -34,6 +51,12 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   'dismiss-objection': ['chair'],
   agree: ['chair'],
   reopen: ['chair'],
+  comment: ['admin', 'chair', 'editor', 'participant'],
+  suggest: ['admin', 'chair', 'editor', 'participant'],
+  // Accepting changes the text: those who may change it.
+  'decide-suggestion': ['admin', 'chair', 'editor'],
+  // Any thread; a thread's author may also resolve their own (the annotation rules check it).
+  'resolve-comment': ['admin', 'chair', 'editor'],
 }
 
 /** True when the user chairs the group or the group's parent. */

@@ -58,7 +58,8 @@ export const Note = Node.create({
   content: 'inline*',
   defining: true,
   parseHTML() {
-    return [{ tag: 'p[data-type="note"]' }]
+    // Above the paragraph's plain `p` rule, which would otherwise read a pasted NOTE as a paragraph.
+    return [{ tag: 'p[data-type="note"]', priority: 60 }]
   },
   renderHTML({ HTMLAttributes }) {
     return ['p', { ...HTMLAttributes, 'data-type': 'note', class: 'note' }, 0]

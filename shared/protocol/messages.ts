@@ -4,6 +4,7 @@
  * unknown type), and the close codes used for plain clients. The v3 y-websocket client stops reconnecting on
  * 4400-4499, so every refusal that would repeat itself uses one of those.
  */
+import type { PresentedComment, PresentedSuggestion } from '../api/annotations.ts'
 import type { Section } from '../api/sections.ts'
 import type { MeetingCommand, MeetingLiveState } from '../domain/meetingsLive.ts'
 
@@ -82,3 +83,5 @@ export type ServerMessage =
   | { type: 'meeting'; meeting: MeetingLiveState | null; serverTime: string }
   /** A meeting command this connection sent was refused; nothing changed. */
   | { type: 'meeting-refused'; message: string }
+  /** Comments and suggestions that were made or changed (SYNC.md §7): durable before they are sent. */
+  | { type: 'annotations'; comments: PresentedComment[]; suggestions: PresentedSuggestion[] }

@@ -323,6 +323,7 @@ describe('consensus on a clause', () => {
     await panel(eve)
       .getByRole('button', { name: /Apply suggestion/ })
       .click()
+    await panel(eve).getByRole('button', { name: 'Apply these changes' }).click()
     for (const page of [chair, eve, pat]) {
       await waitForClauseText(page, '1', [SUGGESTION])
       await expect.poll(() => clauseText(page, '1'), { timeout: LONG }).toBe(SUGGESTION)

@@ -283,6 +283,14 @@ describe('a meeting and its record', () => {
     })
     expect(decisions[1].hash12).toMatch(/^[0-9a-f]{12}$/)
     const closed = await ws.chair.api.post(`${url}/close`)
+    // The deliverable keeps a named version of what the meeting left.
+    await expect
+      .poll(async () =>
+        (await ws.observer.api.get(`/api/deliverables/${ws.deliverable.id}/versions`)).body.versions?.map(
+          (v: { name: string }) => v.name,
+        ),
+      )
+      .toContain('Output of Third meeting')
     expect(
       closed.body.meeting.outputs[0].clauses.find((c: { sectionId: string }) => c.sectionId === first.id),
     ).toMatchObject({

@@ -58,6 +58,8 @@ export function client(baseUrl: string, cookie?: string) {
       request<T>(baseUrl, 'POST', path, body, { cookie, ...options }),
     put: <T = any>(path: string, body?: unknown, options?: RequestOptions) =>
       request<T>(baseUrl, 'PUT', path, body, { cookie, ...options }),
+    patch: <T = any>(path: string, body?: unknown, options?: RequestOptions) =>
+      request<T>(baseUrl, 'PATCH', path, body, { cookie, ...options }),
     delete: <T = any>(path: string, options?: RequestOptions) =>
       request<T>(baseUrl, 'DELETE', path, undefined, { cookie, ...options }),
   }

@@ -5,6 +5,8 @@ import { LoginScreen } from './account/LoginScreen.tsx'
 import { RequireAuth } from './account/RequireAuth.tsx'
 import { SetupScreen } from './account/SetupScreen.tsx'
 import { UsersScreen } from './account/UsersScreen.tsx'
+import { NewMeetingScreen } from './meetings/MeetingForms.tsx'
+import { MeetingScreen } from './meetings/MeetingScreen.tsx'
 import { DeliverableMembersScreen, GroupMembersScreen } from './members/MembersScreen.tsx'
 import { Announcer } from './shell/Announcer.tsx'
 import { AppShell } from './shell/AppShell.tsx'
@@ -50,6 +52,8 @@ export function App() {
               <Route path="/groups/new" element={<NewGroupScreen />} />
               <Route path="/groups/:id/members" element={<GroupMembersScreen />} />
               <Route path="/admin/users" element={<UsersScreen />} />
+              <Route path="/meetings/new" element={<NewMeetingScreen />} />
+              <Route path="/meetings/:id" element={<MeetingScreen />} />
               <Route path="*" element={<NotFoundScreen />} />
             </Route>
           </Route>

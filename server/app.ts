@@ -21,11 +21,14 @@ import { ConsensusService } from './domain/consensusService.ts'
 import { openDecisionRecord, openEventRecord } from './domain/decisionRecordFile.ts'
 import { DeliverableService } from './domain/deliverableService.ts'
 import { GroupService } from './domain/groupService.ts'
+import { MeetingService } from './domain/meetingService.ts'
 import { MembershipService } from './domain/membershipService.ts'
 import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
+import { MeetingRooms } from './meetings/meetingRooms.ts'
 import { FileDocumentStore } from './storage/documentStore.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
 import { MetadataStore } from './storage/metadataStore.ts'
@@ -55,9 +58,35 @@ export async function createAccordServer(
   if (metadata.unreadable) logger.error(metadata.unreadable)
   const store = await FileDocumentStore.open(fs, config.dataDir, { logger })
   const hub = new DocumentHub(store, config, logger)
-  const consensus = new ConsensusService(hub, metadata, (id) =>
-    openDecisionRecord(fs, config.dataDir, id, logger),
+  const consensus: ConsensusService = new ConsensusService(
+    hub,
+    metadata,
+    (id) => openDecisionRecord(fs, config.dataDir, id, logger),
+    (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
+  const meetings: MeetingService = new MeetingService(metadata, consensus)
+  const meetingRooms = new MeetingRooms(meetings, metadata)
+  meetingRooms.broadcast = broadcastTo(hub)
+  meetings.onStatusChange = (meeting) => {
+    meetingRooms.statusChanged(meeting)
+    // Those already connected when the meeting opens attend it.
+    if (meeting.status === 'open')
+      for (const deliverable of meetings.treated(meeting))
+        for (const connection of hub.loaded(deliverable.id)?.connections ?? []) {
+          const user = metadata.user(connection.user.id)
+          if (user && connection.speaksAccord)
+            void meetings.recordAttendance(meeting.id, user).catch(() => undefined)
+        }
+    // Issue 23: each treated deliverable keeps a named version "Output of <meeting>" (its clause hashes are in
+    // the meeting's outputs too); a version that cannot be saved is logged, the closing stands.
+    if (meeting.status === 'closed')
+      for (const deliverable of meetings.treated(meeting))
+        versions
+          .saveAtMeetingClose(deliverable.id, meeting.title)
+          .catch((error: unknown) =>
+            logger.error({ err: error, deliverableId: deliverable.id }, 'meeting output version not saved'),
+          )
+  }
   const annotations = new AnnotationService(hub, metadata, consensus, (id) =>
     openEventRecord(fs, config.dataDir, id, logger, 'annotations'),
   )
@@ -106,6 +135,8 @@ export async function createAccordServer(
     memberships: new MembershipService(metadata, deliverables, access),
     deliverables,
     consensus,
+    meetings,
+    meetingRooms,
     annotations,
     versions,
     access,
@@ -113,6 +144,7 @@ export async function createAccordServer(
     passwordCost,
   }
   hub.use(consensusExtension(consensus, logger))
+  hub.use(meetingExtension({ rooms: meetingRooms, meetings, metadata }, logger))
 
   const app = express()
   app.disable('x-powered-by')

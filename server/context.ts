@@ -7,8 +7,10 @@ import type { AnnotationService } from './domain/annotationService.ts'
 import type { ConsensusService } from './domain/consensusService.ts'
 import type { DeliverableService } from './domain/deliverableService.ts'
 import type { GroupService } from './domain/groupService.ts'
+import type { MeetingService } from './domain/meetingService.ts'
 import type { MembershipService } from './domain/membershipService.ts'
 import type { Logger } from './logger.ts'
+import type { MeetingRooms } from './meetings/meetingRooms.ts'
 import type { MetadataStore } from './storage/metadataStore.ts'
 import type { AccessControl } from './sync/accessControl.ts'
 import type { ConnectionLimiter } from './sync/connectionLimiter.ts'
@@ -29,6 +31,9 @@ export interface AppContext {
   memberships: MembershipService
   deliverables: DeliverableService
   consensus: ConsensusService
+  meetings: MeetingService
+  /** The meetings in progress (presenter, current clause, queue), pushed over the live connection. */
+  meetingRooms: MeetingRooms
   annotations: AnnotationService
   versions: VersionService
   access: AccessControl

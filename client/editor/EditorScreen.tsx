@@ -21,6 +21,7 @@ import { ConsensusOutline } from '../consensus/ConsensusOutline.tsx'
 import { ConsensusProgress } from '../consensus/ConsensusProgress.tsx'
 import { KeptTextActions } from '../consensus/KeptTextActions.tsx'
 import { useConsensusController } from '../consensus/useConsensusController.ts'
+import { EditorMeeting } from '../meetings/EditorMeeting.tsx'
 import { roleOf } from '../members/members.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
 import { Drawer, DrawerToggle, useDrawer } from '../shell/Drawer.tsx'
@@ -192,6 +193,13 @@ function LiveEditor(props: LiveEditorProps) {
             <p className="print-type">{props.typeLabel}</p>
             <p className="print-name">{props.title}</p>
           </div>
+          <EditorMeeting
+            provider={control.generation >= 0 ? session.provider : null}
+            deliverableId={props.deliverableId}
+            outline={outline}
+            editor={editor}
+            me={me}
+          />
           <EditorBanners
             mayEdit={props.mayEdit}
             serverCanEdit={state.canEdit}

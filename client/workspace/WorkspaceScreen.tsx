@@ -3,6 +3,7 @@ import { useMe } from '../account/auth.tsx'
 import { api } from '../api/endpoints.ts'
 import type { ApiDeliverable, ApiGroup, ApiUser } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
+import { UpcomingMeetings } from '../meetings/UpcomingMeetings.tsx'
 import { EmptyState, ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
 import { DeliverableTable } from './DeliverableTable.tsx'
 
@@ -44,6 +45,7 @@ export function WorkspaceScreen() {
       </PageHeader>
       {workspace.loading && !data && <Loading what="the workspace" />}
       <ErrorNote error={workspace.error} />
+      <UpcomingMeetings mayPlan={data?.groups.some((g) => g.abilities['manage-members']) ?? false} />
       {data && <GroupTree data={data} isAdmin={me.admin} />}
     </>
   )

@@ -48,6 +48,11 @@ export class ConsensusBook {
     return this.events.filter((e) => e.sectionId === sectionId)
   }
 
+  /** Every decision in the order taken (a meeting's report reads those carrying its id). */
+  all(): readonly DecisionEvent[] {
+    return this.events
+  }
+
   get nextSeq(): number {
     return this.events.length + 1
   }

@@ -57,6 +57,8 @@ export class ConsensusService {
     private readonly hub: DocumentHub,
     private readonly metadata: MetadataStore,
     private readonly openRecord: (deliverableId: string) => Promise<DecisionRecord>,
+    /** The meeting open for this deliverable (API.md "Meetings"), as the meeting service decides it. */
+    private readonly openMeetingId: (deliverable: Deliverable) => string | null = () => null,
   ) {}
 
   use(hooks: ConsensusHooks): void {
@@ -118,8 +120,7 @@ export class ConsensusService {
         at: new Date().toISOString(),
         note: command.note,
         // The server alone says which meeting a decision was taken in (API.md "Meetings"), never the client.
-        // TODO(meetings): the open meeting of the deliverable's group (or its parent), once meetings exist.
-        meetingId: null,
+        meetingId: this.openMeetingId(deliverable),
         hash: live.clauseHash(entry.element),
       }
       const agreedBefore = book.state(input.sectionId).agreed
@@ -189,6 +190,11 @@ export class ConsensusService {
       `The decision record could not be written, nor the failed write taken back: ${error.message} ` +
         'No further decisions are taken on this deliverable until the server is restarted with a repaired disk.',
     )
+  }
+
+  /** The decisions taken in a meeting on this deliverable, in order. */
+  async decisionsIn(deliverableId: string, meetingId: string): Promise<DecisionEvent[]> {
+    return (await this.book(deliverableId)).all().filter((e) => e.meetingId === meetingId)
   }
 
   async history(deliverableId: string, sectionId: string): Promise<DecisionEvent[]> {

@@ -8,6 +8,7 @@ import { annotationRoutes } from './routes/annotations.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { deliverableRoutes } from './routes/deliverables.ts'
 import { groupRoutes } from './routes/groups.ts'
+import { meetingRoutes } from './routes/meetings.ts'
 import { versionRoutes } from './routes/versions.ts'
 
 export function apiRouter(ctx: AppContext): Router {
@@ -31,6 +32,7 @@ export function apiRouter(ctx: AppContext): Router {
   api.use('/groups', groupRoutes(ctx))
   api.use('/deliverables', consensusRoutes(ctx))
   api.use('/deliverables', deliverableRoutes(ctx))
+  api.use('/meetings', meetingRoutes(ctx))
   api.use('/deliverables', annotationRoutes(ctx))
   api.use('/deliverables', versionRoutes(ctx))
   api.use(() => {

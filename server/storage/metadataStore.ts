@@ -8,6 +8,7 @@
 import path from 'node:path'
 import { Low } from 'lowdb'
 import type { ItemId } from '../../shared/domain/consensus.ts'
+import type { Meeting } from '../../shared/domain/meetings.ts'
 import type { Deliverable, Group, User } from '../../shared/domain/types.ts'
 import { SerialQueue } from '../serialQueue.ts'
 import { DurableJsonFile } from './durableJsonFile.ts'
@@ -41,6 +42,8 @@ export interface MetadataSchema {
   sessions: StoredSession[]
   groups: Group[]
   deliverables: StoredDeliverable[]
+  /** Absent from files written before meetings existed: read as none. */
+  meetings: Meeting[]
 }
 
 const emptyData = (): MetadataSchema => ({
@@ -50,6 +53,7 @@ const emptyData = (): MetadataSchema => ({
   sessions: [],
   groups: [],
   deliverables: [],
+  meetings: [],
 })
 
 export class MetadataUnreadableError extends Error {}
@@ -73,6 +77,7 @@ export class MetadataStore {
       const parsed = await adapter.read()
       if (parsed !== null) {
         if (parsed?.version !== 1 || !Array.isArray(parsed.users)) throw new Error('unexpected structure')
+        parsed.meetings ??= []
         db.data = parsed
       }
     } catch (error) {
@@ -126,6 +131,9 @@ export class MetadataStore {
   }
   deliverable(id: string): StoredDeliverable | undefined {
     return this.db.data.deliverables.find((d) => d.id === id)
+  }
+  meeting(id: string): Meeting | undefined {
+    return this.db.data.meetings.find((m) => m.id === id)
   }
   readonly groupLookup = (id: string): Group | undefined => this.group(id)
 }

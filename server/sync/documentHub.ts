@@ -32,6 +32,8 @@ export interface DocumentExtension {
   checks?(): UpdateCheck[]
   /** An accepted update is durable and sent (e.g. to index or audit it); never throws into the sync loop. */
   committed?(live: LiveDocument, update: Uint8Array, origin: unknown): void
+  /** An Accord message other than hello (after hello); the extension validates it and never throws. */
+  message?(live: LiveDocument, connection: SyncConnection, message: { type: string }): void
   /** The document is leaving memory (idle, reloaded or shutdown), everything accepted being durable. */
   unload?(live: LiveDocument): void
 }
@@ -126,15 +128,21 @@ export class DocumentHub {
       for (const extension of this.extensions) extension.hello?.(live, connection)
     },
     broken: (live, reason) => void this.drop(live, reason),
-    committed: (live, update, origin) => {
-      for (const extension of this.extensions) {
-        try {
-          extension.committed?.(live, update, origin)
-        } catch (error) {
-          this.logger.error({ docId: live.id, extension: extension.name, err: error }, 'extension failed')
-        }
+    message: (live, connection, message) =>
+      this.eachSafely(live, (extension) => extension.message?.(live, connection, message)),
+    committed: (live, update, origin) =>
+      this.eachSafely(live, (extension) => extension.committed?.(live, update, origin)),
+  }
+
+  /** Runs a hook of every extension; one that throws is logged and never breaks the sync loop. */
+  private eachSafely(live: LiveDocument, run: (extension: DocumentExtension) => void): void {
+    for (const extension of this.extensions) {
+      try {
+        run(extension)
+      } catch (error) {
+        this.logger.error({ docId: live.id, extension: extension.name, err: error }, 'extension failed')
       }
-    },
+    }
   }
 
   private unloadHooks(live: LiveDocument): void {

@@ -51,6 +51,8 @@ export interface LiveDocumentHooks {
   broken(live: LiveDocument, reason: string): void
   /** An update is durable and on its way to the connections (a client's or the server's own). */
   committed(live: LiveDocument, update: Uint8Array, origin: unknown): void
+  /** An Accord message other than hello, from a connection that said hello (e.g. a meeting command). */
+  message?(live: LiveDocument, connection: SyncConnection, message: { type: string }): void
 }
 
 export interface LiveDocumentParts {
@@ -209,6 +211,7 @@ export class LiveDocument {
       case 'accord':
         if (message.message.type === 'hello')
           this.receiveHello(connection, message.message as { clientId?: unknown })
+        else if (connection.speaksAccord) this.parts.hooks.message?.(this, connection, message.message)
         return
     }
   }

@@ -114,13 +114,97 @@ export function deliverableAbilities(
   deliverable: Deliverable,
   lookup: GroupLookup,
 ): DeliverableAbilities {
-  const entries = DELIVERABLE_ACTIONS.map(
-    (action) => [action, mayOnDeliverable(user, action, deliverable, lookup)] as const,
-  )
-  return Object.fromEntries(entries) as DeliverableAbilities
+  return abilitiesOf(DELIVERABLE_ACTIONS, (action) => mayOnDeliverable(user, action, deliverable, lookup))
 }
 
 export function groupAbilities(user: User, group: Group, lookup: GroupLookup): GroupAbilities {
-  const entries = GROUP_ACTIONS.map((action) => [action, mayOnGroup(user, action, group, lookup)] as const)
-  return Object.fromEntries(entries) as GroupAbilities
+  return abilitiesOf(GROUP_ACTIONS, (action) => mayOnGroup(user, action, group, lookup))
+}
+
+/**
+ * Meetings (API.md "Meetings", issue 23). A user stands towards a group's meeting as an administrator, a chair of
+ * the group or of its parent, a member (of the group, or an editor or participant of one of its deliverables), an
+ * observer (observer of its deliverables only), and as the presenter the chair named.
+ */
+export type MeetingCapacity = 'admin' | 'chair' | 'member' | 'observer' | 'presenter'
+
+export const MEETING_ACTIONS = [
+  'view',
+  'create',
+  'open',
+  'close',
+  'manage-agenda',
+  'present',
+  'name-presenter',
+  'manage-queue',
+  'request-floor',
+  'register-contribution',
+  'record-disposition',
+  'record-action-item',
+] as const
+export type MeetingAction = (typeof MEETING_ACTIONS)[number]
+
+/** Who may do what in a meeting; the HTTP routes and the live meeting messages both ask this table. */
+const MEETING_RULES: Record<MeetingAction, readonly MeetingCapacity[]> = {
+  view: ['admin', 'chair', 'member', 'observer'],
+  create: ['admin', 'chair'],
+  open: ['admin', 'chair'],
+  close: ['admin', 'chair'],
+  'manage-agenda': ['admin', 'chair'],
+  // "Now discussing": the chair, or the member the chair named presenter.
+  present: ['admin', 'chair', 'presenter'],
+  'name-presenter': ['admin', 'chair'],
+  'manage-queue': ['admin', 'chair'],
+  'request-floor': ['admin', 'chair', 'member'],
+  'register-contribution': ['admin', 'chair', 'member'],
+  'record-disposition': ['admin', 'chair'],
+  'record-action-item': ['admin', 'chair'],
+}
+
+export interface MeetingStanding {
+  group: Group | undefined
+  /** The user's roles on the deliverables of the meeting's group and its working groups. */
+  deliverableRoles: readonly DeliverableRole[]
+  presenterId?: string | null
+}
+
+export function meetingCapacities(
+  user: User,
+  standing: MeetingStanding,
+  lookup: GroupLookup,
+): Set<MeetingCapacity> {
+  const capacities = new Set<MeetingCapacity>()
+  if (user.admin) capacities.add('admin')
+  if (chairsGroupOrParent(user, standing.group, lookup)) capacities.add('chair')
+  if (standing.group?.members[user.id] === 'member') capacities.add('member')
+  if (standing.deliverableRoles.some((role) => role === 'editor' || role === 'participant'))
+    capacities.add('member')
+  if (standing.deliverableRoles.includes('observer')) capacities.add('observer')
+  if (standing.presenterId && standing.presenterId === user.id) capacities.add('presenter')
+  return capacities
+}
+
+export function mayInMeeting(
+  user: User,
+  action: MeetingAction,
+  standing: MeetingStanding,
+  lookup: GroupLookup,
+): boolean {
+  const capacities = meetingCapacities(user, standing, lookup)
+  return MEETING_RULES[action].some((capacity) => capacities.has(capacity))
+}
+
+export type MeetingAbilities = Record<MeetingAction, boolean>
+
+export function meetingAbilities(
+  user: User,
+  standing: MeetingStanding,
+  lookup: GroupLookup,
+): MeetingAbilities {
+  return abilitiesOf(MEETING_ACTIONS, (action) => mayInMeeting(user, action, standing, lookup))
+}
+
+/** One boolean per action, as the policy answers it. */
+function abilitiesOf<Action extends string>(actions: readonly Action[], may: (action: Action) => boolean) {
+  return Object.fromEntries(actions.map((action) => [action, may(action)])) as Record<Action, boolean>
 }

@@ -6,6 +6,7 @@
  */
 import type { PresentedComment, PresentedSuggestion } from '../api/annotations.ts'
 import type { Section } from '../api/sections.ts'
+import type { MeetingCommand, MeetingLiveState } from '../domain/meetingsLive.ts'
 
 export const MESSAGE_SYNC = 0
 export const MESSAGE_AWARENESS = 1
@@ -51,7 +52,10 @@ export const REFUSAL_CLOSE_CODE: Record<RefusalReason, number> = {
  * Client → server. `hello` names the replica's Yjs clientID: the server claims it for the user at once (nobody
  * else may write under it) and acknowledges what it durably holds of that replica.
  */
-export type ClientMessage = { type: 'hello'; version: number; clientId?: number }
+export type ClientMessage =
+  | { type: 'hello'; version: number; clientId?: number }
+  /** A command to the meeting in progress (docs/API.md "Meetings (details)"); the policy decides who may. */
+  | { type: 'meeting'; meetingId: string; action: MeetingCommand }
 
 /** A section's consensus state as the live connection sends it (all sections after hello, then each change). */
 export interface SectionState extends Pick<Section, 'id' | 'status' | 'required' | 'objections'> {
@@ -72,5 +76,12 @@ export type ServerMessage =
   | { type: 'consensus'; sections: SectionState[] }
   | { type: 'storage'; writable: boolean; message: string }
   | { type: 'session-ended'; message: string }
+  /**
+   * The state of the meeting in progress on this deliverable, owned by the server (never awareness); null when
+   * none is open. `serverTime` lets the client count a speaking time down on its own clock.
+   */
+  | { type: 'meeting'; meeting: MeetingLiveState | null; serverTime: string }
+  /** A meeting command this connection sent was refused; nothing changed. */
+  | { type: 'meeting-refused'; message: string }
   /** Comments and suggestions that were made or changed (SYNC.md §7): durable before they are sent. */
   | { type: 'annotations'; comments: PresentedComment[]; suggestions: PresentedSuggestion[] }

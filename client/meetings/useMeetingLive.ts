@@ -1,0 +1,49 @@
+/** The meeting in progress on the deliverable the editor shows, as the server pushes it, and a way to command it. */
+import { useCallback, useEffect, useState } from 'react'
+import type { WebsocketProvider } from 'y-websocket'
+import type { MeetingCommand, MeetingLiveState } from '../../shared/domain/meetingsLive.ts'
+import { listenForMeetings, sendMeetingCommand } from './meetingChannel.ts'
+import { meetingsApi } from './meetingsApi.ts'
+
+export interface MeetingLive {
+  state: MeetingLiveState | null
+  /** Server time minus local time, for the speaking time countdown. */
+  clockOffsetMs: number
+  refused: string | null
+  send: (action: MeetingCommand) => void
+}
+
+export function useMeetingLive(provider: WebsocketProvider | null, deliverableId: string): MeetingLive {
+  const [state, setState] = useState<MeetingLiveState | null>(null)
+  const [clockOffsetMs, setOffset] = useState(0)
+  const [refused, setRefused] = useState<string | null>(null)
+  useEffect(() => {
+    if (!provider) return
+    let heard = false
+    // The first push may have come before this listener: ask once; a push wins over the answer.
+    meetingsApi.liveOn(deliverableId).then(
+      (answer) => {
+        if (!heard) setState(answer.state)
+      },
+      () => undefined,
+    )
+    return listenForMeetings(provider, (message) => {
+      heard = true
+      if (message.type === 'meeting-refused') {
+        setRefused(message.message)
+        return
+      }
+      setRefused(null)
+      setState(message.meeting)
+      setOffset(Date.parse(message.serverTime) - Date.now())
+    })
+  }, [provider, deliverableId])
+  const meetingId = state?.meetingId
+  const send = useCallback(
+    (action: MeetingCommand) => {
+      if (provider && meetingId) sendMeetingCommand(provider, meetingId, action)
+    },
+    [provider, meetingId],
+  )
+  return { state, clockOffsetMs, refused, send }
+}

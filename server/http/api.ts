@@ -6,7 +6,9 @@ import { attachSession, originCheck } from './middleware.ts'
 import { accountRoutes } from './routes/accounts.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { deliverableRoutes } from './routes/deliverables.ts'
+import { exportRoutes } from './routes/export.ts'
 import { groupRoutes } from './routes/groups.ts'
+import { importRoutes } from './routes/import.ts'
 
 export function apiRouter(ctx: AppContext): Router {
   const api = Router()
@@ -27,6 +29,8 @@ export function apiRouter(ctx: AppContext): Router {
   api.use(attachSession(ctx.sessions))
   api.use('/', accountRoutes(ctx))
   api.use('/groups', groupRoutes(ctx))
+  api.use('/deliverables', importRoutes(ctx))
+  api.use('/deliverables', exportRoutes(ctx))
   api.use('/deliverables', consensusRoutes(ctx))
   api.use('/deliverables', deliverableRoutes(ctx))
   api.use(() => {

@@ -16,10 +16,16 @@ export type GroupLookup = (groupId: string) => Group | undefined
  * consensus actions are the state machine's own list (consensus.ts), so a new one cannot be missed here: the rules
  * table below must then name it.
  */
-export const DELIVERABLE_ACTIONS = ['view', 'edit-text', 'manage-members', ...CONSENSUS_ACTIONS] as const
+export const DELIVERABLE_ACTIONS = [
+  'view',
+  'edit-text',
+  'manage-members',
+  'export',
+  ...CONSENSUS_ACTIONS,
+] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
-export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const
+export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable', 'import-deliverable'] as const
 export type GroupAction = (typeof GROUP_ACTIONS)[number]
 
 /** Who may take each deliverable action, by capacity (API.md "Groups and deliverables" and "Consensus"). */
@@ -27,6 +33,8 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   view: ['admin', 'chair', 'editor', 'participant', 'observer'],
   'edit-text': ['admin', 'chair', 'editor'],
   'manage-members': ['admin', 'chair'],
+  // Anyone who may see a deliverable may take it away as a file.
+  export: ['admin', 'chair', 'editor', 'participant', 'observer'],
   propose: ['chair', 'editor'],
   object: ['chair', 'editor', 'participant'],
   // Only the objection's author; checked against the objection by the consensus rules.
@@ -71,6 +79,8 @@ export function mayOnGroup(user: User, action: GroupAction, group: Group, lookup
     case 'manage-members':
       return chairsGroupOrParent(user, group, lookup)
     case 'create-deliverable':
+    // An import creates a deliverable: the same people.
+    case 'import-deliverable':
       // API.md: administrators and chairs of the group itself.
       return group.members[user.id] === 'chair'
   }

@@ -23,6 +23,7 @@ const importFields = z.object({
 })
 
 export class PayloadTooLarge extends DomainError {}
+const tooLarge = `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB, the limit of an import.`
 
 interface Upload {
   fields: Record<string, string>
@@ -60,7 +61,7 @@ function readUpload(req: Request): Promise<Upload> {
       upload.fileName = info.filename ?? ''
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('limit', () => {
-        failure = new PayloadTooLarge(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`)
+        failure = new PayloadTooLarge(tooLarge)
       })
       stream.on('end', () => {
         upload.file = Buffer.concat(chunks)
@@ -72,6 +73,14 @@ function readUpload(req: Request): Promise<Upload> {
   })
 }
 
+function discardBody(req: Request): Promise<void> {
+  return new Promise((resolve) => {
+    req.on('end', resolve)
+    req.on('close', resolve)
+    req.resume()
+  })
+}
+
 export function importRoutes(ctx: AppContext): Router {
   const router = Router()
   const imports = new ImportService(ctx.metadata, ctx.deliverables)
@@ -79,12 +88,19 @@ export function importRoutes(ctx: AppContext): Router {
 
   router.post('/import', async (req, res) => {
     const user = currentUser(req)
+    const declared = Number(req.headers['content-length'] ?? 0)
     let upload: Upload
     try {
+      // Over the limit as declared: the body is read and discarded (answering before it is read makes clients see
+      // a reset connection instead of the 413), unless far too large to be worth reading.
+      if (declared > MAX_UPLOAD_BYTES + 64 * 1024) {
+        if (declared > 8 * MAX_UPLOAD_BYTES) res.setHeader('Connection', 'close')
+        else await discardBody(req)
+        throw new PayloadTooLarge(tooLarge)
+      }
       upload = await readUpload(req)
     } catch (error) {
       if (error instanceof PayloadTooLarge) {
-        res.setHeader('Connection', 'close')
         res.status(413).json({ error: { code: 'payload_too_large', message: error.message } })
         return
       }

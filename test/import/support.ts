@@ -13,7 +13,7 @@ export async function upload(
   body.set('groupId', form.groupId)
   body.set('type', form.type)
   if (form.title) body.set('title', form.title)
-  body.set('file', new Blob([file]), fileName)
+  body.set('file', new Blob([new Uint8Array(file)]), fileName)
   const response = await fetch(`${server.url}/api/deliverables/import`, {
     method: 'POST',
     headers: { cookie: session.cookie },

@@ -5,6 +5,7 @@ import { LoginScreen } from './account/LoginScreen.tsx'
 import { RequireAuth } from './account/RequireAuth.tsx'
 import { SetupScreen } from './account/SetupScreen.tsx'
 import { UsersScreen } from './account/UsersScreen.tsx'
+import { ImportScreen } from './import/ImportScreen.tsx'
 import { DeliverableMembersScreen, GroupMembersScreen } from './members/MembersScreen.tsx'
 import { Announcer } from './shell/Announcer.tsx'
 import { AppShell } from './shell/AppShell.tsx'
@@ -44,6 +45,7 @@ export function App() {
             <Route element={<AppShell />}>
               <Route index element={<WorkspaceScreen />} />
               <Route path="/deliverables/new" element={<NewDeliverableScreen />} />
+              <Route path="/deliverables/import" element={<ImportScreen />} />
               <Route path="/d/:id/members" element={<DeliverableMembersScreen />} />
               <Route path="/groups/new" element={<NewGroupScreen />} />
               <Route path="/groups/:id/members" element={<GroupMembersScreen />} />

@@ -21,6 +21,7 @@ import { ConsensusOutline } from '../consensus/ConsensusOutline.tsx'
 import { ConsensusProgress } from '../consensus/ConsensusProgress.tsx'
 import { KeptTextActions } from '../consensus/KeptTextActions.tsx'
 import { useConsensusController } from '../consensus/useConsensusController.ts'
+import { ExportMenu } from '../export/ExportMenu.tsx'
 import { roleOf } from '../members/members.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
 import { SkipLink } from '../shell/SkipLink.tsx'
@@ -120,6 +121,7 @@ function LiveEditor(props: LiveEditorProps) {
         <SyncStatus state={state} onDismissMerge={() => session?.dismissMerge()} />
         <PresenceList people={people} editor={editor} session={control.generation >= 0 ? session : null} />
         <div className="editor-header-actions">
+          {props.abilities.export && <ExportMenu deliverableId={props.deliverableId} />}
           {props.canManage && (
             <Link to={`/d/${props.deliverableId}/members`} className="button small">
               Members

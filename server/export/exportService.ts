@@ -10,7 +10,7 @@ import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.
 import { SYSTEM_USER } from '../sync/clientOwners.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import { docFromUpdate, type ModelClause, readModel } from './documentModel.ts'
-import { writeDocx } from './docxWriter.ts'
+import { writeDocxOffThread } from './docxOffThread.ts'
 import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
 import { resolveHeader } from './header.ts'
 import { writeHtml } from './htmlWriter.ts'
@@ -128,9 +128,9 @@ export class ExportService {
 async function write(document: ExportDocument, format: ExportFormat): Promise<Buffer> {
   switch (format) {
     case 'docx':
-      return writeDocx(document)
+      return (await writeDocxOffThread(document)).bytes
     case 'pdf':
-      return convertWithOffice(await writeDocx(document), { from: 'docx', to: 'pdf' })
+      return convertWithOffice((await writeDocxOffThread(document)).bytes, { from: 'docx', to: 'pdf' })
     case 'html':
       return Buffer.from(writeHtml(document), 'utf8')
     case 'md':

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads'
 import { writeDocx } from './docxWriter.ts'
 import type { ExportDocument } from './exportDocument.ts'
+import { applyPendingRevisions } from './pendingRevisions.ts'
 
 const WORKER_URL = new URL('./docxWorker.ts', import.meta.url)
 
@@ -20,7 +21,7 @@ export async function writeDocxOffThread(document: ExportDocument): Promise<OffT
     return { bytes: await inWorker(document), offThread: true }
   } catch (error) {
     if (!(error instanceof WorkerUnavailable)) throw error
-    return { bytes: await writeDocx(document), offThread: false }
+    return { bytes: await writeDocx(applyPendingRevisions(document)), offThread: false }
   }
 }
 

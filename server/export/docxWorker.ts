@@ -6,10 +6,11 @@
 import { parentPort } from 'node:worker_threads'
 import { writeDocx } from './docxWriter.ts'
 import type { ExportDocument } from './exportDocument.ts'
+import { applyPendingRevisions } from './pendingRevisions.ts'
 
 parentPort?.on('message', async (document: ExportDocument) => {
   try {
-    const bytes = await writeDocx(document)
+    const bytes = await writeDocx(applyPendingRevisions(document))
     parentPort?.postMessage({ ok: true, bytes }, [bytes.buffer as ArrayBuffer])
   } catch (error) {
     parentPort?.postMessage({ ok: false, message: (error as Error).message })

@@ -7,6 +7,7 @@ import type { DecisionEvent, SectionConsensus } from '../../shared/domain/consen
 import type { DeliverableType } from '../../shared/domain/types.ts'
 import { inlineText, type ModelClause } from './documentModel.ts'
 import type { LaidOutClause } from './layout.ts'
+import type { PendingRevisions } from './pendingRevisions.ts'
 
 export interface HeaderInfo {
   documentNumber: string
@@ -40,6 +41,8 @@ export interface ExportDocument {
   consensus: ConsensusRow[]
   /** Set when the clauses carry revision marks; the date written on them. */
   revisionDate: string | null
+  /** Revision marks still to apply (by the writer, off the event loop for .docx): pendingRevisions.ts. */
+  pendingRevisions: PendingRevisions | null
   agreedOnly: boolean
 }
 

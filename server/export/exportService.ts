@@ -9,7 +9,7 @@ import type { ConsensusService } from '../domain/consensusService.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
 import { SYSTEM_USER } from '../sync/clientOwners.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
-import { docFromUpdate, type ModelClause, readModel } from './documentModel.ts'
+import { type ModelClause, readModel } from './documentModel.ts'
 import { writeDocxOffThread } from './docxOffThread.ts'
 import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
 import { resolveHeader } from './header.ts'
@@ -17,7 +17,7 @@ import { writeHtml } from './htmlWriter.ts'
 import { layoutClauses } from './layout.ts'
 import { writeMarkdown } from './markdownWriter.ts'
 import { convertWithOffice } from './officeConverter.ts'
-import { type AuthorOf, markRevisions, PRODUCT_AUTHOR } from './revisionMarks.ts'
+import { applyPendingRevisions } from './pendingRevisions.ts'
 
 export interface ExportOptions {
   format: ExportFormat
@@ -69,14 +69,11 @@ export class ExportService {
     const keep = (clauses: ModelClause[]) =>
       options.agreedOnly ? clauses.filter((c) => agreed.has(c.id)) : clauses
     const layoutOptions = { type: deliverable.type, agreed, changeLog: log }
-    let clauses = layoutClauses(keep(present), layoutOptions)
+    const clauses = layoutClauses(keep(present), layoutOptions)
     const now = new Date()
-    if (options.from) {
-      const baseDoc = docFromUpdate(options.from)
-      const base = layoutClauses(keep(readModel(baseDoc)), layoutOptions)
-      baseDoc.destroy()
-      clauses = markRevisions(base, clauses, this.authors(live.clientOwners()))
-    }
+    const pendingRevisions = options.from
+      ? { base: options.from, authors: this.authors(live.clientOwners()), agreed: [...agreed] }
+      : null
     const group = metadata.group(deliverable.groupId)
     return {
       type: deliverable.type,
@@ -96,6 +93,7 @@ export class ExportService {
         (id) => lastAgreement.get(id),
       ),
       revisionDate: options.from ? now.toISOString().replace(/\.\d+Z$/, 'Z') : null,
+      pendingRevisions,
       agreedOnly: options.agreedOnly ?? false,
     }
   }
@@ -110,18 +108,14 @@ export class ExportService {
     }
   }
 
-  /** The name of the user who owns each Yjs client; the product's name for its own edits and unknown clients. */
-  private authors(owners: ReadonlyMap<number, string>): AuthorOf {
-    const names = new Map<number, string>()
-    return (client) => {
-      let name = names.get(client)
-      if (name === undefined) {
-        const owner = owners.get(client)
-        name = (owner && owner !== SYSTEM_USER && this.sources.metadata.user(owner)?.name) || PRODUCT_AUTHOR
-        names.set(client, name)
-      }
-      return name
+  /** The name of the user who owns each Yjs client that the server knows (not its own: those are the product's). */
+  private authors(owners: ReadonlyMap<number, string>): [number, string][] {
+    const names: [number, string][] = []
+    for (const [client, owner] of owners) {
+      const name = owner !== SYSTEM_USER ? this.sources.metadata.user(owner)?.name : undefined
+      if (name) names.push([client, name])
     }
+    return names
   }
 }
 
@@ -132,9 +126,9 @@ async function write(document: ExportDocument, format: ExportFormat): Promise<Bu
     case 'pdf':
       return convertWithOffice((await writeDocxOffThread(document)).bytes, { from: 'docx', to: 'pdf' })
     case 'html':
-      return Buffer.from(writeHtml(document), 'utf8')
+      return Buffer.from(writeHtml(applyPendingRevisions(document)), 'utf8')
     case 'md':
-      return Buffer.from(writeMarkdown(document), 'utf8')
+      return Buffer.from(writeMarkdown(applyPendingRevisions(document)), 'utf8')
   }
 }
 

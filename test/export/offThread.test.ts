@@ -33,6 +33,7 @@ describe('the .docx writer', () => {
       changeLog: [],
       consensus: [],
       revisionDate: null,
+      pendingRevisions: null,
       agreedOnly: false,
     })
     expect(result.offThread).toBe(true)

@@ -5,6 +5,7 @@ import { LoginScreen } from './account/LoginScreen.tsx'
 import { RequireAuth } from './account/RequireAuth.tsx'
 import { SetupScreen } from './account/SetupScreen.tsx'
 import { UsersScreen } from './account/UsersScreen.tsx'
+import { ImportScreen } from './import/ImportScreen.tsx'
 import { NewMeetingScreen } from './meetings/MeetingForms.tsx'
 import { MeetingScreen } from './meetings/MeetingScreen.tsx'
 import { DeliverableMembersScreen, GroupMembersScreen } from './members/MembersScreen.tsx'
@@ -47,6 +48,7 @@ export function App() {
             <Route element={<AppShell />}>
               <Route index element={<WorkspaceScreen />} />
               <Route path="/deliverables/new" element={<NewDeliverableScreen />} />
+              <Route path="/deliverables/import" element={<ImportScreen />} />
               <Route path="/d/:id/members" element={<DeliverableMembersScreen />} />
               <Route path="/d/:id/versions" element={<VersionsScreen />} />
               <Route path="/groups/new" element={<NewGroupScreen />} />

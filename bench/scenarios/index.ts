@@ -1,6 +1,7 @@
 import { abuseScenario } from './abuse.ts'
 import { concurrentTraceScenario } from './concurrentTrace.ts'
 import type { Scenario } from './context.ts'
+import { exportScenario } from './exportLarge.ts'
 import { largeDeliverableScenario } from './largeDeliverable.ts'
 import { lockCheckScenario } from './lockCheck.ts'
 import { meetingScenario } from './meeting.ts'
@@ -18,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
   abuseScenario,
   lockCheckScenario,
   statusChangesScenario,
+  exportScenario,
 ]

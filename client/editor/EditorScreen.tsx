@@ -21,6 +21,7 @@ import { ConsensusOutline } from '../consensus/ConsensusOutline.tsx'
 import { ConsensusProgress } from '../consensus/ConsensusProgress.tsx'
 import { KeptTextActions } from '../consensus/KeptTextActions.tsx'
 import { useConsensusController } from '../consensus/useConsensusController.ts'
+import { ExportMenu } from '../export/ExportMenu.tsx'
 import { EditorMeeting } from '../meetings/EditorMeeting.tsx'
 import { roleOf } from '../members/members.ts'
 import { useAnnounce } from '../shell/Announcer.tsx'
@@ -83,7 +84,7 @@ interface LiveEditorProps {
 
 const NO_SECTIONS: readonly Section[] = []
 // What the header keeps in view when it is short of room, the most needed first; the rest goes into its menu.
-const KEEP_FIRST = ['merge', 'people', 'progress', 'versions', 'members', 'user']
+const KEEP_FIRST = ['merge', 'people', 'progress', 'export', 'versions', 'members', 'user']
 // Where the side columns become drawers (layout.css): three columns need 80rem, two need 60rem.
 const CLAUSE_DRAWER_BELOW = '(max-width: 80rem)'
 const OUTLINE_DRAWER_BELOW = '(max-width: 60rem)'
@@ -138,6 +139,9 @@ function LiveEditor(props: LiveEditorProps) {
       ? [{ key: 'progress', node: <ConsensusProgress progress={consensus.progress} /> }]
       : []),
     { key: 'people', node: <PresenceList people={people} editor={editor} session={presenceSession} /> },
+    ...(props.abilities.export
+      ? [{ key: 'export', node: <ExportMenu deliverableId={props.deliverableId} /> }]
+      : []),
     {
       key: 'versions',
       node: (

@@ -28,6 +28,7 @@ export function WorkspaceScreen() {
   const workspace = useResource(() => loadWorkspace(), [])
   const data = workspace.data
   const canCreateDeliverable = data?.groups.some((g) => g.abilities['create-deliverable']) ?? false
+  const canImport = data?.groups.some((g) => g.abilities['import-deliverable']) ?? false
 
   return (
     <>
@@ -35,6 +36,11 @@ export function WorkspaceScreen() {
         {me.admin && (
           <Link to="/groups/new" className="button">
             New group
+          </Link>
+        )}
+        {canImport && (
+          <Link to="/deliverables/import" className="button">
+            Import Word
           </Link>
         )}
         {canCreateDeliverable && (

@@ -39,12 +39,17 @@ export class DeliverableService {
   ) {}
 
   /** A new deliverable of the group, by one of its chairs or an administrator. */
-  async create(actor: User, input: NewDeliverable): Promise<StoredDeliverable> {
+  async create(
+    actor: User,
+    input: NewDeliverable,
+    /** Replaces or fills the skeleton (an imported Word document's clauses). */
+    fill?: (skeleton: Skeleton) => void,
+  ): Promise<StoredDeliverable> {
     const group = this.metadata.group(input.groupId)
     if (!group) throw new NotFoundError('No such group.')
     if (!mayOnGroup(actor, 'create-deliverable', group, this.metadata.groupLookup))
       throw new AuthorizationError('Only administrators and chairs of the group create its deliverables.')
-    const deliverable = await this.seed(input)
+    const deliverable = await this.seed(input, fill)
     this.logger.info(
       { deliverableId: deliverable.id, type: input.type, userId: actor.id },
       'deliverable created',

@@ -7,7 +7,9 @@ import { accountRoutes } from './routes/accounts.ts'
 import { annotationRoutes } from './routes/annotations.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { deliverableRoutes } from './routes/deliverables.ts'
+import { exportRoutes } from './routes/export.ts'
 import { groupRoutes } from './routes/groups.ts'
+import { importRoutes } from './routes/import.ts'
 import { meetingRoutes } from './routes/meetings.ts'
 import { versionRoutes } from './routes/versions.ts'
 
@@ -30,6 +32,8 @@ export function apiRouter(ctx: AppContext): Router {
   api.use(attachSession(ctx.sessions))
   api.use('/', accountRoutes(ctx))
   api.use('/groups', groupRoutes(ctx))
+  api.use('/deliverables', importRoutes(ctx))
+  api.use('/deliverables', exportRoutes(ctx))
   api.use('/deliverables', consensusRoutes(ctx))
   api.use('/deliverables', deliverableRoutes(ctx))
   api.use('/meetings', meetingRoutes(ctx))

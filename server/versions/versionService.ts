@@ -182,6 +182,11 @@ export class VersionService {
     return { changed: true }
   }
 
+  /** The whole document of a saved version as one Yjs update (the base of an export's revision marks), or null. */
+  async stateOf(deliverableId: string, versionId: string): Promise<Uint8Array | null> {
+    return (await this.store.read(deliverableId, versionId))?.update ?? null
+  }
+
   private async stored(deliverableId: string, versionId: string): Promise<StoredVersion> {
     const version = await this.store.read(deliverableId, versionId)
     if (!version) throw new NotFoundError('No such version of this deliverable.')

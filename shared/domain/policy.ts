@@ -24,15 +24,15 @@ export const DELIVERABLE_ACTIONS = [
   'view',
   'edit-text',
   'manage-members',
-  ...CONSENSUS_ACTIONS,
-  ...ANNOTATION_ACTIONS,
   'save-version',
   'restore-version',
+  'export',
   ...CONSENSUS_ACTIONS,
+  ...ANNOTATION_ACTIONS,
 ] as const
 export type DeliverableAction = (typeof DELIVERABLE_ACTIONS)[number]
 
-export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable'] as const
+export const GROUP_ACTIONS = ['view', 'manage-members', 'create-deliverable', 'import-deliverable'] as const
 export type GroupAction = (typeof GROUP_ACTIONS)[number]
 
 /** Who may take each deliverable action, by capacity (API.md "Groups and deliverables" and "Consensus"). */
@@ -44,6 +44,8 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   'save-version': ['admin', 'chair', 'editor'],
   // A restore is an edit of the text, through the same checks: whoever may edit the text.
   'restore-version': ['admin', 'chair', 'editor'],
+  // Anyone who may see a deliverable may take it away as a file.
+  export: ['admin', 'chair', 'editor', 'participant', 'observer'],
   propose: ['chair', 'editor'],
   object: ['chair', 'editor', 'participant'],
   // Only the objection's author; checked against the objection by the consensus rules.
@@ -94,6 +96,8 @@ export function mayOnGroup(user: User, action: GroupAction, group: Group, lookup
     case 'manage-members':
       return chairsGroupOrParent(user, group, lookup)
     case 'create-deliverable':
+    // An import creates a deliverable: the same people.
+    case 'import-deliverable':
       // API.md: administrators and chairs of the group itself.
       return group.members[user.id] === 'chair'
   }

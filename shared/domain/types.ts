@@ -44,6 +44,31 @@ export interface Deliverable {
   /** userId -> role on this deliverable */
   members: Record<string, DeliverableRole>
   createdAt: string
+  /** The document header of its exports (DOMAIN.md "Document header"); each field has a default when absent. */
+  header?: DocumentHeaderFields
+}
+
+export const DOCUMENT_PURPOSES = [
+  'Discussion',
+  'Information',
+  'Proposal',
+  'Agreement',
+  'Approval',
+  'Admin',
+  'Other',
+] as const
+
+export interface DocumentHeaderFields {
+  documentNumber?: string
+  group?: string
+  studyPeriod?: string
+  workingGroup?: string
+  meeting?: string
+  source?: string
+  purpose?: (typeof DOCUMENT_PURPOSES)[number]
+  contacts?: string[]
+  keywords?: string
+  abstract?: string
 }
 
 export interface Objection {

@@ -1,0 +1,143 @@
+/**
+ * Builds a deliverable's export in a given format from its live document and decision record: the use case behind
+ * `GET /api/deliverables/:id/export`, with no knowledge of HTTP. Revision marks compare a base state (a version's
+ * complete Yjs update) with the present, clause by clause.
+ */
+import type { ExportFormat } from '../../shared/api/export.ts'
+import type { DecisionEvent } from '../../shared/domain/consensus.ts'
+import type { ConsensusService } from '../domain/consensusService.ts'
+import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
+import { SYSTEM_USER } from '../sync/clientOwners.ts'
+import type { DocumentHub } from '../sync/documentHub.ts'
+import { type ModelClause, readModel } from './documentModel.ts'
+import { writeDocxOffThread } from './docxOffThread.ts'
+import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
+import { resolveHeader } from './header.ts'
+import { writeHtml } from './htmlWriter.ts'
+import { layoutClauses } from './layout.ts'
+import { writeMarkdown } from './markdownWriter.ts'
+import { convertWithOffice } from './officeConverter.ts'
+import { applyPendingRevisions } from './pendingRevisions.ts'
+
+export interface ExportOptions {
+  format: ExportFormat
+  /** Only the clauses that are agreed. */
+  agreedOnly?: boolean
+  /** A complete Yjs update of an earlier state: the export then carries revision marks from it to the present. */
+  from?: Uint8Array
+}
+
+export interface ExportFile {
+  bytes: Buffer
+  contentType: string
+  fileName: string
+}
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+  html: 'text/html; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+}
+
+export interface ExportSources {
+  hub: DocumentHub
+  consensus: ConsensusService
+  metadata: MetadataStore
+}
+
+export class ExportService {
+  constructor(private readonly sources: ExportSources) {}
+
+  /** The gathered, laid-out document every writer prints. */
+  async document(
+    deliverable: StoredDeliverable,
+    options: Omit<ExportOptions, 'format'> = {},
+  ): Promise<ExportDocument> {
+    const { hub, consensus, metadata } = this.sources
+    const live = await hub.get(deliverable.id)
+    const book = await consensus.book(deliverable.id)
+    const withClients = options.from !== undefined
+    const present = readModel(live.doc, { withClients })
+    const agreed = new Set(present.filter((c) => book.state(c.id).status === 'agreed').map((c) => c.id))
+    const events = [...book.allStates().keys()]
+      .flatMap((id) => book.history(id))
+      .sort((a, b) => a.seq - b.seq)
+    const lastAgreement = new Map<string, DecisionEvent>()
+    for (const event of events) if (event.action === 'agree') lastAgreement.set(event.sectionId, event)
+    const log = changeLog(events, present)
+    const keep = (clauses: ModelClause[]) =>
+      options.agreedOnly ? clauses.filter((c) => agreed.has(c.id)) : clauses
+    const layoutOptions = { type: deliverable.type, agreed, changeLog: log }
+    const clauses = layoutClauses(keep(present), layoutOptions)
+    const now = new Date()
+    const pendingRevisions = options.from
+      ? { base: options.from, authors: this.authors(live.clientOwners()), agreed: [...agreed] }
+      : null
+    const group = metadata.group(deliverable.groupId)
+    return {
+      type: deliverable.type,
+      header: resolveHeader({
+        deliverable,
+        group,
+        parent: group?.parentId ? metadata.group(group.parentId) : undefined,
+        user: (id) => metadata.user(id),
+        clauses: present,
+        now,
+      }),
+      clauses,
+      changeLog: log,
+      consensus: consensusRows(
+        keep(present),
+        (id) => book.state(id),
+        (id) => lastAgreement.get(id),
+      ),
+      revisionDate: options.from ? now.toISOString().replace(/\.\d+Z$/, 'Z') : null,
+      pendingRevisions,
+      agreedOnly: options.agreedOnly ?? false,
+    }
+  }
+
+  async export(deliverable: StoredDeliverable, options: ExportOptions): Promise<ExportFile> {
+    const document = await this.document(deliverable, options)
+    const bytes = await write(document, options.format)
+    return {
+      bytes,
+      contentType: CONTENT_TYPES[options.format],
+      fileName: fileNameFor(document, options.format),
+    }
+  }
+
+  /** The name of the user who owns each Yjs client that the server knows (not its own: those are the product's). */
+  private authors(owners: ReadonlyMap<number, string>): [number, string][] {
+    const names: [number, string][] = []
+    for (const [client, owner] of owners) {
+      const name = owner !== SYSTEM_USER ? this.sources.metadata.user(owner)?.name : undefined
+      if (name) names.push([client, name])
+    }
+    return names
+  }
+}
+
+async function write(document: ExportDocument, format: ExportFormat): Promise<Buffer> {
+  switch (format) {
+    case 'docx':
+      return (await writeDocxOffThread(document)).bytes
+    case 'pdf':
+      return convertWithOffice((await writeDocxOffThread(document)).bytes, { from: 'docx', to: 'pdf' })
+    case 'html':
+      return Buffer.from(writeHtml(applyPendingRevisions(document)), 'utf8')
+    case 'md':
+      return Buffer.from(writeMarkdown(applyPendingRevisions(document)), 'utf8')
+  }
+}
+
+/** An ASCII file name from the document number or title (safe in a Content-Disposition header). */
+export function fileNameFor(document: ExportDocument, format: ExportFormat): string {
+  const base = `${document.header.documentNumber} ${document.header.title}`
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+  return `${base || 'deliverable'}.${format}`
+}

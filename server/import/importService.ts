@@ -1,0 +1,116 @@
+/**
+ * `POST /api/deliverables/import` as a use case: a .docx becomes a new deliverable of the group, created through
+ * the deliverable service with its Yjs content built on the server from the Word document's clauses. Says what
+ * the file held that the text does not take (tracked changes, comments, dropped styles and parts).
+ */
+import type { ImportReport } from '../../shared/api/export.ts'
+import { buildClauses } from '../../shared/clauses/skeletons.ts'
+import { newId } from '../../shared/domain/ids.ts'
+import { mayOnGroup } from '../../shared/domain/policy.ts'
+import type { DeliverableType, User } from '../../shared/domain/types.ts'
+import { accordSchema } from '../../shared/editor/extensions.ts'
+import type { DeliverableService } from '../domain/deliverableService.ts'
+import { AuthorizationError, NotFoundError, ValidationError } from '../errors.ts'
+import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
+import { DocxRefused, openDocx, type PackageLimits } from './docxPackage.ts'
+import { countRevisions } from './revisionCount.ts'
+import { readWordDocument } from './wordDocument.ts'
+
+export interface ImportInput {
+  file: Uint8Array
+  fileName: string
+  groupId: string
+  type: DeliverableType
+  title?: string
+}
+
+export const TRACKED_CHANGES_HANDLING =
+  'Tracked changes were not accepted silently: the text was imported as it reads with insertions kept and ' +
+  'deletions left out (as Word shows it with "No markup"); review the result against the original. Comments were not imported.'
+
+export class ImportService {
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly deliverables: DeliverableService,
+    private readonly limits?: PackageLimits,
+  ) {}
+
+  /** Refuses (403/404) before the file is read, so that nobody learns anything from a group they cannot use. */
+  authorize(actor: User, groupId: string): void {
+    const group = this.metadata.group(groupId)
+    if (!group || !mayOnGroup(actor, 'view', group, this.metadata.groupLookup))
+      throw new NotFoundError('No such group.')
+    if (!mayOnGroup(actor, 'import-deliverable', group, this.metadata.groupLookup))
+      throw new AuthorizationError('Only administrators and chairs of the group import deliverables into it.')
+  }
+
+  async import(
+    actor: User,
+    input: ImportInput,
+  ): Promise<{ deliverable: StoredDeliverable; report: ImportReport }> {
+    this.authorize(actor, input.groupId)
+    let pkg: ReturnType<typeof openDocx>
+    try {
+      pkg = openDocx(input.file, this.limits)
+    } catch (error) {
+      if (error instanceof DocxRefused) throw new ValidationError(error.message)
+      throw error
+    }
+    const revisions = countRevisions(pkg.part('word/document.xml') ?? '', pkg.part('word/comments.xml'))
+    let read: Awaited<ReturnType<typeof readWordDocument>>
+    try {
+      read = await readWordDocument(pkg.clean)
+    } catch {
+      throw new ValidationError('The file is not a valid .docx: Word document parts could not be read.')
+    }
+    if (read.clauses.length === 0)
+      throw new ValidationError(
+        'The document has no headings (Heading 1, Heading 2, ... styles): nothing to make clauses of. Apply heading styles in Word and try again.',
+      )
+    const built = buildClauses(read.clauses, () => newId(12))
+    try {
+      accordSchema().nodeFromJSON(built.doc).check()
+    } catch (error) {
+      throw new ValidationError(`The document could not be converted: ${(error as Error).message}`)
+    }
+    const title =
+      input.title?.trim() || input.fileName.replace(/\.docx$/i, '').slice(0, 300) || 'Imported document'
+    const deliverable = await this.deliverables.create(
+      actor,
+      { title, type: input.type, groupId: input.groupId },
+      (skeleton) => {
+        skeleton.doc = built.doc
+        skeleton.requiredClauseIds = built.requiredClauseIds
+      },
+    )
+    const dropped = [...read.dropped]
+    const parts = pkg.leftOut.filter((name) => !/^(customXml|docProps)\//.test(name))
+    if (parts.length > 0)
+      dropped.push(
+        `${parts.length} package parts not read (media, macros, embedded objects: ${parts.slice(0, 5).join(', ')}${parts.length > 5 ? ', ...' : ''})`,
+      )
+    const anyRevision = revisions.insertions + revisions.deletions + revisions.comments > 0
+    return {
+      deliverable,
+      report: {
+        clauses: countClauses(read.clauses),
+        trackedChanges: {
+          ...revisions,
+          handling: anyRevision ? TRACKED_CHANGES_HANDLING : 'The file holds no tracked changes or comments.',
+        },
+        dropped,
+      },
+    }
+  }
+}
+
+function countClauses(specs: readonly { children?: readonly unknown[] }[]): number {
+  let n = 0
+  const stack = [...specs]
+  while (stack.length > 0) {
+    const spec = stack.pop()!
+    n += 1
+    stack.push(...((spec.children ?? []) as { children?: readonly unknown[] }[]))
+  }
+  return n
+}

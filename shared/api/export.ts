@@ -1,0 +1,40 @@
+/**
+ * API.md "Export" and "Versions and import", the parts this product adds: the export query, the document header
+ * fields a deliverable may set for its exports, and what an import answers besides the deliverable.
+ */
+import { z } from 'zod'
+import { DOCUMENT_PURPOSES } from '../domain/types.ts'
+
+export const EXPORT_FORMATS = ['docx', 'pdf', 'html', 'md'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export const exportQuery = z.object({
+  format: z.enum(EXPORT_FORMATS, { message: 'format must be one of docx, pdf, html, md' }),
+  agreedOnly: z.enum(['true', 'false']).optional(),
+  marks: z.string().min(1).max(64).optional(),
+})
+
+const headerText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)
+
+/** `PUT /api/deliverables/:id/export-header`: every field optional; an empty string restores its default. */
+export const documentHeaderBody = z.object({
+  documentNumber: headerText(60).optional(),
+  group: headerText(200).optional(),
+  studyPeriod: headerText(20).optional(),
+  workingGroup: headerText(200).optional(),
+  meeting: headerText(200).optional(),
+  source: headerText(300).optional(),
+  purpose: z.enum(DOCUMENT_PURPOSES).optional(),
+  contacts: z.array(headerText(300)).max(12).optional(),
+  keywords: headerText(1000).optional(),
+  abstract: headerText(5000).optional(),
+})
+export type DocumentHeaderBody = z.infer<typeof documentHeaderBody>
+
+/** What the import did with what the file held beyond our schema. */
+export interface ImportReport {
+  clauses: number
+  trackedChanges: { insertions: number; deletions: number; comments: number; handling: string }
+  /** One line per kind of thing left out, e.g. "3 images (pictures are not part of the text)". */
+  dropped: string[]
+}

@@ -43,36 +43,52 @@ export function VersionList(props: {
             </td>
             <td>{ORIGIN_LABELS[version.origin] ?? version.origin}</td>
             <td className="row-actions">
-              <button
-                type="button"
-                className="button small"
-                disabled={props.busy}
+              <RowAction
+                busy={props.busy}
                 onClick={() => props.onView(version)}
-              >
-                View<span className="visually-hidden"> {version.name}</span>
-              </button>
-              <button
-                type="button"
-                className="button small"
-                disabled={props.busy}
+                label="View"
+                target={version.name}
+              />
+              <RowAction
+                busy={props.busy}
                 onClick={() => props.onCompareWithNow(version)}
-              >
-                Compare with now<span className="visually-hidden">: {version.name}</span>
-              </button>
+                label="Compare with now"
+                target={version.name}
+              />
               {props.canRestore && (
-                <button
-                  type="button"
-                  className="button small danger"
-                  disabled={props.busy}
+                <RowAction
+                  busy={props.busy}
                   onClick={() => props.onRestore(version)}
-                >
-                  Restore<span className="visually-hidden"> {version.name}</span>
-                </button>
+                  label="Restore"
+                  target={version.name}
+                  danger
+                />
               )}
             </td>
           </tr>
         ))}
       </tbody>
     </table>
+  )
+}
+
+/** A row's button: its visible label, and the row it acts on for screen readers ("Restore Output of meeting 3"). */
+function RowAction(props: {
+  label: string
+  target: string
+  busy: boolean
+  danger?: boolean
+  onClick: () => void
+}) {
+  return (
+    <button
+      type="button"
+      className={props.danger ? 'button small danger' : 'button small'}
+      disabled={props.busy}
+      onClick={props.onClick}
+    >
+      {props.label}
+      <span className="visually-hidden"> {props.target}</span>
+    </button>
   )
 }

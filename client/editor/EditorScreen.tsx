@@ -84,7 +84,7 @@ interface LiveEditorProps {
 
 const NO_SECTIONS: readonly Section[] = []
 // What the header keeps in view when it is short of room, the most needed first; the rest goes into its menu.
-const KEEP_FIRST = ['merge', 'people', 'progress', 'export', 'versions', 'members', 'user']
+const KEEP_FIRST = ['merge', 'people', 'progress', 'versions', 'members', 'user']
 // Where the side columns become drawers (layout.css): three columns need 80rem, two need 60rem.
 const CLAUSE_DRAWER_BELOW = '(max-width: 80rem)'
 const OUTLINE_DRAWER_BELOW = '(max-width: 60rem)'
@@ -139,9 +139,6 @@ function LiveEditor(props: LiveEditorProps) {
       ? [{ key: 'progress', node: <ConsensusProgress progress={consensus.progress} /> }]
       : []),
     { key: 'people', node: <PresenceList people={people} editor={editor} session={presenceSession} /> },
-    ...(props.abilities.export
-      ? [{ key: 'export', node: <ExportMenu deliverableId={props.deliverableId} /> }]
-      : []),
     {
       key: 'versions',
       node: (
@@ -178,6 +175,8 @@ function LiveEditor(props: LiveEditorProps) {
         </div>
         <SyncStatus state={state} />
         <OverflowBar items={headerItems} keepFirst={KEEP_FIRST} />
+        {/* Outside the bar: its panel must not be clipped by the bar's one line. */}
+        {props.abilities.export && <ExportMenu deliverableId={props.deliverableId} />}
         <DrawerToggle drawer={clauseDrawer}>Clause</DrawerToggle>
       </header>
       <div className="editor-layout">

@@ -5,8 +5,8 @@
  */
 import { type FormEvent, useRef, useState } from 'react'
 import { useParams } from 'react-router-dom'
+import { NOW } from '../../shared/api/constants.ts'
 import type { ApiComparison, ApiVersion, ApiVersionDetail } from '../../shared/api/versions.ts'
-import { NOW } from '../../shared/api/versions.ts'
 import { api } from '../api/endpoints.ts'
 import { useResource } from '../api/useResource.ts'
 import { formatWhen } from '../consensus/formatWhen.ts'

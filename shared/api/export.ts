@@ -5,8 +5,9 @@
 import { z } from 'zod'
 import { DOCUMENT_PURPOSES } from '../domain/types.ts'
 
-export const EXPORT_FORMATS = ['docx', 'pdf', 'html', 'md'] as const
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+import { EXPORT_FORMATS } from './constants.ts'
+
+export { EXPORT_FORMATS, type ExportFormat } from './constants.ts'
 
 export const exportQuery = z.object({
   format: z.enum(EXPORT_FORMATS, { message: 'format must be one of docx, pdf, html, md' }),

@@ -42,4 +42,4 @@ export interface ApiComparison extends Comparison {
 }
 
 /** `to=now` compares a version with the present document. */
-export const NOW = 'now'
+export { NOW } from './constants.ts'

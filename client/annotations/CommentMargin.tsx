@@ -10,10 +10,11 @@ import { clauseAt } from '../editor/outline.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { annotationsApi } from './annotationsApi.ts'
 import { CommentThread } from './CommentThread.tsx'
-import { anchorFromRange, rangeOfAnchor } from './editorAnchors.ts'
+import { anchorFromRange, anchorRemoved, rangeOfAnchor } from './editorAnchors.ts'
 import { FILTER_LABELS, filterThreads, THREAD_FILTERS, type ThreadFilter, threadsOf } from './threads.ts'
 import { useAnchorAlignment } from './useAnchorAlignment.ts'
 import type { AnnotationsController } from './useAnnotations.ts'
+import { useDocVersion } from './useDocVersion.ts'
 import { useRequest } from './useRequest.ts'
 
 interface Props {
@@ -76,19 +77,24 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
     return `${entry.number ? `${entry.number} ` : ''}${entry.title || 'Untitled clause'}`
   }
 
+  const version = useDocVersion(editor)
   const editorState = editor && !editor.isDestroyed ? editor.state : null
-  const positions = useMemo(() => {
-    const map = new Map<string, number>()
-    if (!editorState) return map
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version says the document changed
+  const { positions, removed } = useMemo(() => {
+    const positions = new Map<string, number>()
+    const removed = new Set<string>()
+    if (!editorState) return { positions, removed }
     for (const comment of annotations.comments) {
       if (comment.replyTo) continue
+      if (anchorRemoved(editorState, comment.sectionId, comment.anchor, comment.quote))
+        removed.add(comment.id)
       const range = comment.anchor ? rangeOfAnchor(editorState, comment.anchor) : null
       const clausePos = outline.find((e) => e.id === comment.sectionId)?.pos
       const pos = range?.from ?? clausePos
-      if (pos !== undefined) map.set(comment.id, pos)
+      if (pos !== undefined) positions.set(comment.id, pos)
     }
-    return map
-  }, [annotations.comments, editorState, outline])
+    return { positions, removed }
+  }, [annotations.comments, editorState, outline, version])
 
   const threads = useMemo(() => {
     const shown = filterThreads(threadsOf(annotations.comments), filter, {
@@ -100,7 +106,7 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
       (a, b) => at(a.first.id) - at(b.first.id) || a.first.createdAt.localeCompare(b.first.createdAt),
     )
   }, [annotations.comments, annotations.userId, filter, selectedClauseId, positions])
-  useAnchorAlignment(list, editor, positions)
+  useAnchorAlignment(list, editor, positions, version)
 
   const showInText = (anchor: Anchor | null) => {
     if (!editor || !anchor) return null
@@ -155,6 +161,7 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
               thread={thread}
               annotations={annotations}
               clauseLabel={label(thread.first.sectionId)}
+              removed={thread.first.removed || removed.has(thread.first.id)}
               onShowInText={showInText(thread.first.anchor)}
             />
           </li>

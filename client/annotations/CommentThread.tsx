@@ -15,10 +15,12 @@ interface Props {
   thread: Thread
   annotations: AnnotationsController
   clauseLabel: string
+  /** Its anchored text is gone (as the server said, or as this replica sees now). */
+  removed: boolean
   onShowInText: (() => void) | null
 }
 
-export function CommentThread({ thread, annotations, clauseLabel, onShowInText }: Props) {
+export function CommentThread({ thread, annotations, clauseLabel, removed, onShowInText }: Props) {
   const { first } = thread
   const titleId = useId()
   const request = useRequest()
@@ -45,7 +47,7 @@ export function CommentThread({ thread, annotations, clauseLabel, onShowInText }
         {clauseLabel}
         {first.resolved && <span className="thread-state"> · Resolved</span>}
       </h3>
-      {first.removed ? (
+      {removed ? (
         <p className="anchor-removed" data-testid="text-removed">
           Text removed{first.quote ? `: “${first.quote}”` : ''}
         </p>
@@ -60,7 +62,7 @@ export function CommentThread({ thread, annotations, clauseLabel, onShowInText }
         ))}
       </ol>
       <div className="thread-actions">
-        {onShowInText && !first.removed && (
+        {onShowInText && !removed && (
           <button type="button" className="button small" onClick={onShowInText}>
             Show in text
           </button>

@@ -90,3 +90,22 @@ export function rangeOfAnchor(state: EditorState, anchor: Anchor): { from: numbe
   if (from > size || to > size) return null
   return { from: Math.min(from, to), to: Math.max(from, to) }
 }
+
+/**
+ * Whether an anchored text is gone from the editor's replica, read as the server reads it (its `removed`): the
+ * server tells only when it presents an annotation, and nobody presents one when its text is merely deleted.
+ */
+export function anchorRemoved(
+  state: EditorState,
+  sectionId: string,
+  anchor: Anchor | null,
+  made: string,
+): boolean {
+  const binding = bindingOf(state)
+  if (!anchor || !binding) return false
+  const element = findClauseElement(binding.type, sectionId)
+  if (!element) return true
+  const resolved = resolveAnchor(binding.doc, element, anchor)
+  if (typeof resolved === 'string') return true
+  return made.length > 0 && resolved.text.length === 0
+}

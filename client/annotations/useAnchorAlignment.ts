@@ -1,35 +1,17 @@
 /**
  * Lines the margin's threads up with their anchors: each thread moves down to the height of its anchored text
  * when the threads above leave room, and stacks right under them otherwise. Measured again when the text changes
- * (a remote edit moves anchors) and when the window is resized.
+ * (a remote edit moves anchors) and when the window is resized (`version`, from useDocVersion).
  */
 import type { Editor } from '@tiptap/core'
-import { type RefObject, useEffect, useLayoutEffect, useState } from 'react'
+import { type RefObject, useLayoutEffect } from 'react'
 
 export function useAnchorAlignment(
   list: RefObject<HTMLElement | null>,
   editor: Editor | null,
   positions: ReadonlyMap<string, number>,
+  version: number,
 ): void {
-  const [version, setVersion] = useState(0)
-  useEffect(() => {
-    if (!editor) return
-    let frame = 0
-    const remeasure = () => {
-      cancelAnimationFrame(frame)
-      frame = requestAnimationFrame(() => setVersion((v) => v + 1))
-    }
-    editor.on('update', remeasure)
-    editor.on('transaction', remeasure)
-    window.addEventListener('resize', remeasure)
-    return () => {
-      cancelAnimationFrame(frame)
-      editor.off('update', remeasure)
-      editor.off('transaction', remeasure)
-      window.removeEventListener('resize', remeasure)
-    }
-  }, [editor])
-
   // biome-ignore lint/correctness/useExhaustiveDependencies: version asks for a new measurement
   useLayoutEffect(() => {
     const root = list.current

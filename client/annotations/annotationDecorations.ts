@@ -98,7 +98,7 @@ function decorate(state: EditorState, view: AnnotationView): DecorationSet {
       )
   }
   for (const suggestion of view.suggestions) {
-    if (suggestion.status !== 'open' || suggestion.removed) continue
+    if (suggestion.status !== 'open' || suggestion.removed || suggestion.id === view.draft?.grows) continue
     const range = rangeOfAnchor(state, suggestion.anchor)
     if (!range || !inDoc(range.from, range.to)) continue
     const author = view.authorOf(suggestion.authorId)

@@ -35,6 +35,16 @@ export const annotationsApi = {
     ),
   addSuggestion: (deliverableId: string, body: { sectionId: string; anchor: Anchor; replacement: string }) =>
     http.post<{ suggestion: PresentedSuggestion }>(`${base(deliverableId)}/suggestions`, body),
+  reviseSuggestion: (
+    deliverableId: string,
+    suggestionId: string,
+    body: { anchor: Anchor; replacement: string },
+  ) =>
+    request<{ suggestion: PresentedSuggestion }>(
+      'PATCH',
+      `${base(deliverableId)}/suggestions/${id(suggestionId)}`,
+      body,
+    ),
   decide: (deliverableId: string, suggestionId: string, decision: SuggestionDecision) =>
     http.post<{ suggestion: PresentedSuggestion }>(
       `${base(deliverableId)}/suggestions/${id(suggestionId)}/${decision}`,

@@ -18,6 +18,8 @@ export interface SuggestionDraft {
   original: string
   replacement: string
   authorId: string
+  /** The open suggestion this draft grows (typing went on at its end after it was sent). */
+  grows?: string
 }
 
 /** An edit the user tried to make, in editor positions: replace `[from, to)` by `text`. */
@@ -35,6 +37,8 @@ export interface DraftHost {
   onDraft: (draft: SuggestionDraft | null) => void
   onSent: (suggestion: PresentedSuggestion) => void
   onError: (message: string) => void
+  /** Whether a suggestion is still open (typing at its end grows it). */
+  isOpen: (suggestionId: string) => boolean
 }
 
 /** A pause this long ends a run of typing: the draft goes to the server. */
@@ -43,6 +47,8 @@ const SEND_AFTER_MS = 1200
 export class SuggestionDrafts {
   private draft: SuggestionDraft | null = null
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** The last suggestion sent: typing on at its end grows it instead of starting another. */
+  private sent: (SuggestionDraft & { id: string }) | null = null
 
   constructor(
     private readonly editor: Editor,
@@ -52,8 +58,9 @@ export class SuggestionDrafts {
   /** Handles one attempted edit; returns true when it was taken (always, in suggestion mode). */
   edit(attempt: AttemptedEdit): void {
     const { state } = this.editor
-    const current = this.draft ? rangeOfAnchor(state, this.draft.anchor) : null
     const { from, to } = attempt
+    this.resumeSent(from, to)
+    const current = this.draft ? rangeOfAnchor(state, this.draft.anchor) : null
     const atEnd = current && from === to && from === current.to
     if (this.draft && current && atEnd) {
       if (attempt.reach === 'backward' && this.draft.replacement) {
@@ -77,6 +84,14 @@ export class SuggestionDrafts {
     this.update(range.from, range.to, attempt.text)
   }
 
+  /** A collapsed edit at the end of the suggestion just sent (still open) continues it as a draft. */
+  private resumeSent(from: number, to: number): void {
+    const sent = this.sent
+    if (this.draft || !sent || from !== to || !this.host.isOpen(sent.id)) return
+    const range = rangeOfAnchor(this.editor.state, sent.anchor)
+    if (range?.to === from) this.setDraft({ ...sent, grows: sent.id })
+  }
+
   /** Sends the draft now (a pause, an edit elsewhere, suggestion mode ending). */
   send(): void {
     clearTimeout(this.timer)
@@ -84,9 +99,16 @@ export class SuggestionDrafts {
     if (!draft) return
     this.setDraft(null)
     if (draft.original === draft.replacement) return
-    const { sectionId, anchor, replacement } = draft
-    annotationsApi.addSuggestion(this.host.deliverableId, { sectionId, anchor, replacement }).then(
-      ({ suggestion }) => this.host.onSent(suggestion),
+    const { sectionId, anchor, replacement, grows } = draft
+    const { deliverableId } = this.host
+    const request = grows
+      ? annotationsApi.reviseSuggestion(deliverableId, grows, { anchor, replacement })
+      : annotationsApi.addSuggestion(deliverableId, { sectionId, anchor, replacement })
+    request.then(
+      ({ suggestion }) => {
+        this.sent = { ...draft, original: suggestion.original, id: suggestion.id }
+        this.host.onSent(suggestion)
+      },
       (error) => this.host.onError(`The suggestion was not saved: ${errorMessage(error)}`),
     )
   }
@@ -111,11 +133,12 @@ export class SuggestionDrafts {
       )
       return
     }
-    if (!replacement && from === to) {
+    if (!replacement && from === to && !this.draft?.grows) {
       this.setDraft(null)
       return
     }
     this.setDraft({
+      ...(this.draft?.grows ? { grows: this.draft.grows } : {}),
       sectionId: placed.sectionId,
       anchor: placed.anchor,
       original: placed.text,

@@ -96,12 +96,13 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
       onSent: (suggestion) => {
         setDraftError(null)
         store.merge([], [suggestion])
-        announceRef.current('Suggestion sent')
+        announceRef.current('Suggestion saved')
       },
       onError: (message) => {
         setDraftError(message)
         announceRef.current(message)
       },
+      isOpen: (id) => store.getSnapshot().suggestions.some((s) => s.id === id && s.status === 'open'),
     })
     setSuggestionHandler(editor.view, (edit) => drafts.edit(edit))
     setInterceptedEditor(editor)

@@ -105,11 +105,17 @@ describe('suggestion mode', () => {
     expect(await pat.getByRole('button', { name: 'Suggest changes' }).getAttribute('aria-pressed')).toBe(
       'true',
     )
-    await typeInClause(pat, '1', SUGGESTED)
+    await typeInClause(pat, '1', ' Pat proposes')
     // The editor sees it live, as an insertion in the text and in the clause panel; the document is unchanged.
+    await clause(eve, '1')
+      .locator('ins.suggestion-insertion', { hasText: 'Pat proposes' })
+      .waitFor({ timeout: LONG })
+    // Typing on at its end after it was saved grows the same suggestion.
+    await pat.keyboard.type(' this sentence.', { delay: 5 })
     await clause(eve, '1')
       .locator('ins.suggestion-insertion', { hasText: SUGGESTED.trim() })
       .waitFor({ timeout: LONG })
+    expect(await clause(eve, '1').locator('ins.suggestion-insertion').count()).toBe(1)
     expect(await documentText(eve, '1')).toBe(before)
     expect(await documentText(pat, '1')).toBe(before)
     await expect.poll(() => pat.getByTestId('recovery-panel').count()).toBe(0)
@@ -117,6 +123,7 @@ describe('suggestion mode', () => {
     await selectClause(eve, '1', 'Scope')
     const item = panel(eve).getByTestId('suggestion-item').filter({ hasText: SUGGESTED.trim() })
     await item.waitFor({ timeout: LONG })
+    expect(await panel(eve).getByTestId('suggestion-item').count()).toBe(1)
     await item.getByRole('button', { name: /^Accept/ }).click()
     for (const page of [eve, pat, otto]) await waitForDocumentText(page, '1', SUGGESTED.trim())
     await clause(pat, '1').locator('ins.suggestion-insertion').waitFor({ state: 'detached', timeout: LONG })

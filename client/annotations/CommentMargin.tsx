@@ -108,6 +108,16 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
   }, [annotations.comments, annotations.userId, filter, selectedClauseId, positions])
   useAnchorAlignment(list, editor, positions, version)
 
+  // A thread chosen elsewhere (the clause panel) comes into view here.
+  const { activeThreadId } = annotations
+  useEffect(() => {
+    if (!activeThreadId) return
+    const item = list.current?.querySelector<HTMLElement>(
+      `li[data-thread-id="${CSS.escape(activeThreadId)}"]`,
+    )
+    item?.scrollIntoView({ block: 'nearest' })
+  }, [activeThreadId])
+
   const showInText = (anchor: Anchor | null) => {
     if (!editor || !anchor) return null
     return () => {

@@ -26,6 +26,7 @@ let eve: Page
 let pat: Page
 let otto: Page
 let deliverableId: string
+let chairCookie: string
 const errors: string[][] = []
 
 const SUGGESTED = ' Pat proposes this sentence.'
@@ -78,6 +79,7 @@ beforeAll(async () => {
   server = await startTestServer()
   const workspace = await buildWorkspace(server)
   deliverableId = workspace.deliverable.id
+  chairCookie = workspace.chair.cookie
   browser = await launchBrowser()
   const opened = await Promise.all(
     [workspace.editor, workspace.participant, workspace.observer].map((who) =>
@@ -210,6 +212,30 @@ describe('comments', () => {
         .filter({ hasText: 'Is this wording settled?' })
       await thread.getByTestId('text-removed').waitFor({ timeout: LONG })
     }
+  })
+})
+
+describe('inside the consensus flow', () => {
+  it('a chair’s agree is refused while the clause has an open suggestion, with the reason', async () => {
+    const opened = await openPage(browser.browser, server.url, chairCookie)
+    errors.push(opened.errors)
+    const chair = opened.page
+    await openEditor(chair, deliverableId)
+    await typeInClause(pat, '1', ' Pending.')
+    await clause(chair, '1')
+      .locator('ins.suggestion-insertion', { hasText: 'Pending.' })
+      .waitFor({ timeout: LONG })
+    await selectClause(eve, '1', 'Scope')
+    await panel(eve).getByRole('button', { name: 'Propose for agreement' }).click()
+    await selectClause(chair, '1', 'Scope')
+    await panel(chair)
+      .getByTestId('suggestion-item')
+      .filter({ hasText: 'Pending.' })
+      .waitFor({ timeout: LONG })
+    await panel(chair).getByRole('button', { name: 'Agree…' }).click()
+    await panel(chair).getByRole('button', { name: 'Agree to this text' }).click()
+    await panel(chair).getByRole('alert').filter({ hasText: '1 open suggestion' }).waitFor({ timeout: LONG })
+    await opened.context.close()
   })
 })
 

@@ -44,6 +44,17 @@ export function EditorBanners({ mayEdit, serverCanEdit, role, ended, loginHref }
       </div>
     )
   }
+  if (!mayEdit && serverCanEdit !== true && role === 'participant') {
+    // Suggestion mode (#24): a participant's typing becomes suggestions, never changes to the text.
+    return (
+      <div className="banner banner-info" role="note" data-testid="read-only-banner">
+        <p>
+          <strong>Suggestions only.</strong> You are a participant of this deliverable: what you type becomes
+          a suggestion that its editors and chairs accept or reject, and you can comment on any text.
+        </p>
+      </div>
+    )
+  }
   if (!mayEdit || serverCanEdit === false) {
     const who = role
       ? `You are ${ROLE_WORDS[role]} of this deliverable`

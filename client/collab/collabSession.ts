@@ -21,6 +21,8 @@ import { MergeCounter } from './mergeCounter.ts'
 import { offlineDocName } from './offlineStore.ts'
 import type { Connection, MergeSummary } from './syncStatus.ts'
 
+export type AnnotationsMessage = Extract<ServerMessage, { type: 'annotations' }>
+
 export interface Refusal {
   reason: RefusalReason | 'malformed'
   message: string
@@ -97,6 +99,7 @@ export class CollabSession {
   private finished = false
   private readonly merges: MergeCounter
   private readonly detachChannel: () => void
+  private readonly annotationListeners = new Set<(message: AnnotationsMessage) => void>()
 
   constructor(private readonly options: SessionOptions) {
     this.body = this.ydoc.getXmlFragment(BODY_FIELD)
@@ -132,6 +135,12 @@ export class CollabSession {
   private update(patch: Partial<SessionState>): void {
     this.state = { ...this.state, ...patch }
     for (const listener of this.listeners) listener()
+  }
+
+  /** Comments and suggestions pushed by the server (client/annotations keeps them). */
+  onAnnotations(listener: (message: AnnotationsMessage) => void): () => void {
+    this.annotationListeners.add(listener)
+    return () => this.annotationListeners.delete(listener)
   }
 
   dismissMerge(): void {
@@ -262,6 +271,9 @@ export class CollabSession {
         return
       case 'session-ended':
         this.end('session')
+        return
+      case 'annotations':
+        for (const listener of this.annotationListeners) listener(message)
         return
     }
   }

@@ -1,12 +1,14 @@
 /**
  * The consensus panel of the selected clause (at the cursor, clicked, or chosen in the outline): its status, the
- * actions the user may take now, open objections with their suggestions, the changes since the last agreement
- * after a reopen, and the decision history.
+ * actions the user may take now, open objections with their suggestions, open suggestions and comments (which
+ * must be dealt with before agreement), the changes since the last agreement after a reopen, and the decision history.
  */
 import type { Editor } from '@tiptap/core'
 import { useCallback, useMemo, useState } from 'react'
 import type * as Y from 'yjs'
 import type { Objection } from '../../shared/domain/types.ts'
+import { ClauseAnnotations } from '../annotations/ClauseAnnotations.tsx'
+import type { AnnotationsController } from '../annotations/useAnnotations.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { ActionForms, type Prefill } from './ActionForms.tsx'
@@ -33,6 +35,8 @@ interface Props {
   synced: boolean
   /** Typing is possible now. */
   editable: boolean
+  /** The deliverable's comments and suggestions: the clause's open ones show here. */
+  annotations?: AnnotationsController
 }
 
 export function ClausePanel(props: Props) {
@@ -66,6 +70,7 @@ function SelectedClause({
   body,
   synced,
   editable,
+  annotations,
 }: Props & { entry: OutlineEntry }) {
   const { deliverableId, userId, abilities, users } = controller
   const clause = controller.clauses[entry.id] ?? draftClause(entry.id)
@@ -175,6 +180,8 @@ function SelectedClause({
         />
         <ErrorNote error={applyError} />
       </section>
+
+      {annotations && <ClauseAnnotations clauseId={entry.id} annotations={annotations} />}
 
       {base !== null && (
         <section className="panel-section" aria-labelledby="clause-changes-title">

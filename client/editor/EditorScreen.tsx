@@ -5,6 +5,9 @@ import type { Section } from '../../shared/api/sections.ts'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
 import { loginPath, useMe } from '../account/auth.tsx'
 import { UserMenu } from '../account/UserMenu.tsx'
+import { CommentMargin } from '../annotations/CommentMargin.tsx'
+import { SuggestionToggle } from '../annotations/SuggestionToggle.tsx'
+import { useAnnotations } from '../annotations/useAnnotations.ts'
 import { api } from '../api/endpoints.ts'
 import { type ApiDeliverable, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
@@ -112,6 +115,18 @@ function LiveEditor(props: LiveEditorProps) {
     outline,
     editor,
   })
+  // Comments and suggestions (#24); suggestion mode lets a participant place a caret while nothing changes.
+  const annotations = useAnnotations({
+    deliverableId: props.deliverableId,
+    userId: me.id,
+    abilities: props.abilities,
+    session: control.generation >= 0 ? session : null,
+    online: state.connection === 'online',
+    editor,
+    users: consensus.users,
+    announce: consensus.announce,
+  })
+  const suggestingOnly = annotations.intercepting && !state.ended && !recovering
   const onEditor = useCallback((next: Editor | null) => setEditor(next), [])
   const back = loginPath(`/d/${props.deliverableId}`)
 
@@ -217,20 +232,29 @@ function LiveEditor(props: LiveEditorProps) {
               renderActions={(item) => <KeptTextActions controller={consensus} item={item} />}
             />
           )}
-          {control.generation >= 0 && (
-            <DocumentEditor
-              key={control.generation}
-              session={session}
-              title={props.title}
-              user={{ name: me.name, organization: me.organization, color: me.color }}
-              editable={canEdit && state.synced}
-              readOnly={!canEdit}
-              consensus={consensus.view}
-              synced={state.synced}
-              onEditor={onEditor}
-              notify={announce}
+          <SuggestionToggle annotations={annotations} />
+          <div className="annotated-document">
+            {control.generation >= 0 && (
+              <DocumentEditor
+                key={control.generation}
+                session={session}
+                title={props.title}
+                user={{ name: me.name, organization: me.organization, color: me.color }}
+                editable={(canEdit || suggestingOnly) && state.synced}
+                readOnly={!canEdit}
+                consensus={consensus.view}
+                synced={state.synced}
+                onEditor={onEditor}
+                notify={announce}
+              />
+            )}
+            <CommentMargin
+              annotations={annotations}
+              editor={editor}
+              outline={outline}
+              selectedClauseId={consensus.selectedId}
             />
-          )}
+          </div>
         </main>
         <Drawer drawer={clauseDrawer} side="end">
           <ClausePanel
@@ -240,6 +264,7 @@ function LiveEditor(props: LiveEditorProps) {
             body={control.generation >= 0 ? session.body : null}
             synced={state.synced}
             editable={canEdit && state.synced}
+            annotations={annotations}
           />
         </Drawer>
       </div>

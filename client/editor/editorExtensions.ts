@@ -3,6 +3,7 @@ import type { AnyExtension } from '@tiptap/core'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { accordSchemaExtensions, BODY_FIELD } from '../../shared/editor/extensions.ts'
+import { AnnotationDecorations } from '../annotations/annotationDecorations.ts'
 import type { CollabSession } from '../collab/collabSession.ts'
 import { presenceColor, readableTextColor } from '../collab/colors.ts'
 import { ConsensusBadges } from '../consensus/clauseBadges.ts'
@@ -15,6 +16,7 @@ import { LockGuard } from './lockGuard.ts'
 import { narrowRemoteChanges } from './narrowRemoteChanges.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
+import { SuggestionMode } from './suggestionMode.ts'
 import { TextAnchors } from './textAnchors.ts'
 import { STRUCTURE_ORIGIN } from './yStructure.ts'
 
@@ -71,5 +73,8 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
     EntryCommands.configure({ notify: options.notify }),
     PasteCleanup,
     TextAnchors.configure({ doc: session.ydoc }),
+    // Comments and suggestions (#24): drawn beside the text, and suggestion mode's interception of edits.
+    AnnotationDecorations,
+    SuggestionMode,
   ]
 }

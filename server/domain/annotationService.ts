@@ -17,6 +17,7 @@ import {
   checkDecision,
   checkOwnMessage,
   checkResolve,
+  checkRevision,
   emptyAnnotations,
   type ForMeItem,
   foldAnnotation,
@@ -187,6 +188,53 @@ export class AnnotationService implements ConsensusHooks {
     })
   }
 
+  /**
+   * Its author grows an open suggestion (consecutive typing in suggestion mode): a new range in the same section,
+   * checked as when it was made, and a new text.
+   */
+  async reviseSuggestion(
+    deliverable: Deliverable,
+    user: User,
+    suggestionId: string,
+    input: { anchor: Anchor; replacement: string },
+  ): Promise<PresentedSuggestion> {
+    this.authorize(user, 'suggest', deliverable)
+    return this.exclusive(deliverable, async (live, book) => {
+      const suggestion = book.state.suggestions.get(suggestionId)
+      if (!suggestion) throw new NotFoundError('No such suggestion on this deliverable.')
+      allowed(checkRevision(suggestion, user.id))
+      const original = this.suggestedRange(live, suggestion.sectionId, input)
+      const at = new Date().toISOString()
+      const { anchor, replacement } = input
+      await this.record(live, book, {
+        type: 'suggestion-revised',
+        at,
+        id: suggestion.id,
+        by: user.id,
+        anchor,
+        original,
+        replacement,
+      })
+      return presentSuggestion(live, suggestion)
+    })
+  }
+
+  /** The text a suggestion would replace, or a 400 saying why this range cannot take one. */
+  private suggestedRange(
+    live: LiveDocument,
+    sectionId: string,
+    input: { anchor: Anchor; replacement: string },
+  ): string {
+    const clause = this.clause(live, sectionId)
+    const resolved = resolveAnchor(live.doc, clause, input.anchor)
+    if (typeof resolved === 'string') throw new ValidationError(`anchor: ${anchorProblemMessage(resolved)}`)
+    if (!singleTextRange(resolved))
+      throw new ValidationError('anchor: a suggestion replaces text within one paragraph or field.')
+    if (resolved.text === input.replacement)
+      throw new ValidationError('replacement: it is the text already there; nothing would change.')
+    return resolved.text
+  }
+
   async addSuggestion(
     deliverable: Deliverable,
     user: User,
@@ -194,18 +242,12 @@ export class AnnotationService implements ConsensusHooks {
   ): Promise<PresentedSuggestion> {
     this.authorize(user, 'suggest', deliverable)
     return this.exclusive(deliverable, async (live, book) => {
-      const clause = this.clause(live, input.sectionId)
-      const resolved = resolveAnchor(live.doc, clause, input.anchor)
-      if (typeof resolved === 'string') throw new ValidationError(`anchor: ${anchorProblemMessage(resolved)}`)
-      if (!singleTextRange(resolved))
-        throw new ValidationError('anchor: a suggestion replaces text within one paragraph or field.')
-      if (resolved.text === input.replacement)
-        throw new ValidationError('replacement: it is the text already there; nothing would change.')
+      const original = this.suggestedRange(live, input.sectionId, input)
       const suggestion: Extract<AnnotationEvent, { type: 'suggestion' }>['suggestion'] = {
         id: newId(12),
         sectionId: input.sectionId,
         anchor: input.anchor,
-        original: resolved.text,
+        original,
         replacement: input.replacement,
         authorId: user.id,
         createdAt: new Date().toISOString(),
@@ -343,6 +385,7 @@ function touchedBy(event: AnnotationEvent): { comment?: string; suggestion?: str
       return { comment: event.comment.id }
     case 'suggestion':
       return { suggestion: event.suggestion.id }
+    case 'suggestion-revised':
     case 'suggestion-decided':
       return { suggestion: event.id }
     case 'read':

@@ -40,6 +40,9 @@ export const newSuggestionBody = z.object({
 })
 export type NewSuggestionBody = z.infer<typeof newSuggestionBody>
 
+/** Its author grows an open suggestion: the new range (in the same section) and text. */
+export const revisedSuggestionBody = z.object({ anchor, replacement: fields.suggestion })
+
 /** A comment as answers and live messages carry it. */
 export type PresentedComment = Comment & { removed: boolean }
 export type PresentedSuggestion = Suggestion & { removed: boolean }

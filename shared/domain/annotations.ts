@@ -56,6 +56,16 @@ export type AnnotationEvent =
   | { type: 'comment-deleted'; at: string; id: string; by: string }
   | { type: 'comment-resolved' | 'comment-reopened'; at: string; id: string; by: string }
   | { type: 'suggestion'; at: string; suggestion: Omit<Suggestion, 'status' | 'decidedBy' | 'decidedAt'> }
+  /** Its author grew an open suggestion (consecutive typing in suggestion mode). */
+  | {
+      type: 'suggestion-revised'
+      at: string
+      id: string
+      by: string
+      anchor: Anchor
+      original: string
+      replacement: string
+    }
   | {
       type: 'suggestion-decided'
       at: string
@@ -96,6 +106,16 @@ export function foldAnnotation(state: Annotations, event: AnnotationEvent): void
         decidedAt: null,
       })
       return
+    case 'suggestion-revised': {
+      const suggestion = state.suggestions.get(event.id)
+      if (suggestion?.status === 'open' && suggestion.authorId === event.by)
+        Object.assign(suggestion, {
+          anchor: event.anchor,
+          original: event.original,
+          replacement: event.replacement,
+        })
+      return
+    }
     case 'suggestion-decided': {
       const suggestion = state.suggestions.get(event.id)
       if (suggestion?.status === 'open')
@@ -165,6 +185,14 @@ export function checkDecision(
     return refuse('conflict', `The suggestion was already ${suggestion.status}.`)
   if (decision === 'withdrawn' && suggestion.authorId !== userId)
     return refuse('forbidden', 'Only its author may withdraw a suggestion.')
+  return OK
+}
+
+/** Revising a suggestion: its author's, while it is open. */
+export function checkRevision(suggestion: Suggestion, userId: string): AnnotationVerdict {
+  if (suggestion.authorId !== userId) return refuse('forbidden', 'Only its author may change a suggestion.')
+  if (suggestion.status !== 'open')
+    return refuse('conflict', `The suggestion was already ${suggestion.status}.`)
   return OK
 }
 

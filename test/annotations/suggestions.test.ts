@@ -124,6 +124,29 @@ describe('deciding a suggestion', () => {
     expect(serverScope(id)).toBe(expected)
   })
 
+  test('its author grows an open suggestion (consecutive typing); nobody else may; accepting applies the grown one', async () => {
+    const { id, scope, suggest } = await deliverableWithScope()
+    const participant = annotationsOf(fixture.ws.participant, id)
+    const editor = annotationsOf(fixture.ws.editor, id)
+    const made = (await suggest('shared', 'persistent')).body.suggestion
+    const grown = { anchor: anchorOnWord(scope, 'shared virtual'), replacement: 'persistent common' }
+    expect((await editor.revise(made.id, grown)).status).toBe(403)
+    const outside = { anchor: anchorOnWord(scope, 'shared'), replacement: 'shared' }
+    expect((await participant.revise(made.id, outside)).status).toBe(400)
+    const revised = await participant.revise(made.id, grown)
+    expect(revised.status, JSON.stringify(revised.body)).toBe(200)
+    expect(revised.body.suggestion).toMatchObject({
+      id: made.id,
+      original: 'shared virtual',
+      replacement: 'persistent common',
+      status: 'open',
+    })
+    expect(serverScope(id)).toBe(SCOPE)
+    expect((await editor.decide(made.id, 'accept')).status).toBe(200)
+    expect(serverScope(id)).toBe(SCOPE.replace('shared virtual', 'persistent common'))
+    expect((await participant.revise(made.id, grown)).status).toBe(409)
+  })
+
   test('the author withdraws; nobody else may; a rejected suggestion changes nothing', async () => {
     const { id, scope, sectionId, suggest } = await deliverableWithScope()
     const participant = annotationsOf(fixture.ws.participant, id)

@@ -52,6 +52,8 @@ export function annotationsOf(session: Session, deliverableId: string) {
     },
     comment: (body: Record<string, unknown>) => session.api.post(`${base}/comments`, body),
     suggest: (body: Record<string, unknown>) => session.api.post(`${base}/suggestions`, body),
+    revise: (id: string, body: Record<string, unknown>) =>
+      session.api.patch(`${base}/suggestions/${id}`, body),
     decide: (id: string, decision: 'accept' | 'reject' | 'withdraw', body: Record<string, unknown> = {}) =>
       session.api.post(`${base}/suggestions/${id}/${decision}`, body),
     resolve: (id: string, verb: 'resolve' | 'reopen') =>

@@ -162,7 +162,8 @@ beforeAll(async () => {
   await Promise.all([
     openEditor(chair, deliverableId),
     openEditor(eve, deliverableId),
-    openEditor(pat, deliverableId, false),
+    // A participant's text takes a caret: suggestion mode (#24).
+    openEditor(pat, deliverableId, true),
   ])
 })
 

@@ -77,10 +77,11 @@ interface Reader {
   sockets: { type: string }[][]
 }
 
-async function openReader(session: Session): Promise<Reader> {
+/** A participant's text takes a caret (suggestion mode, #24); an observer's does not. */
+async function openReader(session: Session, takesCaret: boolean): Promise<Reader> {
   const { context, page, errors } = await openPage(browser.browser, proxy.url, session.cookie)
   const sockets = watchAccordMessages(page)
-  await openEditor(page, workspace.deliverable.id, false)
+  await openEditor(page, workspace.deliverable.id, takesCaret)
   return { context, page, errors, sockets }
 }
 
@@ -140,7 +141,7 @@ describe('readers after an editor deleted text', () => {
       await typeThenDelete(clause, kept, struck)
 
       // The reader opens the deliverable and sees the editor's text, without the deleted words.
-      const reader = await openReader(session())
+      const reader = await openReader(session(), role === 'participant')
       await waitForClauseText(reader.page, clause, [kept.trim()])
       expect(await clauseText(reader.page, clause)).not.toContain(struck.trim())
       await waitForStatus(reader.page, 'All changes saved')
@@ -150,7 +151,7 @@ describe('readers after an editor deleted text', () => {
       // Reopened: the replica comes back from IndexedDB, deletions included, and syncs again.
       let socketsBefore = reader.sockets.length
       await reader.page.reload()
-      await openEditor(reader.page, workspace.deliverable.id, false)
+      await openEditor(reader.page, workspace.deliverable.id, role === 'participant')
       await waitForClauseText(reader.page, clause, [kept.trim()])
       await waitForStatus(reader.page, 'All changes saved')
       await waitForReaderSync(reader, socketsBefore)

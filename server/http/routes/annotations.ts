@@ -1,7 +1,12 @@
 /** API.md "Comments and suggestions", and the rest of what docs/API.md documents for them. */
 import { type Request, Router } from 'express'
 import { z } from 'zod'
-import { editCommentBody, newCommentBody, newSuggestionBody } from '../../../shared/api/annotations.ts'
+import {
+  editCommentBody,
+  newCommentBody,
+  newSuggestionBody,
+  revisedSuggestionBody,
+} from '../../../shared/api/annotations.ts'
 import { fields } from '../../../shared/api/fields.ts'
 import type { AppContext } from '../../context.ts'
 import type { SuggestionDecision } from '../../domain/annotationService.ts'
@@ -69,6 +74,14 @@ export function annotationRoutes(ctx: AppContext): Router {
     const input = parseBody(newSuggestionBody, req.body)
     const suggestion = await annotations.addSuggestion(deliverable, user, input)
     res.status(201).json({ suggestion })
+  })
+
+  router.patch('/:id/suggestions/:suggestionId', async (req, res) => {
+    const { user, deliverable } = caller(req)
+    const input = parseBody(revisedSuggestionBody, req.body)
+    const id = routeId(req.params.suggestionId)
+    const suggestion = await annotations.reviseSuggestion(deliverable, user, id, input)
+    res.json({ suggestion })
   })
 
   for (const decision of ['accept', 'reject', 'withdraw'] as const satisfies SuggestionDecision[])

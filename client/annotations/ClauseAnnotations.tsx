@@ -1,0 +1,157 @@
+/**
+ * The selected clause's open suggestions and comment threads, inside its consensus panel: every proposed change
+ * must be accepted, rejected or withdrawn before the clause can be agreed. Editors and chairs accept and reject,
+ * the author withdraws; a refusal (an agreed clause, text changed since) is shown in the server's words.
+ */
+import type { PresentedSuggestion } from '../../shared/api/annotations.ts'
+import { formatWhen } from '../consensus/formatWhen.ts'
+import { ErrorNote } from '../shell/ui.tsx'
+import { annotationsApi, type SuggestionDecision } from './annotationsApi.ts'
+import { threadsOf } from './threads.ts'
+import type { AnnotationsController } from './useAnnotations.ts'
+import { useRequest } from './useRequest.ts'
+
+interface Props {
+  clauseId: string
+  annotations: AnnotationsController
+}
+
+const DONE: Record<SuggestionDecision, string> = {
+  accept: 'Suggestion accepted',
+  reject: 'Suggestion rejected',
+  withdraw: 'Suggestion withdrawn',
+}
+
+export function ClauseAnnotations({ clauseId, annotations }: Props) {
+  const open = annotations.suggestions.filter((s) => s.sectionId === clauseId && s.status === 'open')
+  const threads = threadsOf(annotations.comments).filter(
+    (t) => t.first.sectionId === clauseId && !t.first.resolved,
+  )
+  return (
+    <>
+      <section className="panel-section" aria-labelledby="clause-suggestions-title">
+        <h3 id="clause-suggestions-title">Suggestions</h3>
+        {open.length === 0 ? (
+          <p className="small muted">No open suggestions.</p>
+        ) : (
+          <ul className="suggestion-list" data-testid="clause-suggestions">
+            {open
+              .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+              .map((suggestion) => (
+                <SuggestionItem key={suggestion.id} suggestion={suggestion} annotations={annotations} />
+              ))}
+          </ul>
+        )}
+      </section>
+      <section className="panel-section" aria-labelledby="clause-comments-title">
+        <h3 id="clause-comments-title">Comments</h3>
+        {threads.length === 0 ? (
+          <p className="small muted">No open comments.</p>
+        ) : (
+          <ul className="clause-comment-list">
+            {threads.map(({ first, replies }) => (
+              <li key={first.id}>
+                <button
+                  type="button"
+                  className="button small link"
+                  onClick={() => annotations.setActiveThread(first.id)}
+                >
+                  {annotations.authorName(first.authorId)}: {first.deleted ? 'Message deleted' : first.body}
+                </button>
+                <span className="small muted">
+                  {' '}
+                  {replies.length} {replies.length === 1 ? 'reply' : 'replies'}
+                  {first.removed ? ' · text removed' : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  )
+}
+
+function SuggestionItem({
+  suggestion,
+  annotations,
+}: {
+  suggestion: PresentedSuggestion
+  annotations: AnnotationsController
+}) {
+  const request = useRequest()
+  const decide = (decision: SuggestionDecision) =>
+    request.run(async () => {
+      const answer = await annotationsApi.decide(annotations.deliverableId, suggestion.id, decision)
+      annotations.merge([], [answer.suggestion])
+      annotations.announce(DONE[decision])
+    })
+  const own = suggestion.authorId === annotations.userId
+  const kind = !suggestion.original ? 'Insert' : !suggestion.replacement ? 'Delete' : 'Replace'
+  return (
+    <li className="suggestion-item" data-testid="suggestion-item">
+      <p className="small">
+        <strong>{annotations.authorName(suggestion.authorId)}</strong>{' '}
+        <time dateTime={suggestion.createdAt}>{formatWhen(suggestion.createdAt)}</time>
+      </p>
+      <p className="suggestion-change">
+        {kind}
+        {suggestion.original && (
+          <>
+            {' '}
+            <del>{suggestion.original}</del>
+          </>
+        )}
+        {suggestion.original && suggestion.replacement && ' with'}
+        {suggestion.replacement && (
+          <>
+            {' '}
+            <ins>{suggestion.replacement}</ins>
+          </>
+        )}
+        {suggestion.removed && <span className="muted"> (its text was removed)</span>}
+      </p>
+      <div className="suggestion-actions">
+        {annotations.mayDecide && (
+          <>
+            <button
+              type="button"
+              className="button small primary"
+              disabled={request.busy}
+              onClick={() => decide('accept')}
+            >
+              Accept
+              <span className="visually-hidden">
+                {' '}
+                suggestion by {annotations.authorName(suggestion.authorId)}
+              </span>
+            </button>
+            <button
+              type="button"
+              className="button small"
+              disabled={request.busy}
+              onClick={() => decide('reject')}
+            >
+              Reject
+              <span className="visually-hidden">
+                {' '}
+                suggestion by {annotations.authorName(suggestion.authorId)}
+              </span>
+            </button>
+          </>
+        )}
+        {own && annotations.maySuggest && (
+          <button
+            type="button"
+            className="button small"
+            disabled={request.busy}
+            onClick={() => decide('withdraw')}
+          >
+            Withdraw<span className="visually-hidden"> your suggestion</span>
+          </button>
+        )}
+      </div>
+      <ErrorNote error={request.error} />
+    </li>
+  )
+}

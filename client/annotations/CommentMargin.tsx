@@ -1,0 +1,226 @@
+/**
+ * The comments margin beside the text: "Comment" on the selection (or on the clause at the cursor; Ctrl+Alt+M),
+ * a filter, and the threads in the order of their anchors, lined up with them where there is room.
+ */
+import type { Editor } from '@tiptap/core'
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
+import type { Anchor } from '../../shared/domain/annotations.ts'
+import type { OutlineEntry } from '../editor/outline.ts'
+import { clauseAt } from '../editor/outline.ts'
+import { ErrorNote } from '../shell/ui.tsx'
+import { annotationsApi } from './annotationsApi.ts'
+import { CommentThread } from './CommentThread.tsx'
+import { anchorFromRange, anchorRemoved, rangeOfAnchor } from './editorAnchors.ts'
+import { FILTER_LABELS, filterThreads, THREAD_FILTERS, type ThreadFilter, threadsOf } from './threads.ts'
+import { useAnchorAlignment } from './useAnchorAlignment.ts'
+import type { AnnotationsController } from './useAnnotations.ts'
+import { useDocVersion } from './useDocVersion.ts'
+import { useRequest } from './useRequest.ts'
+
+interface Props {
+  annotations: AnnotationsController
+  editor: Editor | null
+  outline: readonly OutlineEntry[]
+  selectedClauseId: string | null
+}
+
+interface Composing {
+  sectionId: string
+  anchor?: Anchor
+  quote: string
+}
+
+export function CommentMargin({ annotations, editor, outline, selectedClauseId }: Props) {
+  const [filter, setFilter] = useState<ThreadFilter>('open')
+  const [composing, setComposing] = useState<Composing | null>(null)
+  const [placeError, setPlaceError] = useState<string | null>(null)
+  const list = useRef<HTMLOListElement>(null)
+  const headingId = useId()
+  const filterId = useId()
+
+  const startComment = () => {
+    setPlaceError(null)
+    if (!editor || editor.isDestroyed) return
+    const { from, to, empty, $from } = editor.state.selection
+    if (empty) {
+      const id = clauseAt($from)?.node.attrs.id ?? selectedClauseId
+      if (typeof id !== 'string' || !id) {
+        setPlaceError('Select text in a clause, or place the cursor in one, to comment on it.')
+        return
+      }
+      setComposing({ sectionId: id, quote: '' })
+      return
+    }
+    const placed = anchorFromRange(editor, from, to)
+    if (typeof placed === 'string') setPlaceError(placed)
+    else setComposing({ sectionId: placed.sectionId, anchor: placed.anchor, quote: placed.text })
+  }
+  const startRef = useRef(startComment)
+  startRef.current = startComment
+
+  const { mayComment } = annotations
+  useEffect(() => {
+    if (!mayComment) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey && event.altKey && event.key.toLowerCase() === 'm') {
+        event.preventDefault()
+        startRef.current()
+      }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [mayComment])
+
+  const label = (sectionId: string) => {
+    const entry = outline.find((e) => e.id === sectionId)
+    if (!entry) return 'A removed clause'
+    return `${entry.number ? `${entry.number} ` : ''}${entry.title || 'Untitled clause'}`
+  }
+
+  const version = useDocVersion(editor)
+  const editorState = editor && !editor.isDestroyed ? editor.state : null
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version says the document changed
+  const { positions, removed } = useMemo(() => {
+    const positions = new Map<string, number>()
+    const removed = new Set<string>()
+    if (!editorState) return { positions, removed }
+    for (const comment of annotations.comments) {
+      if (comment.replyTo) continue
+      if (anchorRemoved(editorState, comment.sectionId, comment.anchor, comment.quote))
+        removed.add(comment.id)
+      const range = comment.anchor ? rangeOfAnchor(editorState, comment.anchor) : null
+      const clausePos = outline.find((e) => e.id === comment.sectionId)?.pos
+      const pos = range?.from ?? clausePos
+      if (pos !== undefined) positions.set(comment.id, pos)
+    }
+    return { positions, removed }
+  }, [annotations.comments, editorState, outline, version])
+
+  const threads = useMemo(() => {
+    const shown = filterThreads(threadsOf(annotations.comments), filter, {
+      userId: annotations.userId,
+      clauseId: selectedClauseId,
+    })
+    const at = (id: string) => positions.get(id) ?? Number.MAX_SAFE_INTEGER
+    return shown.sort(
+      (a, b) => at(a.first.id) - at(b.first.id) || a.first.createdAt.localeCompare(b.first.createdAt),
+    )
+  }, [annotations.comments, annotations.userId, filter, selectedClauseId, positions])
+  useAnchorAlignment(list, editor, positions, version)
+
+  // A thread chosen elsewhere (the clause panel) comes into view here.
+  const { activeThreadId } = annotations
+  useEffect(() => {
+    if (!activeThreadId) return
+    const item = list.current?.querySelector<HTMLElement>(
+      `li[data-thread-id="${CSS.escape(activeThreadId)}"]`,
+    )
+    item?.scrollIntoView({ block: 'nearest' })
+  }, [activeThreadId])
+
+  const showInText = (anchor: Anchor | null) => {
+    if (!editor || !anchor) return null
+    return () => {
+      const range = rangeOfAnchor(editor.state, anchor)
+      if (!range) return
+      editor.chain().setTextSelection(range).scrollIntoView().run()
+      editor.view.focus()
+    }
+  }
+
+  return (
+    <aside className="comment-margin" aria-labelledby={headingId} data-testid="comment-margin">
+      <div className="margin-header">
+        <h2 id={headingId}>Comments</h2>
+        {mayComment && (
+          <button
+            type="button"
+            className="button small"
+            aria-keyshortcuts="Control+Alt+M"
+            title="Ctrl+Alt+M"
+            onClick={startComment}
+          >
+            Comment
+          </button>
+        )}
+      </div>
+      <ErrorNote error={placeError} />
+      {composing && (
+        <NewComment
+          composing={composing}
+          clauseLabel={label(composing.sectionId)}
+          annotations={annotations}
+          onDone={() => setComposing(null)}
+        />
+      )}
+      <div className="margin-filter">
+        <label htmlFor={filterId}>Show</label>
+        <select id={filterId} value={filter} onChange={(e) => setFilter(e.target.value as ThreadFilter)}>
+          {THREAD_FILTERS.map((f) => (
+            <option key={f} value={f}>
+              {FILTER_LABELS[f]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {threads.length === 0 && <p className="small muted">No comments to show.</p>}
+      <ol className="thread-list" ref={list}>
+        {threads.map((thread) => (
+          <li key={thread.first.id} data-thread-id={thread.first.id}>
+            <CommentThread
+              thread={thread}
+              annotations={annotations}
+              clauseLabel={label(thread.first.sectionId)}
+              removed={thread.first.removed || removed.has(thread.first.id)}
+              onShowInText={showInText(thread.first.anchor)}
+            />
+          </li>
+        ))}
+      </ol>
+    </aside>
+  )
+}
+
+function NewComment(props: {
+  composing: Composing
+  clauseLabel: string
+  annotations: AnnotationsController
+  onDone: () => void
+}) {
+  const { composing, annotations, onDone } = props
+  const [body, setBody] = useState('')
+  const request = useRequest()
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    void request.run(async () => {
+      const { comment } = await annotationsApi.addComment(annotations.deliverableId, {
+        sectionId: composing.sectionId,
+        ...(composing.anchor ? { anchor: composing.anchor } : {}),
+        body,
+      })
+      annotations.merge([comment], [])
+      annotations.announce('Comment posted')
+      onDone()
+    })
+  }
+  return (
+    <form className="new-comment" onSubmit={submit} data-testid="new-comment">
+      <p className="small">
+        On {props.clauseLabel}
+        {composing.quote ? `: “${composing.quote}”` : ' (the whole clause)'}
+      </p>
+      <label>
+        Your comment
+        {/* biome-ignore lint/a11y/noAutofocus: the form opens because the user asked to write in it */}
+        <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={3} required autoFocus />
+      </label>
+      <button type="submit" className="button small primary" disabled={request.busy || !body.trim()}>
+        Post comment
+      </button>
+      <button type="button" className="button small" onClick={onDone}>
+        Cancel
+      </button>
+      <ErrorNote error={request.error} />
+    </form>
+  )
+}

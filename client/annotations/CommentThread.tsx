@@ -1,0 +1,183 @@
+/**
+ * One comment thread in the margin: what it is anchored to (or that the text was removed), its messages with their
+ * authors and times, reply, edit and delete of one's own messages, resolve and reopen.
+ */
+import { type FormEvent, useId, useState } from 'react'
+import type { PresentedComment } from '../../shared/api/annotations.ts'
+import { formatWhen } from '../consensus/formatWhen.ts'
+import { ErrorNote } from '../shell/ui.tsx'
+import { annotationsApi } from './annotationsApi.ts'
+import type { Thread } from './threads.ts'
+import type { AnnotationsController } from './useAnnotations.ts'
+import { useRequest } from './useRequest.ts'
+
+interface Props {
+  thread: Thread
+  annotations: AnnotationsController
+  clauseLabel: string
+  /** Its anchored text is gone (as the server said, or as this replica sees now). */
+  removed: boolean
+  onShowInText: (() => void) | null
+}
+
+export function CommentThread({ thread, annotations, clauseLabel, removed, onShowInText }: Props) {
+  const { first } = thread
+  const titleId = useId()
+  const request = useRequest()
+  const { deliverableId, userId } = annotations
+  const active = annotations.activeThreadId === first.id
+  const mayResolve = annotations.mayComment && (annotations.mayResolveAny || first.authorId === userId)
+  const resolve = () =>
+    request.run(async () => {
+      const { comment } = await annotationsApi.resolveComment(deliverableId, first.id, !first.resolved)
+      annotations.merge([comment], [])
+      annotations.announce(comment.resolved ? 'Thread resolved' : 'Thread reopened')
+    })
+
+  return (
+    <article
+      className={`comment-thread${active ? ' active' : ''}${first.resolved ? ' resolved' : ''}`}
+      aria-labelledby={titleId}
+      data-testid="comment-thread"
+      data-comment-id={first.id}
+      onFocus={() => annotations.setActiveThread(first.id)}
+      onMouseEnter={() => annotations.setActiveThread(first.id)}
+    >
+      <h3 id={titleId} className="thread-title">
+        {clauseLabel}
+        {first.resolved && <span className="thread-state"> · Resolved</span>}
+      </h3>
+      {removed ? (
+        <p className="anchor-removed" data-testid="text-removed">
+          Text removed{first.quote ? `: “${first.quote}”` : ''}
+        </p>
+      ) : first.quote ? (
+        <blockquote className="thread-quote">{first.quote}</blockquote>
+      ) : (
+        <p className="small muted">On the whole clause</p>
+      )}
+      <ol className="thread-messages">
+        {[first, ...thread.replies].map((comment) => (
+          <Message key={comment.id} comment={comment} annotations={annotations} />
+        ))}
+      </ol>
+      <div className="thread-actions">
+        {onShowInText && !removed && (
+          <button type="button" className="button small" onClick={onShowInText}>
+            Show in text
+          </button>
+        )}
+        {mayResolve && (
+          <button type="button" className="button small" disabled={request.busy} onClick={resolve}>
+            {first.resolved ? 'Reopen' : 'Resolve'}
+          </button>
+        )}
+      </div>
+      <ErrorNote error={request.error} />
+      {annotations.mayComment && <ReplyForm thread={thread} annotations={annotations} />}
+    </article>
+  )
+}
+
+function Message({
+  comment,
+  annotations,
+}: {
+  comment: PresentedComment
+  annotations: AnnotationsController
+}) {
+  const [editing, setEditing] = useState(false)
+  const [draft, setDraft] = useState(comment.body)
+  const request = useRequest()
+  const own = comment.authorId === annotations.userId && !comment.deleted
+  const { deliverableId } = annotations
+  const save = (event: FormEvent) => {
+    event.preventDefault()
+    void request.run(async () => {
+      const answer = await annotationsApi.editComment(deliverableId, comment.id, draft)
+      annotations.merge([answer.comment], [])
+      setEditing(false)
+    })
+  }
+  const remove = () =>
+    request.run(async () => {
+      const answer = await annotationsApi.deleteComment(deliverableId, comment.id)
+      annotations.merge([answer.comment], [])
+      annotations.announce('Message deleted')
+    })
+  return (
+    <li className="thread-message">
+      <p className="message-meta">
+        <strong>{annotations.authorName(comment.authorId)}</strong>{' '}
+        <time dateTime={comment.createdAt}>{formatWhen(comment.createdAt)}</time>
+        {comment.editedAt && !comment.deleted && <span className="muted"> (edited)</span>}
+      </p>
+      {comment.deleted ? (
+        <p className="muted">Message deleted.</p>
+      ) : editing ? (
+        <form onSubmit={save} className="message-edit">
+          <label>
+            Edit your message
+            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} required />
+          </label>
+          <button type="submit" className="button small primary" disabled={request.busy}>
+            Save
+          </button>
+          <button type="button" className="button small" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <p className="message-body">{comment.body}</p>
+      )}
+      {own && !editing && (
+        <div className="message-actions">
+          <button
+            type="button"
+            className="button small link"
+            onClick={() => {
+              setDraft(comment.body)
+              setEditing(true)
+            }}
+          >
+            Edit<span className="visually-hidden"> your message</span>
+          </button>
+          <button type="button" className="button small link" disabled={request.busy} onClick={remove}>
+            Delete<span className="visually-hidden"> your message</span>
+          </button>
+        </div>
+      )}
+      <ErrorNote error={request.error} />
+    </li>
+  )
+}
+
+function ReplyForm({ thread, annotations }: { thread: Thread; annotations: AnnotationsController }) {
+  const [body, setBody] = useState('')
+  const request = useRequest()
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    void request.run(async () => {
+      const { comment } = await annotationsApi.addComment(annotations.deliverableId, {
+        sectionId: thread.first.sectionId,
+        body,
+        replyTo: thread.first.id,
+      })
+      annotations.merge([comment], [])
+      setBody('')
+      annotations.announce('Reply posted')
+    })
+  }
+  return (
+    <form className="reply-form" onSubmit={submit}>
+      <label>
+        Reply
+        <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={2} required />
+      </label>
+      <button type="submit" className="button small" disabled={request.busy || !body.trim()}>
+        Post reply
+      </button>
+      <ErrorNote error={request.error} />
+    </form>
+  )
+}

@@ -1,0 +1,144 @@
+/**
+ * Comments and suggestions drawn in the text without touching it (SYNC.md §7): anchored text of open threads
+ * highlighted, open suggestions' replaced text struck through (`del`) and their proposed text as a widget (`ins`) in
+ * the author's colour, each with author and time in its title; the suggestion being typed is drawn the same way,
+ * marked as not sent yet. Everything is recomputed from the anchors when the document or the annotations change.
+ */
+import { Extension } from '@tiptap/core'
+import type { Node as PmNode } from '@tiptap/pm/model'
+import { type EditorState, Plugin, PluginKey } from '@tiptap/pm/state'
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
+import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
+import { presenceColor } from '../collab/colors.ts'
+import { rangeOfAnchor } from './editorAnchors.ts'
+import type { SuggestionDraft } from './suggestionDrafts.ts'
+
+export interface Author {
+  name: string
+  color?: string | undefined
+}
+
+export interface AnnotationView {
+  comments: readonly PresentedComment[]
+  suggestions: readonly PresentedSuggestion[]
+  draft: SuggestionDraft | null
+  activeThreadId: string | null
+  authorOf: (userId: string) => Author
+}
+
+const EMPTY: AnnotationView = {
+  comments: [],
+  suggestions: [],
+  draft: null,
+  activeThreadId: null,
+  authorOf: () => ({ name: 'Someone' }),
+}
+
+interface PluginState {
+  view: AnnotationView
+  decorations: DecorationSet
+}
+
+export const annotationKey = new PluginKey<PluginState>('accordAnnotations')
+
+const when = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+function insertionWidget(text: string, title: string, color: string, pending: boolean): () => HTMLElement {
+  return () => {
+    const ins = document.createElement('ins')
+    ins.className = pending ? 'suggestion-insertion pending' : 'suggestion-insertion'
+    ins.style.setProperty('--author-color', color)
+    ins.title = title
+    ins.textContent = text
+    return ins
+  }
+}
+
+function decorate(state: EditorState, view: AnnotationView): DecorationSet {
+  const decorations: Decoration[] = []
+  const size = state.doc.content.size
+  const inDoc = (from: number, to: number) => from >= 0 && to <= size
+  for (const comment of view.comments) {
+    if (!comment.anchor || comment.replyTo || comment.resolved || comment.removed) continue
+    const range = rangeOfAnchor(state, comment.anchor)
+    if (!range || range.from === range.to || !inDoc(range.from, range.to)) continue
+    const active = comment.id === view.activeThreadId
+    decorations.push(
+      Decoration.inline(range.from, range.to, {
+        class: active ? 'comment-highlight active' : 'comment-highlight',
+        'data-comment-id': comment.id,
+      }),
+    )
+  }
+  const suggestionMarks = (
+    range: { from: number; to: number },
+    replacement: string,
+    author: Author,
+    at: string,
+    pending: boolean,
+    key: string,
+  ) => {
+    const by = `${pending ? 'Your suggestion, not sent yet' : `Suggested by ${author.name}, ${at}`}`
+    if (range.from < range.to)
+      decorations.push(
+        Decoration.inline(range.from, range.to, {
+          nodeName: 'del',
+          class: pending ? 'suggestion-deletion pending' : 'suggestion-deletion',
+          title: replacement ? `${by}: replace` : `${by}: delete`,
+        }),
+      )
+    if (replacement)
+      decorations.push(
+        Decoration.widget(
+          range.to,
+          insertionWidget(replacement, `${by}: insert`, presenceColor(author.color), pending),
+          { side: 1, key: `${key}:${replacement}`, ignoreSelection: true },
+        ),
+      )
+  }
+  for (const suggestion of view.suggestions) {
+    if (suggestion.status !== 'open' || suggestion.removed || suggestion.id === view.draft?.grows) continue
+    const range = rangeOfAnchor(state, suggestion.anchor)
+    if (!range || !inDoc(range.from, range.to)) continue
+    const author = view.authorOf(suggestion.authorId)
+    suggestionMarks(range, suggestion.replacement, author, when(suggestion.createdAt), false, suggestion.id)
+  }
+  if (view.draft) {
+    const range = rangeOfAnchor(state, view.draft.anchor)
+    if (range && inDoc(range.from, range.to))
+      suggestionMarks(range, view.draft.replacement, view.authorOf(view.draft.authorId), '', true, 'draft')
+  }
+  return DecorationSet.create(state.doc as PmNode, decorations)
+}
+
+export function setAnnotationView(editorView: EditorView, view: AnnotationView): void {
+  editorView.dispatch(editorView.state.tr.setMeta(annotationKey, view))
+}
+
+export function annotationViewOf(state: EditorState): AnnotationView {
+  return annotationKey.getState(state)?.view ?? EMPTY
+}
+
+export const AnnotationDecorations = Extension.create({
+  name: 'accordAnnotations',
+  addProseMirrorPlugins() {
+    return [
+      new Plugin<PluginState>({
+        key: annotationKey,
+        state: {
+          init: () => ({ view: EMPTY, decorations: DecorationSet.empty }),
+          apply(tr, previous, _old, state) {
+            const next = tr.getMeta(annotationKey) as AnnotationView | undefined
+            if (next) return { view: next, decorations: decorate(state, next) }
+            if (!tr.docChanged) return previous
+            return { view: previous.view, decorations: decorate(state, previous.view) }
+          },
+        },
+        props: {
+          decorations: (state) => annotationKey.getState(state)?.decorations ?? null,
+        },
+      }),
+    ]
+  },
+})

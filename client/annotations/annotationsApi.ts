@@ -1,0 +1,52 @@
+/** The comment and suggestion calls of the HTTP API (API.md and docs/API.md "Comments and suggestions"). */
+import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
+import type { Anchor } from '../../shared/domain/annotations.ts'
+import { http, request } from '../api/http.ts'
+
+export type SuggestionDecision = 'accept' | 'reject' | 'withdraw'
+
+const id = (value: string) => encodeURIComponent(value)
+const base = (deliverableId: string) => `/api/deliverables/${id(deliverableId)}`
+
+export interface NewComment {
+  sectionId: string
+  anchor?: Anchor
+  body: string
+  replyTo?: string
+  mentions?: string[]
+}
+
+export const annotationsApi = {
+  comments: (deliverableId: string, signal?: AbortSignal) =>
+    http.get<{ comments: PresentedComment[] }>(`${base(deliverableId)}/comments`, { signal }),
+  suggestions: (deliverableId: string, signal?: AbortSignal) =>
+    http.get<{ suggestions: PresentedSuggestion[] }>(`${base(deliverableId)}/suggestions`, { signal }),
+  addComment: (deliverableId: string, body: NewComment) =>
+    http.post<{ comment: PresentedComment }>(`${base(deliverableId)}/comments`, body),
+  editComment: (deliverableId: string, commentId: string, body: string) =>
+    request<{ comment: PresentedComment }>('PATCH', `${base(deliverableId)}/comments/${id(commentId)}`, {
+      body,
+    }),
+  deleteComment: (deliverableId: string, commentId: string) =>
+    http.delete<{ comment: PresentedComment }>(`${base(deliverableId)}/comments/${id(commentId)}`),
+  resolveComment: (deliverableId: string, commentId: string, resolve: boolean) =>
+    http.post<{ comment: PresentedComment }>(
+      `${base(deliverableId)}/comments/${id(commentId)}/${resolve ? 'resolve' : 'reopen'}`,
+    ),
+  addSuggestion: (deliverableId: string, body: { sectionId: string; anchor: Anchor; replacement: string }) =>
+    http.post<{ suggestion: PresentedSuggestion }>(`${base(deliverableId)}/suggestions`, body),
+  reviseSuggestion: (
+    deliverableId: string,
+    suggestionId: string,
+    body: { anchor: Anchor; replacement: string },
+  ) =>
+    request<{ suggestion: PresentedSuggestion }>(
+      'PATCH',
+      `${base(deliverableId)}/suggestions/${id(suggestionId)}`,
+      body,
+    ),
+  decide: (deliverableId: string, suggestionId: string, decision: SuggestionDecision) =>
+    http.post<{ suggestion: PresentedSuggestion }>(
+      `${base(deliverableId)}/suggestions/${id(suggestionId)}/${decision}`,
+    ),
+}

@@ -47,7 +47,7 @@ const serverScope = (id: string) =>
 
 describe('a participant suggests', () => {
   test('the suggestion is stored and pushed live; the document does not change', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, scope, sectionId } = await deliverableWithScope()
     const api = annotationsOf(fixture.ws.participant, id)
     const response = await api.suggest({
       sectionId,
@@ -76,7 +76,7 @@ describe('a participant suggests', () => {
   })
 
   test('observers may not suggest; nobody may suggest outside the section’s own text', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, scope, sectionId } = await deliverableWithScope()
     const anchor = anchorOnWord(scope, 'shared')
     expect(
       (await annotationsOf(fixture.ws.observer, id).suggest({ sectionId, anchor, replacement: 'x' })).status,
@@ -105,7 +105,7 @@ describe('a participant suggests', () => {
 
 describe('deciding a suggestion', () => {
   test('an editor accepts: the text changes once, for everyone, as an edit by the editor', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, scope, suggest } = await deliverableWithScope()
     const participant = annotationsOf(fixture.ws.participant, id)
     const made = await suggest('shared', 'persistent')
     const editor = annotationsOf(fixture.ws.editor, id)
@@ -148,7 +148,7 @@ describe('deciding a suggestion', () => {
   })
 
   test('the author withdraws; nobody else may; a rejected suggestion changes nothing', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, suggest } = await deliverableWithScope()
     const participant = annotationsOf(fixture.ws.participant, id)
     const first = await suggest('virtual', '')
     const second = await suggest('work', 'drafting')
@@ -166,7 +166,7 @@ describe('deciding a suggestion', () => {
   })
 
   test('text changed inside the range since: accepting is refused, nothing changes', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, scope, suggest } = await deliverableWithScope()
     const made = await suggest('shared', 'persistent')
     const edited = SCOPE.replace('shared', 'shaRed')
     scope.delete(SCOPE.indexOf('shared') + 3, 1)
@@ -181,7 +181,7 @@ describe('deciding a suggestion', () => {
 
 describe('suggestions inside the consensus flow', () => {
   test('agree is refused while the section has an open suggestion, allowed once it is decided', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, sectionId, suggest } = await deliverableWithScope()
     await must(fixture.ws.chair, id, sectionId, { action: 'propose' })
     const made = await suggest('standards', 'ITU-T')
     const refused = await fixture.ws.chair.api.post(`/api/deliverables/${id}/sections/${sectionId}/actions`, {
@@ -195,7 +195,7 @@ describe('suggestions inside the consensus flow', () => {
   })
 
   test('on an agreed section a suggestion is kept but accepted only after reopening; a chair does both at once', async () => {
-    const { id, scope, sectionId, suggest } = await deliverableWithScope()
+    const { id, sectionId, suggest } = await deliverableWithScope()
     await must(fixture.ws.chair, id, sectionId, { action: 'propose' })
     await must(fixture.ws.chair, id, sectionId, { action: 'agree' })
     const made = await suggest('shared', 'persistent')
@@ -223,7 +223,7 @@ describe('suggestions inside the consensus flow', () => {
 })
 
 test('suggestions and their decisions survive a restart', async () => {
-  const { id, scope, sectionId, suggest } = await deliverableWithScope()
+  const { id, suggest } = await deliverableWithScope()
   const participant = annotationsOf(fixture.ws.participant, id)
   const open = await suggest('shared', 'common')
   const rejected = await suggest('work', 'x')

@@ -316,16 +316,31 @@ export class LiveDocument {
       this.acknowledgeWhenDurable(connection, [...Y.parseUpdateMeta(bytes).to.keys()])
       return
     }
-    const emitted = this.applyAtomically(connection, result.update.bytes)
-    if (!emitted) return
-    for (const client of result.update.byClient.keys()) this.owners.claim(client, connection.user.id)
-    const acknowledge = this.acknowledgementFor(connection, [...result.update.byClient.keys()])
+    const clients = [...result.update.byClient.keys()]
+    const applied = this.applyAccepted(connection, result, () => this.acknowledgementFor(connection, clients))
+    if (applied === 0) this.acknowledgeWhenDurable(connection, clients)
+  }
+
+  /**
+   * Apply → append → broadcast of an update the checks accepted, from a client or on a user's behalf: its clientIDs
+   * become the user's, the last emitted update carries the acknowledgement. Answers how many updates Yjs emitted,
+   * or null when the apply failed (the editor was refused and the document is being reloaded).
+   */
+  private applyAccepted(
+    editor: Editor,
+    result: Extract<CheckResult, { kind: 'accepted' }>,
+    acknowledgement?: () => Acknowledgement,
+  ): number | null {
+    const emitted = this.applyAtomically(editor, result.update.bytes)
+    if (!emitted) return null
+    for (const client of result.update.byClient.keys()) this.owners.claim(client, editor.user.id)
+    const acknowledge = acknowledgement?.()
     emitted.forEach((update, i) => {
-      this.commit(update, connection, i === emitted.length - 1 ? acknowledge : undefined)
+      this.commit(update, editor, i === emitted.length - 1 ? acknowledge : undefined)
     })
-    if (emitted.length === 0) this.acknowledgeWhenDurable(connection, [...result.update.byClient.keys()])
     if (mayDuplicateClauseIds(result.integration))
       repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(result.update))
+    return emitted.length
   }
 
   /** The updates Yjs emitted for `bytes`, or null when the apply threw or left anything pending. */
@@ -481,13 +496,7 @@ export class LiveDocument {
         refusal = verdict
       },
     }
-    const emitted = this.applyAtomically(editor, result.update.bytes)
-    if (!emitted) return refusal
-    for (const client of result.update.byClient.keys()) this.owners.claim(client, userId)
-    for (const update of emitted) this.commit(update, editor)
-    if (mayDuplicateClauseIds(result.integration))
-      repairClauseIds(this.body, this.locks, SERVER_ORIGIN, insertedClauseKeys(result.update))
-    return null
+    return this.applyAccepted(editor, result) === null ? refusal : null
   }
 
   /** An edit by the server itself (seeding, repair): stored as user "system". */

@@ -3,8 +3,8 @@
  * reconnect; a refused keystroke, shortcut or button says why at that moment; people with the same initials have
  * different avatars; another person's caret label hides no text; placeholders look like placeholders and never
  * reach readers or paper; the redline's insertions are revision marks, not links; Home and End keep the caret
- * while someone else types in the same paragraph. Editor and participant reach the server through a TCP proxy the
- * test can cut; the other people are real y-websocket clients.
+ * while someone else types in the same paragraph. The editor and an observer (a reader: participants now type
+ * suggestions) reach the server through a TCP proxy the test can cut; the other people are real y-websocket clients.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -47,7 +47,7 @@ beforeAll(async () => {
   await setDeliverableRole(workspace.chair, workspace.deliverable.id, eliSession.user.id, 'editor')
   browser = await launchBrowser()
   const opened = await Promise.all(
-    [workspace.editor, workspace.participant].map((who) => openPage(browser.browser, proxy.url, who.cookie)),
+    [workspace.editor, workspace.observer].map((who) => openPage(browser.browser, proxy.url, who.cookie)),
   )
   ;[eve, pat] = opened.map((o) => o.page) as [Page, Page]
   errors.push(...opened.map((o) => o.errors))

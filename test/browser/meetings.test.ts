@@ -50,7 +50,7 @@ beforeAll(async () => {
   await openEditor(chair, m.deliverable.id)
   await openEditor(eve, m.deliverable.id)
   await openEditor(ed, m.deliverable.id)
-  await openEditor(pat, m.deliverable.id, false)
+  await openEditor(pat, m.deliverable.id)
 }, 240_000)
 
 afterAll(async () => {

@@ -36,53 +36,23 @@ function insertAfter(container: Container, previous: Child | null, start: number
   container.insert(previous ? indexOf(container, previous) + 1 : start, [child])
 }
 
-/** The heading and blocks of `now` become those of `then`; blocks equal on both sides stay as they are. */
-function reconcileOwnContent(now: Container, then: Container): void {
-  if (now instanceof Y.XmlElement && then instanceof Y.XmlElement) {
-    const kind = then.getAttribute('kind')
-    if (now.getAttribute('kind') !== kind) {
-      if (kind === undefined) now.removeAttribute('kind')
-      else now.setAttribute('kind', kind)
-    }
-  }
-  const present = ownChildren(now)
-  const wanted = ownChildren(then)
+/**
+ * Makes `present` (children of `now`) into `wanted` (children of the version) by the diff of their keys: removed
+ * ones deleted, added ones inserted as copies after the last kept or inserted one (or at `start()`), kept pairs
+ * handed to `kept`.
+ */
+function replaceChildren<C extends Child>(
+  now: Container,
+  present: C[],
+  wanted: C[],
+  key: (child: C) => string,
+  start: () => number,
+  kept: (present: C, wanted: C) => void = () => undefined,
+): void {
   let previous: Child | null = null
   let p = 0
   let w = 0
-  for (const change of diffArrays(present.map(xmlString), wanted.map(xmlString))) {
-    const count = change.count ?? change.value.length
-    if (change.removed) {
-      for (const child of present.slice(p, p + count)) remove(now, child)
-      p += count
-    } else if (change.added) {
-      for (const child of wanted.slice(w, w + count)) {
-        const copy = child.clone()
-        insertAfter(now, previous, 0, copy)
-        previous = copy
-      }
-      w += count
-    } else {
-      previous = present[p + count - 1] ?? previous
-      p += count
-      w += count
-    }
-  }
-}
-
-/** The sub-clauses of `now` become those of `then`, matched by id; a kept one is reconciled in turn. */
-function reconcileClauses(now: Container, then: Container, pending: [Container, Container][]): void {
-  const present = clauseChildren(now)
-  const wanted = clauseChildren(then)
-  // Before its first sub-clause: after the heading and blocks (a clause's content ends with its sub-clauses).
-  const start = () => {
-    const first = clauseChildren(now)[0]
-    return first ? indexOf(now, first) : now.length
-  }
-  let previous: Child | null = null
-  let p = 0
-  let w = 0
-  for (const change of diffArrays(present.map(clauseIdOf), wanted.map(clauseIdOf))) {
+  for (const change of diffArrays(present.map(key), wanted.map(key))) {
     const count = change.count ?? change.value.length
     if (change.removed) {
       for (const child of present.slice(p, p + count)) remove(now, child)
@@ -95,12 +65,36 @@ function reconcileClauses(now: Container, then: Container, pending: [Container, 
       }
       w += count
     } else {
-      for (let i = 0; i < count; i++) pending.push([present[p + i]!, wanted[w + i]!])
+      for (let i = 0; i < count; i++) kept(present[p + i]!, wanted[w + i]!)
       previous = present[p + count - 1] ?? previous
       p += count
       w += count
     }
   }
+}
+
+/** The heading and blocks of `now` become those of `then`; blocks equal on both sides stay as they are. */
+function reconcileOwnContent(now: Container, then: Container): void {
+  if (now instanceof Y.XmlElement && then instanceof Y.XmlElement) {
+    const kind = then.getAttribute('kind')
+    if (now.getAttribute('kind') !== kind) {
+      if (kind === undefined) now.removeAttribute('kind')
+      else now.setAttribute('kind', kind)
+    }
+  }
+  replaceChildren(now, ownChildren(now), ownChildren(then), xmlString, () => 0)
+}
+
+/** The sub-clauses of `now` become those of `then`, matched by id; a kept one is reconciled in turn. */
+function reconcileClauses(now: Container, then: Container, pending: [Container, Container][]): void {
+  // Before its first sub-clause: after the heading and blocks (a clause's content ends with its sub-clauses).
+  const start = () => {
+    const first = clauseChildren(now)[0]
+    return first ? indexOf(now, first) : now.length
+  }
+  replaceChildren(now, clauseChildren(now), clauseChildren(then), clauseIdOf, start, (present, wanted) =>
+    pending.push([present, wanted]),
+  )
 }
 
 /** Makes `now` hold what `then` holds; iterative, as every walk over a stored document (unfold.ts). */

@@ -7,7 +7,8 @@
  * apply has finished without a throw and without anything pending; only then is it stored and sent. Otherwise
  * nothing of it leaves this object, and the document is reported broken so that the hub reloads it from storage.
  */
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+
+import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { type ClauseEntry, clauseHash, listClauses } from '../../shared/clauses/clauseText.ts'
 import type { ItemId } from '../../shared/domain/consensus.ts'
@@ -23,16 +24,9 @@ import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './cl
 import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
 import type { DocumentWriter } from './documentWriter.ts'
+import { LivePresence } from './livePresence.ts'
 import { Outbox, type OutgoingUpdate } from './outbox.ts'
-import { applyOwnPresence, MalformedAwarenessError, removePresence } from './presence.ts'
-import { PresenceGate } from './presenceGate.ts'
-import {
-  decodeIncoming,
-  encodeAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  type IncomingMessage,
-} from './wire.ts'
+import { decodeIncoming, encodeSyncStep1, encodeSyncStep2, type IncomingMessage } from './wire.ts'
 
 /** The origin of edits the server makes itself (seeding, id repair); stored as user "system". */
 export const SERVER_ORIGIN = Symbol('server')
@@ -71,7 +65,7 @@ type Acknowledgement = NonNullable<OutgoingUpdate['acknowledge']>
 type Editor = Pick<SyncConnection, 'user' | 'refuse'>
 
 export class LiveDocument {
-  readonly awareness: Awareness
+  private readonly presence: LivePresence
   private readonly locks = new LockTable()
   readonly connections = new Set<SyncConnection>()
   lastActivity = Date.now()
@@ -82,7 +76,6 @@ export class LiveDocument {
   private readonly writer: DocumentWriter
   private readonly checker: UpdateChecker
   private readonly outbox: Outbox
-  private readonly presenceGates = new Map<SyncConnection, PresenceGate>()
   /** Accepted updates appended but not yet durable, in order; they go to the outbox once durable. */
   private readonly awaitingDurability: (OutgoingUpdate & { durable: boolean })[] = []
   /** Updates Yjs emitted during the apply in progress; null when no client update is being applied. */
@@ -109,9 +102,10 @@ export class LiveDocument {
       parts.limits.maxUpdateStructs,
       parts.checks,
     )
-    this.awareness = new Awareness(doc)
-    this.awareness.setLocalState(null)
-    this.outbox = new Outbox(this.connections, this.awareness)
+    this.presence = new LivePresence(doc, this.connections, (connection, message) =>
+      this.closeMalformed(connection, message),
+    )
+    this.outbox = new Outbox(this.connections, this.presence.awareness)
     this.doc.on('update', this.onDocumentUpdate)
     this.doc.on('afterTransaction', this.forgetChangedHashes)
     this.awareness.on('update', this.onAwarenessUpdate)
@@ -120,6 +114,10 @@ export class LiveDocument {
       if (writable) this.releaseDurable(this.awaitingDurability.length)
       this.tellAll({ type: 'storage', writable, message })
     })
+  }
+
+  get awareness(): Awareness {
+    return this.presence.awareness
   }
 
   get body(): Y.XmlFragment {
@@ -149,19 +147,15 @@ export class LiveDocument {
     }
     this.connections.add(connection)
     this.outbox.added(connection)
-    this.presenceGates.set(connection, new PresenceGate((update) => this.applyPresence(connection, update)))
     this.lastActivity = Date.now()
     connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
-    const states = [...this.awareness.getStates().keys()]
-    if (states.length > 0) connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, states)))
+    this.presence.join(connection)
   }
 
   detach(connection: SyncConnection): void {
     if (!this.connections.delete(connection)) return
     this.outbox.removed(connection)
-    this.presenceGates.get(connection)?.dispose()
-    this.presenceGates.delete(connection)
-    removePresence(this.awareness, connection.awarenessClients, connection)
+    this.presence.leave(connection)
     this.lastActivity = Date.now()
   }
 
@@ -198,13 +192,10 @@ export class LiveDocument {
         this.receiveUpdate(connection, message.update)
         return
       case 'awareness':
-        this.presenceGates.get(connection)?.admit(message.update)
+        this.presence.admit(connection, message.update)
         return
       case 'query-awareness':
-        if (this.presenceGates.get(connection)?.mayAnswerQuery())
-          connection.send(
-            encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
-          )
+        this.presence.answerQuery(connection)
         return
       case 'auth':
         return
@@ -432,23 +423,6 @@ export class LiveDocument {
     })
   }
 
-  private applyPresence(connection: SyncConnection, update: Uint8Array): void {
-    if (!this.connections.has(connection)) return
-    try {
-      applyOwnPresence(
-        this.awareness,
-        update,
-        connection.awarenessClients,
-        (clientId) => this.ownedElsewhere(connection, clientId),
-        connection.user,
-        connection,
-      )
-    } catch (error) {
-      if (error instanceof MalformedAwarenessError) this.closeMalformed(connection, error.message)
-      else throw error
-    }
-  }
-
   private readonly onAwarenessUpdate = ({
     added,
     updated,
@@ -459,12 +433,6 @@ export class LiveDocument {
     removed: number[]
   }): void => {
     this.outbox.addPresence([...added, ...updated, ...removed])
-  }
-
-  private ownedElsewhere(connection: SyncConnection, clientId: number): boolean {
-    for (const other of this.connections)
-      if (other !== connection && other.awarenessClients.has(clientId)) return true
-    return false
   }
 
   private closeMalformed(connection: SyncConnection, message: string): void {
@@ -517,9 +485,8 @@ export class LiveDocument {
 
   destroy(): void {
     this.outbox.discard()
-    for (const gate of this.presenceGates.values()) gate.dispose()
+    this.presence.destroy()
     this.writer.dispose()
-    this.awareness.destroy()
     this.doc.destroy()
   }
 }

@@ -200,6 +200,8 @@ export async function createAccordServer(
       }),
     async close(code = CLOSE_CODES.goingAway) {
       server.close()
+      // Automatic versions (every clause agreed, a meeting closed) are written in the background: finish them first.
+      await versions.settled()
       await hub.shutdown(code, 'server shutting down')
       for (const client of wss.clients) client.terminate()
       await metadata.flush()

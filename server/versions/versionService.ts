@@ -108,7 +108,19 @@ export class VersionService {
         return presentVersion(version)
       })
     this.saving.set(deliverableId, saved)
+    // Forget a save once it ended, unless another one queued behind it.
+    void saved
+      .catch(() => undefined)
+      .then(() => {
+        if (this.saving.get(deliverableId) === saved) this.saving.delete(deliverableId)
+      })
     return saved
+  }
+
+  /** Resolves once every save begun so far has ended (saved or failed): the server awaits it before it closes. */
+  async settled(): Promise<void> {
+    // A save that ended forgets itself; one queued meanwhile is awaited on the next turn.
+    while (this.saving.size > 0) await Promise.allSettled([...this.saving.values()])
   }
 
   /** Newest first; a version file that does not read back intact is reported, not skipped in silence. */

@@ -3,12 +3,13 @@
  * damaged file is refused with a message naming it and left byte for byte as it was, and the other versions stay
  * usable. When every clause becomes agreed, the product saves a version by itself.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { agree, sections, type Workspace } from '../consensus/support.ts'
 import { buildWorkspace, login, type Session } from '../support/factories.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { MEETING, meetingOn } from '../meetings/support.ts'
 import { compare, listVersions, saveVersion } from './support.ts'
 
 let server: TestServer | null = null
@@ -98,4 +99,22 @@ test('when every clause becomes agreed, the product saves a version by itself', 
   expect(saved.clauses.map((c: { hash: string }) => c.hash)).toEqual(
     (await sections(ws.editor, id)).map((s) => s.hash),
   )
+})
+
+test('the version a closing meeting leaves behind is written before the server has stopped', async () => {
+  server = await startTestServer()
+  const ws = await meetingOn(await buildWorkspace(server))
+  const id = ws.deliverable.id
+  expect((await ws.chair.api.post(`/api/meetings/${ws.meetingId}/open`)).status).toBe(200)
+  expect((await ws.chair.api.post(`/api/meetings/${ws.meetingId}/close`)).status).toBe(200)
+  // No waiting: the meeting's output version is being written in the background as the stop begins.
+  const dataDir = server.dataDir
+  await server.stop({ keepData: true })
+  const files = await readdir(path.join(dataDir, 'docs', id, 'versions'))
+  expect(files.filter((f) => f.endsWith('.version'))).toHaveLength(1)
+  server = await startTestServer({ dataDir })
+  const editor = await login(server, ws.editor.user.email, ws.editor.password)
+  expect((await listVersions(editor, id)).map((v) => [v.name, v.origin])).toEqual([
+    [`Output of ${MEETING.title}`, 'meeting-closed'],
+  ])
 })

@@ -7,9 +7,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { agree, sections, type Workspace } from '../consensus/support.ts'
+import { MEETING, meetingOn } from '../meetings/support.ts'
 import { buildWorkspace, login, type Session } from '../support/factories.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { MEETING, meetingOn } from '../meetings/support.ts'
 import { compare, listVersions, saveVersion } from './support.ts'
 
 let server: TestServer | null = null

@@ -1,7 +1,10 @@
 import { useId } from 'react'
 import { SECTION_STATUSES, type SectionStatus } from '../../shared/domain/types.ts'
+import { Choices, choicesOf } from '../shell/ui.tsx'
 import { STATUS_LABELS } from './clauseConsensus.ts'
 import { isFiltering, NO_FILTER, type OutlineFilter } from './outlineFilter.ts'
+
+const STATUS_CHOICES = choicesOf(SECTION_STATUSES, STATUS_LABELS)
 
 interface Props {
   filter: OutlineFilter
@@ -33,11 +36,7 @@ export function OutlineFilters({ filter, onChange, matching, total }: Props) {
           onChange={(event) => onChange({ ...filter, status: event.target.value as SectionStatus | 'all' })}
         >
           <option value="all">All</option>
-          {SECTION_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
-            </option>
-          ))}
+          <Choices choices={STATUS_CHOICES} />
         </select>
       </div>
       <p className="filter-count small muted" aria-live="polite">

@@ -9,6 +9,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 
 import type { DiffPart } from '../../shared/clauses/wordDiff.ts'
 import { clausePosition } from '../editor/outline.ts'
 import { DiffText } from '../shell/DiffText.tsx'
+import { debounce } from '../shell/debounce.ts'
 import { planChanges, planClauseSuggestion } from './applySuggestion.ts'
 import { condenseRuns } from './condenseRuns.ts'
 
@@ -22,6 +23,8 @@ interface Props {
   onCancel: () => void
 }
 
+const REREAD_AFTER_MS = 250
+
 /**
  * The editor's document, re-read a moment after changes (local or remote) stop: planning a long clause takes
  * hundreds of milliseconds (300 entries: 0.3-0.8 s in Node), too much for every keystroke of a co-author.
@@ -29,15 +32,11 @@ interface Props {
 function useEditorDoc(editor: Editor) {
   const [doc, setDoc] = useState(editor.state.doc)
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const update = () => {
-      clearTimeout(timer)
-      timer = setTimeout(() => setDoc(editor.state.doc), 250)
-    }
-    editor.on('update', update)
+    const reread = debounce(() => setDoc(editor.state.doc), REREAD_AFTER_MS)
+    editor.on('update', reread.schedule)
     return () => {
-      clearTimeout(timer)
-      editor.off('update', update)
+      reread.cancel()
+      editor.off('update', reread.schedule)
     }
   }, [editor])
   return doc

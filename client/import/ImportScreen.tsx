@@ -5,86 +5,52 @@
  */
 import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router-dom'
-import { DELIVERABLE_TYPES } from '../../shared/domain/types.ts'
-import { api } from '../api/endpoints.ts'
-import { DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
-import { useResource } from '../api/useResource.ts'
-import { EmptyState, ErrorNote, Field, Loading, PageHeader } from '../shell/ui.tsx'
-import { useBusyAction } from '../shell/useBusyAction.ts'
+import { Field, FormSubmit, PageHeader, SelectField } from '../shell/ui.tsx'
+import { formText, useBusyAction } from '../shell/useBusyAction.ts'
+import { AllowedGroupsForm, useAllowedGroups } from '../workspace/allowedGroups.tsx'
+import { DeliverableTypeField } from '../workspace/DeliverableTypeField.tsx'
 import { type ImportAnswer, importDocx } from './importApi.ts'
 
 export function ImportScreen() {
-  const groups = useResource(() => api.groups(), [])
+  const groups = useAllowedGroups('import-deliverable')
+  const { allowed } = groups
   const { error, busy, run } = useBusyAction()
   const [answer, setAnswer] = useState<ImportAnswer | null>(null)
-  const allowed = groups.data?.groups.filter((g) => g.abilities['import-deliverable']) ?? []
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
-    if (!String(form.get('title') ?? '').trim()) form.delete('title')
+    if (!formText(form, 'title')) form.delete('title')
     void run(async () => setAnswer(await importDocx(form)))
   }
 
   return (
     <>
       <PageHeader title="Import a Word document" back={{ to: '/', label: 'Back to the workspace' }} />
-      {groups.loading && <Loading what="groups" />}
-      <ErrorNote error={groups.error} />
-      {groups.data && allowed.length === 0 && (
-        <EmptyState>
-          <p>You cannot import: only administrators and chairs of a group can.</p>
-        </EmptyState>
-      )}
-      {allowed.length > 0 && (
-        <form className="form-card" onSubmit={submit}>
-          <div className="field">
-            <label htmlFor="import-file">Word document (.docx)</label>
-            <input
-              id="import-file"
-              name="file"
-              type="file"
-              required
-              accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-              aria-describedby="import-file-hint"
-            />
-            <p id="import-file-hint" className="field-hint">
-              Headings become clauses; tracked changes and comments are counted and reported, never accepted
-              silently.
-            </p>
-          </div>
-          <Field
-            label="Title (optional; the file name otherwise)"
-            name="title"
-            maxLength={300}
-            autoComplete="off"
-          />
-          <div className="field">
-            <label htmlFor="import-type">Type</label>
-            <select id="import-type" name="type" defaultValue="technical-report">
-              {DELIVERABLE_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {DELIVERABLE_TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="import-group">Group</label>
-            <select id="import-group" name="groupId" defaultValue={allowed[0]?.id}>
-              {allowed.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <ErrorNote error={error} />
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Importing…' : 'Import'}
-          </button>
-        </form>
-      )}
+      <AllowedGroupsForm {...groups} onSubmit={submit}>
+        <Field
+          label="Word document (.docx)"
+          name="file"
+          type="file"
+          required
+          accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+          hint="Headings become clauses; tracked changes and comments are counted and reported, never accepted silently."
+        />
+        <Field
+          label="Title (optional; the file name otherwise)"
+          name="title"
+          maxLength={300}
+          autoComplete="off"
+        />
+        <DeliverableTypeField />
+        <SelectField
+          label="Group"
+          name="groupId"
+          defaultValue={allowed[0]?.id}
+          choices={allowed.map((g) => ({ value: g.id, label: g.name }))}
+        />
+        <FormSubmit error={error} busy={busy} label="Import" busyLabel="Importing…" />
+      </AllowedGroupsForm>
       {answer && <ImportSummary answer={answer} />}
     </>
   )

@@ -2,10 +2,9 @@
 import type { FormEvent } from 'react'
 import { useNavigate, useSearchParams } from 'react-router-dom'
 import type { ApiMeeting } from '../../shared/api/meetings.ts'
-import { api } from '../api/endpoints.ts'
-import { useResource } from '../api/useResource.ts'
-import { EmptyState, ErrorNote, Field, PageHeader } from '../shell/ui.tsx'
+import { EmptyState, Field, FormSubmit, PageHeader, SelectField } from '../shell/ui.tsx'
 import { formText, useBusyAction } from '../shell/useBusyAction.ts'
+import { useAllowedGroups } from '../workspace/allowedGroups.tsx'
 import { meetingsApi } from './meetingsApi.ts'
 
 /** A local date and time from an input, as ISO 8601 with the browser's offset applied. */
@@ -15,9 +14,8 @@ const isoFrom = (value: string) => new Date(value).toISOString()
 export function NewMeetingScreen() {
   const [params] = useSearchParams()
   const navigate = useNavigate()
-  const groups = useResource(() => api.groups(), [])
+  const { all, allowed: mine } = useAllowedGroups('manage-members')
   const { error, busy, run } = useBusyAction()
-  const mine = groups.data?.groups.filter((g) => g.abilities['manage-members']) ?? []
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget)
@@ -40,22 +38,18 @@ export function NewMeetingScreen() {
   return (
     <>
       <PageHeader title="New meeting" back={{ to: '/', label: 'Back to the workspace' }} />
-      {groups.data && mine.length === 0 ? (
+      {all.data && mine.length === 0 ? (
         <EmptyState>
           <p>Only chairs and administrators plan meetings.</p>
         </EmptyState>
       ) : (
         <form className="form-card" onSubmit={submit}>
-          <div className="field">
-            <label htmlFor="meeting-group">Group</label>
-            <select id="meeting-group" name="groupId" defaultValue={params.get('group') ?? undefined}>
-              {mine.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label="Group"
+            name="groupId"
+            defaultValue={params.get('group') ?? undefined}
+            choices={mine.map((g) => ({ value: g.id, label: g.name }))}
+          />
           <Field label="Title" name="title" required maxLength={300} autoComplete="off" />
           <Field label="Start" name="start" type="datetime-local" required />
           <Field label="End" name="end" type="datetime-local" required />
@@ -66,10 +60,7 @@ export function NewMeetingScreen() {
             required
             defaultValue={Intl.DateTimeFormat().resolvedOptions().timeZone}
           />
-          <ErrorNote error={error} />
-          <button type="submit" className="button primary" disabled={busy}>
-            Plan the meeting
-          </button>
+          <FormSubmit error={error} busy={busy} label="Plan the meeting" />
         </form>
       )}
     </>

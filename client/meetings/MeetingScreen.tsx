@@ -15,7 +15,7 @@ import {
 import type { MeetingLiveState } from '../../shared/domain/meetingsLive.ts'
 import { errorMessage } from '../api/http.ts'
 import { useResource } from '../api/useResource.ts'
-import { ErrorNote, Loading, PageHeader } from '../shell/ui.tsx'
+import { ErrorNote, Loading, PageHeader, TableHead } from '../shell/ui.tsx'
 import { ActionItemForm, AgendaItemForm, ContributionForm } from './MeetingForms.tsx'
 import { meetingsApi } from './meetingsApi.ts'
 import './meetings.css'
@@ -157,7 +157,7 @@ function Contributions({
       empty={meeting.contributions.length === 0 ? 'No contributions registered.' : null}
     >
       <table>
-        <Columns names={['Number', 'Title', 'Source', 'Disposition']} />
+        <TableHead columns={['Number', 'Title', 'Source', 'Disposition']} actions={false} />
         <tbody>
           {meeting.contributions.map((c) => (
             <tr key={c.id}>
@@ -233,7 +233,10 @@ function Decisions({ decisions }: { decisions: ApiMeetingDecision[] }) {
   return (
     <Part id="decisions" title="Decisions" empty={decisions.length === 0 ? 'No decisions yet.' : null}>
       <table>
-        <Columns names={['Deliverable', 'Clause', 'Action', 'Note', 'Time', 'Text hash', 'Contributions']} />
+        <TableHead
+          columns={['Deliverable', 'Clause', 'Action', 'Note', 'Time', 'Text hash', 'Contributions']}
+          actions={false}
+        />
         <tbody>
           {decisions.map((d) => (
             <tr key={`${d.deliverableId}:${d.sectionId}:${d.at}:${d.action}`}>
@@ -287,21 +290,6 @@ function LiveSummary({ meetingId }: { meetingId: string }) {
         </ol>
       )}
     </section>
-  )
-}
-
-/** A table's column headings. */
-function Columns({ names }: { names: string[] }) {
-  return (
-    <thead>
-      <tr>
-        {names.map((name) => (
-          <th key={name} scope="col">
-            {name}
-          </th>
-        ))}
-      </tr>
-    </thead>
   )
 }
 

@@ -1,5 +1,5 @@
 /** Small building blocks every screen uses, so labels, errors and the way back look and read the same. */
-import { type InputHTMLAttributes, type ReactNode, useId } from 'react'
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react'
 import { Link } from 'react-router-dom'
 import { errorMessage } from '../api/http.ts'
 
@@ -33,25 +33,85 @@ export interface BackLink {
   label: string
 }
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+interface Labelled {
   label: string
   hint?: string
 }
 
-export function Field({ label, hint, id, ...input }: FieldProps) {
+/** What ties a control to its label and hint; a field's control spreads it. */
+interface ControlIds {
+  id: string
+  'aria-describedby': string | undefined
+}
+
+/** A form field's label, control and hint, tied together by ids (generated unless `id` is given). */
+function FieldFrame({
+  label,
+  hint,
+  id,
+  control,
+}: Labelled & { id: string | undefined; control: (ids: ControlIds) => ReactNode }) {
   const generated = useId()
-  const inputId = id ?? generated
-  const hintId = hint ? `${inputId}-hint` : undefined
+  const controlId = id ?? generated
+  const hintId = hint ? `${controlId}-hint` : undefined
   return (
     <div className="field">
-      <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} aria-describedby={hintId} {...input} />
+      <label htmlFor={controlId}>{label}</label>
+      {control({ id: controlId, 'aria-describedby': hintId })}
       {hint && (
         <p id={hintId} className="field-hint">
           {hint}
         </p>
       )}
     </div>
+  )
+}
+
+export function Field({ label, hint, id, ...input }: Labelled & InputHTMLAttributes<HTMLInputElement>) {
+  return <FieldFrame label={label} hint={hint} id={id} control={(ids) => <input {...ids} {...input} />} />
+}
+
+/** One option of a select: the value sent, the words shown. */
+export interface Choice {
+  value: string
+  label: string
+}
+
+/** The choices for each of `values`, in their order, shown by their `labels`. */
+export function choicesOf<Value extends string>(
+  values: readonly Value[],
+  labels: Record<Value, string>,
+): Choice[] {
+  return values.map((value) => ({ value, label: labels[value] }))
+}
+
+/** A select's options; for a select that adds its own (an "All" first, say). */
+export function Choices({ choices }: { choices: readonly Choice[] }) {
+  return choices.map((choice) => (
+    <option key={choice.value} value={choice.value}>
+      {choice.label}
+    </option>
+  ))
+}
+
+export function SelectField({
+  label,
+  hint,
+  id,
+  choices,
+  ...select
+}: Labelled & { choices: readonly Choice[] } & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      id={id}
+      control={(ids) => (
+        <select {...ids} {...select}>
+          <Choices choices={choices} />
+        </select>
+      )}
+    />
   )
 }
 
@@ -89,17 +149,17 @@ export function TableHead({ columns, actions = true }: { columns: readonly strin
   )
 }
 
-/** The end of a form: its error, then the submit button, which says what is happening while busy. */
+/** The end of a form: its error, then the submit button, which says what is happening while busy (if told). */
 export function FormSubmit({
   error,
   busy,
   label,
-  busyLabel,
+  busyLabel = label,
 }: {
   error: unknown
   busy: boolean
   label: string
-  busyLabel: string
+  busyLabel?: string
 }) {
   return (
     <>

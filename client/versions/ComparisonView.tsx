@@ -1,5 +1,5 @@
 import type { ApiComparison } from '../../shared/api/versions.ts'
-import type { ClauseComparison } from '../../shared/versions/compare.ts'
+import type { ClauseComparison, ComparisonSummary } from '../../shared/versions/compare.ts'
 import { DiffText } from '../shell/DiffText.tsx'
 
 const CHANGE_LABELS: Record<ClauseComparison['change'], string> = {
@@ -8,6 +8,16 @@ const CHANGE_LABELS: Record<ClauseComparison['change'], string> = {
   added: 'Added',
   removed: 'Removed',
 }
+
+/** The summary's figures in the order they are read, each with its label. */
+const SUMMARY_LABELS: readonly (readonly [keyof ComparisonSummary, string])[] = [
+  ['clausesChanged', 'Clauses changed'],
+  ['clausesAdded', 'Added'],
+  ['clausesRemoved', 'Removed'],
+  ['clausesMoved', 'Moved'],
+  ['wordsInserted', 'Words inserted'],
+  ['wordsDeleted', 'Words deleted'],
+]
 
 function placeLabel(clause: ClauseComparison): string {
   const to = clause.to ?? clause.from!
@@ -26,30 +36,12 @@ export function ComparisonView({ comparison }: { comparison: ApiComparison }) {
         {comparison.from.name} → {comparison.to.name}
       </h2>
       <dl className="comparison-summary" data-testid="comparison-summary">
-        <div>
-          <dt>Clauses changed</dt>
-          <dd>{summary.clausesChanged}</dd>
-        </div>
-        <div>
-          <dt>Added</dt>
-          <dd>{summary.clausesAdded}</dd>
-        </div>
-        <div>
-          <dt>Removed</dt>
-          <dd>{summary.clausesRemoved}</dd>
-        </div>
-        <div>
-          <dt>Moved</dt>
-          <dd>{summary.clausesMoved}</dd>
-        </div>
-        <div>
-          <dt>Words inserted</dt>
-          <dd>{summary.wordsInserted}</dd>
-        </div>
-        <div>
-          <dt>Words deleted</dt>
-          <dd>{summary.wordsDeleted}</dd>
-        </div>
+        {SUMMARY_LABELS.map(([key, label]) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd>{summary[key]}</dd>
+          </div>
+        ))}
       </dl>
       {differing.length === 0 ? (
         <p className="hint">No differences.</p>

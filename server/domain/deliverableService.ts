@@ -1,12 +1,16 @@
-/** Use cases on deliverables: create one with its seeded skeleton, find the visible ones, their progress. */
+/**
+ * Use cases on deliverables: create one with its seeded skeleton, find the visible ones, their progress, set the
+ * document header of their exports.
+ */
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
+import type { DocumentHeaderBody } from '../../shared/api/export.ts'
 import type { Section } from '../../shared/api/sections.ts'
 import { listClauses } from '../../shared/clauses/clauseText.ts'
 import type { Skeleton } from '../../shared/clauses/skeletons.ts'
 import { skeletonFor } from '../../shared/clauses/skeletonTypes.ts'
 import { newId } from '../../shared/domain/ids.ts'
 import { mayOnDeliverable, mayOnGroup } from '../../shared/domain/policy.ts'
-import type { DeliverableType, User } from '../../shared/domain/types.ts'
+import type { DeliverableType, DocumentHeaderFields, User } from '../../shared/domain/types.ts'
 import { accordSchema, BODY_FIELD } from '../../shared/editor/extensions.ts'
 import { AuthorizationError, NotFoundError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
@@ -99,6 +103,29 @@ export class DeliverableService {
     if (!deliverable || !mayOnDeliverable(user, 'view', deliverable, this.metadata.groupLookup))
       throw new NotFoundError('No such deliverable, or you are not a member of it.')
     return deliverable
+  }
+
+  /**
+   * Sets fields of the document header its exports print, for those who may change the text: an empty value
+   * (text or list) restores the field's default; fields not named stay as they are. Answers the whole header.
+   */
+  async setExportHeader(
+    actor: User,
+    deliverable: StoredDeliverable,
+    change: DocumentHeaderBody,
+  ): Promise<DocumentHeaderFields> {
+    if (!mayOnDeliverable(actor, 'edit-text', deliverable, this.metadata.groupLookup))
+      throw new AuthorizationError('Only those who may change the text set its document header.')
+    // Read and changed inside the serialized update, so that two changes at once both keep their fields.
+    return this.metadata.update(() => {
+      const header: DocumentHeaderFields = { ...deliverable.header }
+      for (const [key, value] of Object.entries(change) as [keyof DocumentHeaderFields, unknown][]) {
+        if (value === '' || (Array.isArray(value) && value.length === 0)) delete header[key]
+        else Object.assign(header, { [key]: value })
+      }
+      deliverable.header = header
+      return header
+    })
   }
 
   listVisible(user: User): StoredDeliverable[] {

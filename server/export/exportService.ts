@@ -5,10 +5,14 @@
  */
 import type { ExportFormat } from '../../shared/api/export.ts'
 import type { DecisionEvent } from '../../shared/domain/consensus.ts'
+import { mayOnDeliverable } from '../../shared/domain/policy.ts'
+import type { User } from '../../shared/domain/types.ts'
 import type { ConsensusService } from '../domain/consensusService.ts'
+import { AuthorizationError, NotFoundError } from '../errors.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
 import { SYSTEM_USER } from '../sync/clientOwners.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
+import type { VersionService } from '../versions/versionService.ts'
 import { type ModelClause, readModel } from './documentModel.ts'
 import { writeDocxOffThread } from './docxOffThread.ts'
 import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
@@ -25,6 +29,11 @@ export interface ExportOptions {
   agreedOnly?: boolean
   /** A complete Yjs update of an earlier state: the export then carries revision marks from it to the present. */
   from?: Uint8Array
+}
+
+export interface ExportRequest extends Omit<ExportOptions, 'from'> {
+  /** The id of a saved version of the deliverable: the export carries revision marks from it to the present. */
+  marksFrom?: string
 }
 
 export interface ExportFile {
@@ -44,6 +53,7 @@ export interface ExportSources {
   hub: DocumentHub
   consensus: ConsensusService
   metadata: MetadataStore
+  versions: VersionService
 }
 
 export class ExportService {
@@ -98,6 +108,21 @@ export class ExportService {
     }
   }
 
+  /**
+   * The export a user asks for (`GET /api/deliverables/:id/export`): for those who may export the deliverable,
+   * with revision marks from one of its saved versions when `marksFrom` names one.
+   */
+  async exportFor(actor: User, deliverable: StoredDeliverable, request: ExportRequest): Promise<ExportFile> {
+    if (!mayOnDeliverable(actor, 'export', deliverable, this.sources.metadata.groupLookup))
+      throw new AuthorizationError('Your role on this deliverable does not allow exporting it.')
+    const { marksFrom, ...options } = request
+    if (marksFrom === undefined) return this.export(deliverable, options)
+    const from = await this.sources.versions.stateOf(deliverable.id, marksFrom)
+    if (!from) throw new NotFoundError('version not found')
+    return this.export(deliverable, { ...options, from })
+  }
+
+  /** The export, asking no one's permission (`exportFor` does; benchmarks and tests call this). */
   async export(deliverable: StoredDeliverable, options: ExportOptions): Promise<ExportFile> {
     const document = await this.document(deliverable, options)
     const bytes = await write(document, options.format)

@@ -112,6 +112,17 @@ export function standardSentence(clause: ModelClause, type: DeliverableType): st
 
 const isEmptyEntry = (fields: Inline[][]) => fields.every((f) => inlineText(f).trim() === '')
 
+const bold = (runs: readonly Inline[]): Run[] => runs.map((r) => ({ ...r, bold: true }))
+
+/**
+ * A two-part entry on one line of its style (`term<TAB>expansion`, `tag<TAB>text`, `id: text`), the separator
+ * generated; nothing when both parts are empty.
+ */
+function entry(style: ParaStyle, first: Run[], separator: string, second: Run[]): Item[] {
+  if (isEmptyEntry([first, second])) return []
+  return [{ type: 'para', style, runs: [...first, gen(separator), ...second] }]
+}
+
 function blockItems(blocks: readonly Block[], clauseNumber: string): Item[] {
   const items: Item[] = []
   let definitions = 0
@@ -132,31 +143,20 @@ function blockItems(blocks: readonly Block[], clauseNumber: string): Item[] {
         definitions += 1
         const number = clauseNumber ? `${clauseNumber}.${definitions} ` : ''
         const source = inlineText(block.source).trim()
-        const runs: Run[] = [gen(number), ...block.term.map((r) => ({ ...r, bold: true }))]
+        const runs: Run[] = [gen(number), ...bold(block.term)]
         if (source) runs.push(gen(' ['), ...block.source, gen(']'))
         runs.push(gen(': '), ...block.text)
         items.push({ type: 'para', style: 'definition', runs })
         break
       }
       case 'abbreviation':
-        if (isEmptyEntry([block.term, block.expansion])) break
-        items.push({
-          type: 'para',
-          style: 'abbreviation',
-          runs: [...block.term, gen('\t'), ...block.expansion],
-        })
+        items.push(...entry('abbreviation', block.term, '\t', block.expansion))
         break
       case 'reference':
-        if (isEmptyEntry([block.tag, block.text])) break
-        items.push({ type: 'para', style: 'reference', runs: [...block.tag, gen('\t'), ...block.text] })
+        items.push(...entry('reference', block.tag, '\t', block.text))
         break
       case 'requirement':
-        if (isEmptyEntry([block.id, block.text])) break
-        items.push({
-          type: 'para',
-          style: 'requirement',
-          runs: [...block.id.map((r) => ({ ...r, bold: true })), gen(': '), ...block.text],
-        })
+        items.push(...entry('requirement', bold(block.id), ': ', block.text))
         break
       case 'list':
         items.push(...listItems(block, 0))

@@ -11,14 +11,20 @@ export const saveVersionBody = z.object({ name: fields.title })
 export type SaveVersionBody = z.infer<typeof saveVersionBody>
 
 /** Why a version was saved: by someone, or by the product at a milestone. */
-export const VERSION_ORIGINS = ['saved', 'all-agreed', 'meeting-closed'] as const
-export type VersionOrigin = (typeof VERSION_ORIGINS)[number]
+export type VersionOrigin = 'saved' | 'all-agreed' | 'meeting-closed'
 
-/** A version in lists: `{id, name, createdAt}` as API.md names them, and who or what saved it. */
-export interface ApiVersion {
+/** One side of a comparison: a version, or the present document (`now`). */
+export interface ComparedSide {
   id: string
   name: string
   createdAt: string
+}
+
+/**
+ * A version in lists: `{id, name, createdAt}` as API.md names them (the side it stands for in a comparison), and
+ * who or what saved it.
+ */
+export interface ApiVersion extends ComparedSide {
   /** The user who saved it; null when the product saved it. */
   createdBy: string | null
   origin: VersionOrigin
@@ -27,13 +33,6 @@ export interface ApiVersion {
 /** One version, for its read-only view: every clause with its number, title, text, status and hash then. */
 export interface ApiVersionDetail extends ApiVersion {
   clauses: VersionClause[]
-}
-
-/** One side of a comparison: a version, or the present document (`now`). */
-export interface ComparedSide {
-  id: string
-  name: string
-  createdAt: string
 }
 
 export interface ApiComparison extends Comparison {

@@ -61,6 +61,20 @@ const DELIVERABLE_RULES: Record<DeliverableAction, readonly Capacity[]> = {
   'resolve-comment': ['admin', 'chair', 'editor'],
 }
 
+/**
+ * A "may" function from a rules table (who may take each action, by capacity) and what gives a user capacities
+ * towards a subject (a deliverable, a meeting's standing): the user may when one of their capacities is listed.
+ */
+function ruledBy<Action extends string, Held extends string, Subject>(
+  rules: Record<Action, readonly Held[]>,
+  capacities: (user: User, subject: Subject, lookup: GroupLookup) => Set<Held>,
+): (user: User, action: Action, subject: Subject, lookup: GroupLookup) => boolean {
+  return (user, action, subject, lookup) => {
+    const held = capacities(user, subject, lookup)
+    return rules[action].some((capacity) => held.has(capacity))
+  }
+}
+
 /** True when the user chairs the group or the group's parent. */
 export function chairsGroupOrParent(user: User, group: Group | undefined, lookup: GroupLookup): boolean {
   if (!group) return false
@@ -78,15 +92,8 @@ export function capacitiesOn(user: User, deliverable: Deliverable, lookup: Group
   return capacities
 }
 
-export function mayOnDeliverable(
-  user: User,
-  action: DeliverableAction,
-  deliverable: Deliverable,
-  lookup: GroupLookup,
-): boolean {
-  const capacities = capacitiesOn(user, deliverable, lookup)
-  return DELIVERABLE_RULES[action].some((capacity) => capacities.has(capacity))
-}
+/** May the user take the action on the deliverable: does one of their capacities on it appear in its rule. */
+export const mayOnDeliverable = ruledBy(DELIVERABLE_RULES, capacitiesOn)
 
 export function mayOnGroup(user: User, action: GroupAction, group: Group, lookup: GroupLookup): boolean {
   if (user.admin) return true
@@ -188,15 +195,8 @@ export function meetingCapacities(
   return capacities
 }
 
-export function mayInMeeting(
-  user: User,
-  action: MeetingAction,
-  standing: MeetingStanding,
-  lookup: GroupLookup,
-): boolean {
-  const capacities = meetingCapacities(user, standing, lookup)
-  return MEETING_RULES[action].some((capacity) => capacities.has(capacity))
-}
+/** May the user take the action in the meeting: does one of their capacities in it appear in its rule. */
+export const mayInMeeting = ruledBy(MEETING_RULES, meetingCapacities)
 
 export type MeetingAbilities = Record<MeetingAction, boolean>
 

@@ -198,3 +198,28 @@ describe('the meeting record', () => {
     expect(errors.flat()).toEqual([])
   })
 })
+
+describe('planning a meeting', () => {
+  it('a chair plans one from the form, its group chosen from the link, and lands on its page', async () => {
+    await chair.goto(`/meetings/new?group=${m.wg.id}`)
+    await chair.getByRole('heading', { name: 'New meeting' }).waitFor({ timeout: LONG })
+    // The form shows at once; the group's option arrives with the groups.
+    await chair.getByLabel('Group').locator('option').first().waitFor({ state: 'attached', timeout: LONG })
+    expect(await chair.getByLabel('Group').inputValue()).toBe(m.wg.id)
+    const violations = await axeViolations(chair)
+    expect(violations, describeViolations(violations)).toEqual([])
+    await chair.getByLabel('Title', { exact: true }).fill('Fourth meeting')
+    await chair.getByLabel('Start').fill('2026-06-01T09:00')
+    await chair.getByLabel('End').fill('2026-06-01T17:00')
+    await chair.getByRole('button', { name: 'Plan the meeting' }).click()
+    await chair.getByRole('heading', { name: 'Fourth meeting' }).waitFor({ timeout: LONG })
+    expect(chair.url()).toMatch(/\/meetings\/[^/?]+$/)
+  })
+
+  it('tells a participant who chairs no group that only chairs plan meetings', async () => {
+    await pat.goto('/meetings/new')
+    await pat.getByText('Only chairs and administrators plan meetings.').waitFor({ timeout: LONG })
+    expect(await pat.getByRole('button', { name: 'Plan the meeting' }).count()).toBe(0)
+    expect(errors.flat()).toEqual([])
+  })
+})

@@ -10,7 +10,8 @@ import {
 import { fields } from '../../../shared/api/fields.ts'
 import type { AppContext } from '../../context.ts'
 import type { SuggestionDecision } from '../../domain/annotationService.ts'
-import { currentUser, requireUser } from '../middleware.ts'
+import { requireUser } from '../middleware.ts'
+import { routeDeliverable } from '../routeDeliverable.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 /** `accept` may reopen an agreed section in the same step (chairs): both are recorded. */
@@ -22,10 +23,7 @@ export function annotationRoutes(ctx: AppContext): Router {
   router.use(requireUser)
 
   /** The caller and the deliverable the route names, when the caller may see it (404 otherwise). */
-  const caller = (req: Request) => {
-    const user = currentUser(req)
-    return { user, deliverable: deliverables.visible(user, routeId(req.params.id)) }
-  }
+  const caller = (req: Request) => routeDeliverable(req, deliverables)
 
   router.get('/:id/comments', async (req, res) => {
     res.json({ comments: await annotations.comments(caller(req).deliverable) })

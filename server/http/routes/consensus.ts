@@ -3,8 +3,9 @@ import { Router } from 'express'
 import { sectionActionBody } from '../../../shared/api/consensus.ts'
 import type { AppContext } from '../../context.ts'
 import { NotFoundError } from '../../errors.ts'
-import { currentUser, requireUser } from '../middleware.ts'
+import { requireUser } from '../middleware.ts'
 import { presentDecision } from '../presenters.ts'
+import { routeDeliverable } from '../routeDeliverable.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 export function consensusRoutes(ctx: AppContext): Router {
@@ -12,8 +13,7 @@ export function consensusRoutes(ctx: AppContext): Router {
   router.use(requireUser)
 
   router.post('/:id/sections/:sectionId/actions', async (req, res) => {
-    const user = currentUser(req)
-    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
+    const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
     const sectionId = routeId(req.params.sectionId)
     // meetingId is accepted (API.md lists it) and dropped: the server decides which meeting an action is in.
     const { meetingId: _dropped, ...body } = parseBody(sectionActionBody, req.body)
@@ -22,7 +22,7 @@ export function consensusRoutes(ctx: AppContext): Router {
   })
 
   router.get('/:id/sections/:sectionId/history', async (req, res) => {
-    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
+    const { deliverable } = routeDeliverable(req, ctx.deliverables)
     const sectionId = routeId(req.params.sectionId)
     const events = await ctx.consensus.history(deliverable.id, sectionId)
     // A removed clause keeps its history; a section that never existed is not found.

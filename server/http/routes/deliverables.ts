@@ -8,6 +8,7 @@ import { NotFoundError } from '../../errors.ts'
 import type { StoredDeliverable } from '../../storage/metadataStore.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { presentDeliverable } from '../presenters.ts'
+import { routeDeliverable } from '../routeDeliverable.ts'
 import { memberRoute, parseBody, routeId } from '../validation.ts'
 
 export function deliverableRoutes(ctx: AppContext): Router {
@@ -32,14 +33,13 @@ export function deliverableRoutes(ctx: AppContext): Router {
   })
 
   router.get('/:id', async (req, res) => {
-    const user = currentUser(req)
-    const deliverable = deliverables.visible(user, routeId(req.params.id))
+    const { user, deliverable } = routeDeliverable(req, deliverables)
     const sections = await consensus.sections(deliverable.id)
     res.json({ deliverable: presentDeliverable(deliverable, user, metadata, progressOf(sections)), sections })
   })
 
   router.get('/:id/sections/:sectionId', async (req, res) => {
-    const deliverable = deliverables.visible(currentUser(req), routeId(req.params.id))
+    const { deliverable } = routeDeliverable(req, deliverables)
     const sectionId = routeId(req.params.sectionId)
     const section = (await consensus.sections(deliverable.id)).find((s) => s.id === sectionId)
     if (!section) throw new NotFoundError('No such section in this deliverable.')

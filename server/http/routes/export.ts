@@ -1,11 +1,10 @@
 /** API.md "Export": `GET /api/deliverables/:id/export?format=docx|pdf|html|md[&agreedOnly=true][&marks=<versionId>]`. */
 import { Router } from 'express'
 import { documentHeaderBody, exportQuery } from '../../../shared/api/export.ts'
-import { mayOnDeliverable } from '../../../shared/domain/policy.ts'
 import type { AppContext } from '../../context.ts'
-import { AuthorizationError, NotFoundError } from '../../errors.ts'
 import { ExportService } from '../../export/exportService.ts'
-import { currentUser, requireUser } from '../middleware.ts'
+import { requireUser } from '../middleware.ts'
+import { routeDeliverable } from '../routeDeliverable.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 export function exportRoutes(ctx: AppContext): Router {
@@ -14,20 +13,12 @@ export function exportRoutes(ctx: AppContext): Router {
   router.use(requireUser)
 
   router.get('/:id/export', async (req, res) => {
-    const user = currentUser(req)
-    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
-    if (!mayOnDeliverable(user, 'export', deliverable, ctx.metadata.groupLookup))
-      throw new AuthorizationError('Your role on this deliverable does not allow exporting it.')
+    const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
     const query = parseBody(exportQuery, req.query)
-    let from: Uint8Array | undefined
-    if (query.marks !== undefined) {
-      from = (await ctx.versions.stateOf(deliverable.id, routeId(query.marks))) ?? undefined
-      if (!from) throw new NotFoundError('version not found')
-    }
-    const file = await exports.export(deliverable, {
+    const file = await exports.exportFor(user, deliverable, {
       format: query.format,
       agreedOnly: query.agreedOnly === 'true',
-      ...(from ? { from } : {}),
+      ...(query.marks !== undefined ? { marksFrom: routeId(query.marks) } : {}),
     })
     res.setHeader('Content-Type', file.contentType)
     res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`)
@@ -37,20 +28,9 @@ export function exportRoutes(ctx: AppContext): Router {
 
   /** The document header of the deliverable's exports; those who may change its text set it. */
   router.put('/:id/export-header', async (req, res) => {
-    const user = currentUser(req)
-    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
-    if (!mayOnDeliverable(user, 'edit-text', deliverable, ctx.metadata.groupLookup))
-      throw new AuthorizationError('Only those who may change the text set its document header.')
-    const body = parseBody(documentHeaderBody, req.body)
-    await ctx.metadata.update(() => {
-      const header = { ...deliverable.header }
-      for (const [key, value] of Object.entries(body) as [keyof typeof header, unknown][]) {
-        if (value === '' || (Array.isArray(value) && value.length === 0)) delete header[key]
-        else Object.assign(header, { [key]: value })
-      }
-      deliverable.header = header
-    })
-    res.json({ header: deliverable.header })
+    const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
+    const change = parseBody(documentHeaderBody, req.body)
+    res.json({ header: await ctx.deliverables.setExportHeader(user, deliverable, change) })
   })
 
   return router

@@ -3,7 +3,8 @@ import { Router } from 'express'
 import { NOW, saveVersionBody } from '../../../shared/api/versions.ts'
 import type { AppContext } from '../../context.ts'
 import { ValidationError } from '../../errors.ts'
-import { currentUser, requireUser } from '../middleware.ts'
+import { requireUser } from '../middleware.ts'
+import { routeDeliverable } from '../routeDeliverable.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 /** A version id named in the query; `now` too where the present document may stand in for one. */
@@ -19,30 +20,28 @@ export function versionRoutes(ctx: AppContext): Router {
   router.use(requireUser)
 
   router.post('/:id/versions', async (req, res) => {
-    const user = currentUser(req)
-    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
+    const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
     const { name } = parseBody(saveVersionBody, req.body)
     res.status(201).json({ version: await ctx.versions.save(deliverable, user, name) })
   })
 
   router.get('/:id/versions', async (req, res) => {
-    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
+    const { deliverable } = routeDeliverable(req, ctx.deliverables)
     res.json(await ctx.versions.list(deliverable.id))
   })
 
   router.get('/:id/versions/:versionId', async (req, res) => {
-    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
+    const { deliverable } = routeDeliverable(req, ctx.deliverables)
     res.json({ version: await ctx.versions.detail(deliverable.id, routeId(req.params.versionId)) })
   })
 
   router.post('/:id/versions/:versionId/restore', async (req, res) => {
-    const user = currentUser(req)
-    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
+    const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
     res.json(await ctx.versions.restore(deliverable, user, routeId(req.params.versionId)))
   })
 
   router.get('/:id/compare', async (req, res) => {
-    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
+    const { deliverable } = routeDeliverable(req, ctx.deliverables)
     const from = versionParam(req.query.from, 'from', false)
     const to = versionParam(req.query.to ?? NOW, 'to', true)
     res.json({ comparison: await ctx.versions.compare(deliverable.id, from, to) })

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { debounce } from './debounce.ts'
+
+describe('a debounced piece of work', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('runs once, a pause after the last of several changes', () => {
+    const run = vi.fn()
+    const work = debounce(run, 200)
+    work.schedule()
+    vi.advanceTimersByTime(150)
+    work.schedule()
+    vi.advanceTimersByTime(150)
+    expect(run).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(50)
+    expect(run).toHaveBeenCalledTimes(1)
+  })
+
+  it('still runs at the maximum wait while changes never pause', () => {
+    const run = vi.fn()
+    const work = debounce(run, 200, 1000)
+    for (let elapsed = 0; elapsed < 1000; elapsed += 100) {
+      work.schedule()
+      vi.advanceTimersByTime(100)
+    }
+    expect(run).not.toHaveBeenCalled()
+    work.schedule()
+    expect(run).toHaveBeenCalledTimes(1)
+    // The change served now left nothing pending.
+    vi.advanceTimersByTime(1000)
+    expect(run).toHaveBeenCalledTimes(1)
+  })
+
+  it('runs at once on flush, and never after cancel', () => {
+    const run = vi.fn()
+    const work = debounce(run, 200)
+    work.schedule()
+    work.flush()
+    expect(run).toHaveBeenCalledTimes(1)
+    work.schedule()
+    work.cancel()
+    vi.advanceTimersByTime(1000)
+    expect(run).toHaveBeenCalledTimes(1)
+  })
+})

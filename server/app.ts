@@ -28,6 +28,7 @@ import { errorHandler } from './http/errors.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
+import { MeetingFiles } from './meetings/meetingFiles.ts'
 import { MeetingRooms } from './meetings/meetingRooms.ts'
 import { FileDocumentStore } from './storage/documentStore.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
@@ -65,7 +66,11 @@ export async function createAccordServer(
     (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
   const meetings: MeetingService = new MeetingService(metadata, consensus)
-  const meetingRooms = new MeetingRooms(meetings, metadata)
+  const meetingRooms = new MeetingRooms(meetings, metadata, {
+    files: new MeetingFiles(fs, config.dataDir),
+    logger,
+  })
+  await meetingRooms.restore()
   meetingRooms.broadcast = broadcastTo(hub)
   meetings.onStatusChange = (meeting) => {
     meetingRooms.statusChanged(meeting)

@@ -111,11 +111,11 @@ export function meetingRoutes(ctx: AppContext): Router {
     res.json({ state: ctx.meetingRooms.state(meeting.id) })
   })
 
-  router.post('/:id/live', (req, res) => {
+  router.post('/:id/live', async (req, res) => {
     const user = currentUser(req)
     const meeting = meetings.visible(user, routeId(req.params.id))
     const { action } = parseBody(meetingLiveBody, req.body)
-    res.json({ state: ctx.meetingRooms.apply(meeting.id, user, action) })
+    res.json({ state: await ctx.meetingRooms.apply(meeting.id, user, action) })
   })
 
   router.get('/:id/report', async (req, res) => {

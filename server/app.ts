@@ -27,6 +27,7 @@ import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { ContributionDocuments } from './meetings/contributionDocuments.ts'
 import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
 import { MeetingFiles } from './meetings/meetingFiles.ts'
 import { MeetingRooms } from './meetings/meetingRooms.ts'
@@ -66,10 +67,8 @@ export async function createAccordServer(
     (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
   const meetings: MeetingService = new MeetingService(metadata, consensus)
-  const meetingRooms = new MeetingRooms(meetings, metadata, {
-    files: new MeetingFiles(fs, config.dataDir),
-    logger,
-  })
+  const meetingFiles = new MeetingFiles(fs, config.dataDir)
+  const meetingRooms = new MeetingRooms(meetings, metadata, { files: meetingFiles, logger })
   await meetingRooms.restore()
   meetingRooms.broadcast = broadcastTo(hub)
   meetings.onStatusChange = (meeting) => {
@@ -142,6 +141,7 @@ export async function createAccordServer(
     consensus,
     meetings,
     meetingRooms,
+    contributionDocuments: new ContributionDocuments(meetings, meetingFiles, logger),
     annotations,
     versions,
     access,

@@ -21,6 +21,13 @@ export type SavedLiveState = Omit<
 >
 
 const LIVE_FILE = 'live.json'
+const DOCUMENTS = 'contributions'
+
+/** `<id>.docx`, the id well formed: a stored name never leaves its folder. */
+function storedName(name: string): string {
+  if (!isWellFormedId(name)) throw new RangeError(`Not a valid stored file id: ${JSON.stringify(name)}`)
+  return `${name}.docx`
+}
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -58,6 +65,28 @@ export class MeetingFiles {
     const folder = this.folder(meetingId)
     await ensureDirectory(this.fs, folder)
     await writeFileAtomically(this.fs, join(folder, LIVE_FILE), encoder.encode(JSON.stringify(saved)))
+  }
+
+  /** Stores a contribution's file under a name of its own (a replacement never overwrites the file in use). */
+  async writeDocument(meetingId: string, name: string, bytes: Uint8Array): Promise<void> {
+    const folder = join(this.folder(meetingId), DOCUMENTS)
+    await ensureDirectory(this.fs, folder)
+    await writeFileAtomically(this.fs, join(folder, storedName(name)), bytes)
+  }
+
+  async readDocument(meetingId: string, name: string): Promise<Uint8Array> {
+    const path = join(this.folder(meetingId), DOCUMENTS, storedName(name))
+    try {
+      return await this.fs.readFile(path)
+    } catch (error) {
+      throw readError(path, error)
+    }
+  }
+
+  async removeDocument(meetingId: string, name: string): Promise<void> {
+    await this.fs.unlink(join(this.folder(meetingId), DOCUMENTS, storedName(name))).catch((error) => {
+      if (!isNotFound(error)) throw error
+    })
   }
 
   /** A closed meeting has no live state; a file left behind would be ignored anyway (only open meetings load). */

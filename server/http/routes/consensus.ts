@@ -3,6 +3,7 @@ import { Router } from 'express'
 import { sectionActionBody } from '../../../shared/api/consensus.ts'
 import type { AppContext } from '../../context.ts'
 import { NotFoundError } from '../../errors.ts'
+import { clauseContributions, clauseSuggestions } from '../../meetings/clauseHistory.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { presentDecision } from '../presenters.ts'
 import { parseBody, routeId } from '../validation.ts'
@@ -22,7 +23,8 @@ export function consensusRoutes(ctx: AppContext): Router {
   })
 
   router.get('/:id/sections/:sectionId/history', async (req, res) => {
-    const deliverable = ctx.deliverables.visible(currentUser(req), routeId(req.params.id))
+    const user = currentUser(req)
+    const deliverable = ctx.deliverables.visible(user, routeId(req.params.id))
     const sectionId = routeId(req.params.sectionId)
     const events = await ctx.consensus.history(deliverable.id, sectionId)
     // A removed clause keeps its history; a section that never existed is not found.
@@ -31,7 +33,12 @@ export function consensusRoutes(ctx: AppContext): Router {
       !(await ctx.consensus.sections(deliverable.id)).some((s) => s.id === sectionId)
     )
       throw new NotFoundError('No such section in this deliverable.')
-    res.json({ events: events.map(presentDecision) })
+    // Beside the contract's `events`: what led to changes of the clause (docs/API.md).
+    res.json({
+      events: events.map(presentDecision),
+      contributions: clauseContributions(ctx.meetings, user, deliverable, sectionId),
+      suggestions: await clauseSuggestions(ctx.annotations, deliverable, sectionId),
+    })
   })
 
   return router

@@ -30,7 +30,15 @@ interface Room {
   followers: Map<object, () => boolean>
   /** The meeting's commands and file writes, one at a time. */
   writes: SerialQueue
+  /** A push of the follower count already scheduled. */
+  countPush: NodeJS.Timeout | null
 }
+
+/**
+ * Follower counts are pushed at most this often: with hundreds of followers joining, a push per follow would send
+ * every follower a message per follower (the count is read live by each push anyway).
+ */
+export const FOLLOWER_COUNT_PUSH_MS = 1000
 
 /** Where the live state is made durable, and where failures to clean up are reported. */
 export interface MeetingRoomsStorage {
@@ -68,7 +76,9 @@ export class MeetingRooms {
     const meeting = this.metadata.meeting(meetingId)
     if (meeting?.status !== 'open') return null
     const room = this.room(meeting)
-    room.state.followers = [...room.followers.values()].filter((alive) => alive()).length
+    // Closed connections are forgotten here, so that a long meeting's churn does not pile up.
+    for (const [key, alive] of room.followers) if (!alive()) room.followers.delete(key)
+    room.state.followers = room.followers.size
     return room.state
   }
 
@@ -84,6 +94,7 @@ export class MeetingRooms {
     const room = this.rooms.get(meeting.id)
     if (meeting.status !== 'open' && room) {
       this.rooms.delete(meeting.id)
+      if (room.countPush) clearTimeout(room.countPush)
       void room.writes
         .run(() => this.storage.files.removeLive(meeting.id))
         .catch((error: unknown) =>
@@ -110,7 +121,12 @@ export class MeetingRooms {
     const meeting = this.openMeeting(meetingId)
     if (command.kind === 'follow') {
       this.authorize(meeting, this.room(meeting), user, command)
-      if (connection && this.follow(this.room(meeting), command.following, connection)) this.push(meeting)
+      const room = this.room(meeting)
+      if (connection && this.follow(room, command.following, connection) && !room.countPush)
+        room.countPush = setTimeout(() => {
+          room.countPush = null
+          if (this.rooms.get(meeting.id) === room) this.push(meeting)
+        }, FOLLOWER_COUNT_PUSH_MS).unref()
       return this.state(meeting.id)
     }
     return this.room(meeting).writes.run(async () => {
@@ -251,6 +267,7 @@ export class MeetingRooms {
       room = {
         followers: new Map(),
         writes: new SerialQueue(),
+        countPush: null,
         state: {
           meetingId: meeting.id,
           title: meeting.title,

@@ -120,8 +120,8 @@ export class MeetingRooms {
   ): Promise<MeetingLiveState | null> {
     const meeting = this.openMeeting(meetingId)
     if (command.kind === 'follow') {
-      this.authorize(meeting, this.room(meeting), user, command)
       const room = this.room(meeting)
+      this.authorize(meeting, room, user, command)
       if (connection && this.follow(room, command.following, connection) && !room.countPush)
         room.countPush = setTimeout(() => {
           room.countPush = null

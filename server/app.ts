@@ -27,7 +27,9 @@ import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { ContributionDocuments } from './meetings/contributionDocuments.ts'
 import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
+import { MeetingFiles } from './meetings/meetingFiles.ts'
 import { MeetingRooms } from './meetings/meetingRooms.ts'
 import { FileDocumentStore } from './storage/documentStore.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
@@ -65,7 +67,9 @@ export async function createAccordServer(
     (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
   const meetings: MeetingService = new MeetingService(metadata, consensus)
-  const meetingRooms = new MeetingRooms(meetings, metadata)
+  const meetingFiles = new MeetingFiles(fs, config.dataDir)
+  const meetingRooms = new MeetingRooms(meetings, metadata, { files: meetingFiles, logger })
+  await meetingRooms.restore()
   meetingRooms.broadcast = broadcastTo(hub)
   meetings.onStatusChange = (meeting) => {
     meetingRooms.statusChanged(meeting)
@@ -137,6 +141,7 @@ export async function createAccordServer(
     consensus,
     meetings,
     meetingRooms,
+    contributionDocuments: new ContributionDocuments(meetings, meetingFiles, logger),
     annotations,
     versions,
     access,

@@ -10,6 +10,7 @@ import type { GroupService } from './domain/groupService.ts'
 import type { MeetingService } from './domain/meetingService.ts'
 import type { MembershipService } from './domain/membershipService.ts'
 import type { Logger } from './logger.ts'
+import type { ContributionDocuments } from './meetings/contributionDocuments.ts'
 import type { MeetingRooms } from './meetings/meetingRooms.ts'
 import type { MetadataStore } from './storage/metadataStore.ts'
 import type { AccessControl } from './sync/accessControl.ts'
@@ -34,6 +35,8 @@ export interface AppContext {
   meetings: MeetingService
   /** The meetings in progress (presenter, current clause, queue), pushed over the live connection. */
   meetingRooms: MeetingRooms
+  /** The contributions' Word files. */
+  contributionDocuments: ContributionDocuments
   annotations: AnnotationService
   versions: VersionService
   access: AccessControl

@@ -34,6 +34,8 @@ async function runner(kind: string): Promise<JobRunner> {
       return (await import('./stallProbe.ts')).runStallProbe
     case 'status-changes':
       return (await import('./statusLoad.ts')).runStatusChanges
+    case 'meeting-follow':
+      return (await import('./followLoad.ts')).runMeetingFollow
     case 'touch':
       return (await import('./touchLoad.ts')).runTouch
     case 'lock-check':

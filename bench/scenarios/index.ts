@@ -5,6 +5,7 @@ import { exportScenario } from './exportLarge.ts'
 import { largeDeliverableScenario } from './largeDeliverable.ts'
 import { lockCheckScenario } from './lockCheck.ts'
 import { meetingScenario } from './meeting.ts'
+import { meetingFollowScenario } from './meetingFollow.ts'
 import { statusChangesScenario } from './statusChanges.ts'
 import { storageScenario } from './storage.ts'
 import { traceReplayScenario } from './traceReplay.ts'
@@ -20,4 +21,5 @@ export const SCENARIOS: Scenario[] = [
   lockCheckScenario,
   statusChangesScenario,
   exportScenario,
+  meetingFollowScenario,
 ]

@@ -200,7 +200,12 @@ function SelectedClause({
 
       <section className="panel-section" aria-labelledby="clause-history-title">
         <h3 id="clause-history-title">History</h3>
-        <ClauseHistory events={record.events} users={users} failed={!!record.error} />
+        <ClauseHistory
+          events={record.events}
+          origins={record.origins}
+          users={users}
+          failed={!!record.error}
+        />
       </section>
     </>
   )

@@ -1,4 +1,5 @@
 /** The consensus calls of the HTTP API (docs/API.md "Consensus"), typed as the client reads them. */
+import type { ClauseContribution, ClauseSuggestion } from '../../shared/api/clauseHistory.ts'
 import type { Section } from '../../shared/api/sections.ts'
 import type { ConsensusAction } from '../../shared/domain/consensus.ts'
 import { http } from '../api/http.ts'
@@ -13,6 +14,13 @@ export interface HistoryEvent {
   hash?: string
   objectionId?: string | null
   suggestion?: string | null
+}
+
+/** The history's answer: the decisions, and what led to changes of the clause (docs/API.md). */
+export interface ClauseHistoryAnswer {
+  events: HistoryEvent[]
+  contributions?: ClauseContribution[]
+  suggestions?: ClauseSuggestion[] | null
 }
 
 export interface ActionBody {
@@ -33,7 +41,7 @@ export const consensusApi = {
   // The panel's background reads (read again after failures): a session that ended is the editor screen's to
   // explain, with what the user typed kept, so their 401 does not send the user to the login page on its own.
   history: (deliverableId: string, sectionId: string, signal?: AbortSignal) =>
-    http.get<{ events: HistoryEvent[] }>(`${sectionPath(deliverableId, sectionId)}/history`, {
+    http.get<ClauseHistoryAnswer>(`${sectionPath(deliverableId, sectionId)}/history`, {
       signal,
       quietUnauthorized: true,
     }),

@@ -7,6 +7,7 @@
  */
 
 import { useEffect, useRef, useState } from 'react'
+import type { ClauseContribution, ClauseSuggestion } from '../../shared/api/clauseHistory.ts'
 import type { Section } from '../../shared/api/sections.ts'
 import { ApiError } from '../api/http.ts'
 import type { ApiUser } from '../api/types.ts'
@@ -14,9 +15,18 @@ import { consensusApi, type HistoryEvent } from './consensusApi.ts'
 
 export interface ClauseRecord {
   events: HistoryEvent[] | null
+  /** The contributions and suggestions on the clause (empty until read). */
+  origins: ClauseOrigins
   section: Section | null
   error: unknown
 }
+
+export interface ClauseOrigins {
+  contributions: readonly ClauseContribution[]
+  suggestions: readonly ClauseSuggestion[]
+}
+
+const NO_ORIGINS: ClauseOrigins = { contributions: [], suggestions: [] }
 
 /** How long to wait before reading again after `failures` failed reads in a row: 1 s, 2 s, then every 4 s. */
 export const retryDelay = (failures: number) => Math.min(1000 * 2 ** Math.max(0, failures - 1), 4000)
@@ -35,6 +45,7 @@ export function useClauseRecord(deliverableId: string, clauseId: string | null, 
   const [record, setRecord] = useState<ClauseRecord & { for: string | null }>({
     for: null,
     events: null,
+    origins: NO_ORIGINS,
     section: null,
     error: null,
   })
@@ -64,7 +75,11 @@ export function useClauseRecord(deliverableId: string, clauseId: string | null, 
       ([history, answer]) => {
         if (signal.aborted) return
         streak.current = 0
-        setRecord({ for: clauseId, events: history.events, section: answer.section, error: null })
+        const origins = {
+          contributions: history.contributions ?? [],
+          suggestions: history.suggestions ?? [],
+        }
+        setRecord({ for: clauseId, events: history.events, origins, section: answer.section, error: null })
       },
       (error: unknown) => {
         // A clause created a moment ago may not be known to the server yet: keep what was shown.
@@ -75,7 +90,7 @@ export function useClauseRecord(deliverableId: string, clauseId: string | null, 
     )
     return () => controller.abort()
   }, [deliverableId, clauseId, stamp, retry])
-  if (record.for !== clauseId) return { events: null, section: null, error: null }
+  if (record.for !== clauseId) return { events: null, origins: NO_ORIGINS, section: null, error: null }
   return record
 }
 

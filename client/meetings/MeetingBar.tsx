@@ -38,11 +38,16 @@ export function MeetingBar({ live, me, deliverableId, clauses, editorRoot }: Pro
     ignoreInside,
     onChange: (next) => send({ kind: 'follow', following: next }),
   })
-  // The server counts followers from our messages: say we follow when the meeting appears.
+  // The server counts followers from our messages, per connection: say whether we follow when the meeting appears
+  // and again on each new connection (a restarted server knows no follower).
   const meetingId = state?.meetingId
+  const connection = live.connection
+  const followingNow = useRef(following)
+  followingNow.current = following
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new connection number is the signal to tell again
   useEffect(() => {
-    if (meetingId) send({ kind: 'follow', following: true })
-  }, [meetingId, send])
+    if (meetingId) send({ kind: 'follow', following: followingNow.current })
+  }, [meetingId, connection, send])
   const said = useAnnouncements(state, clauses)
   if (!state) return null
 

@@ -16,6 +16,7 @@ import type { MeetingLiveState } from '../../shared/domain/meetingsLive.ts'
 import { errorMessage } from '../api/http.ts'
 import { useResource } from '../api/useResource.ts'
 import { ErrorNote, Loading, PageHeader, TableHead } from '../shell/ui.tsx'
+import { ContributionFile } from './ContributionFile.tsx'
 import { ActionItemForm, AgendaItemForm, ContributionForm } from './MeetingForms.tsx'
 import { meetingsApi } from './meetingsApi.ts'
 import './meetings.css'
@@ -157,13 +158,16 @@ function Contributions({
       empty={meeting.contributions.length === 0 ? 'No contributions registered.' : null}
     >
       <table>
-        <TableHead columns={['Number', 'Title', 'Source', 'Disposition']} actions={false} />
+        <TableHead columns={['Number', 'Title', 'Source', 'File', 'Disposition']} actions={false} />
         <tbody>
           {meeting.contributions.map((c) => (
             <tr key={c.id}>
               <td>{c.number}</td>
               <td>{c.title}</td>
               <td>{c.sources.join(', ')}</td>
+              <td>
+                <ContributionFile meeting={meeting} contribution={c} run={run} />
+              </td>
               <td>
                 {c.disposition ? (
                   <span>

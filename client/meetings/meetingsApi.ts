@@ -13,6 +13,9 @@ import { http } from '../api/http.ts'
 
 const base = (id: string) => `/api/meetings/${encodeURIComponent(id)}`
 
+const documentPath = (id: string, contributionId: string) =>
+  `${base(id)}/contributions/${encodeURIComponent(contributionId)}/document`
+
 export const meetingsApi = {
   list: () => http.get<{ meetings: ApiMeeting[] }>('/api/meetings'),
   create: (body: CreateMeetingBody) => http.post<{ meeting: ApiMeeting }>('/api/meetings', body),
@@ -31,6 +34,12 @@ export const meetingsApi = {
       `${base(id)}/contributions/${encodeURIComponent(contributionId)}/disposition`,
       note ? { disposition, note } : { disposition },
     ),
+  attachDocument: (id: string, contributionId: string, file: File) => {
+    const form = new FormData()
+    form.set('file', file, file.name)
+    return http.put<{ meeting: ApiMeeting }>(documentPath(id, contributionId), form)
+  },
+  documentUrl: (id: string, contributionId: string) => documentPath(id, contributionId),
   liveOn: (deliverableId: string) =>
     http.get<{ state: MeetingLiveState | null }>(
       `/api/meetings/live?deliverableId=${encodeURIComponent(deliverableId)}`,

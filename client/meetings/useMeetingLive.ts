@@ -10,6 +10,8 @@ export interface MeetingLive {
   /** Server time minus local time, for the speaking time countdown. */
   clockOffsetMs: number
   refused: string | null
+  /** Counts the connections that heard the meeting's state on hello: a new one must be told again who follows. */
+  connection: number
   send: (action: MeetingCommand) => void
 }
 
@@ -17,9 +19,16 @@ export function useMeetingLive(provider: WebsocketProvider | null, deliverableId
   const [state, setState] = useState<MeetingLiveState | null>(null)
   const [clockOffsetMs, setOffset] = useState(0)
   const [refused, setRefused] = useState<string | null>(null)
+  const [connection, setConnection] = useState(0)
   useEffect(() => {
     if (!provider) return
     let heard = false
+    // The server sends the state right after each hello: the first one after a (re)connection starts a new count.
+    let fresh = true
+    const onStatus = ({ status }: { status: string }) => {
+      if (status === 'connected') fresh = true
+    }
+    provider.on('status', onStatus)
     // The first push may have come before this listener: ask once; a push wins over the answer.
     meetingsApi.liveOn(deliverableId).then(
       (answer) => {
@@ -27,16 +36,24 @@ export function useMeetingLive(provider: WebsocketProvider | null, deliverableId
       },
       () => undefined,
     )
-    return listenForMeetings(provider, (message) => {
+    const stopListening = listenForMeetings(provider, (message) => {
       heard = true
       if (message.type === 'meeting-refused') {
         setRefused(message.message)
         return
       }
+      if (fresh) {
+        fresh = false
+        setConnection((n) => n + 1)
+      }
       setRefused(null)
       setState(message.meeting)
       setOffset(Date.parse(message.serverTime) - Date.now())
     })
+    return () => {
+      provider.off('status', onStatus)
+      stopListening()
+    }
   }, [provider, deliverableId])
   const meetingId = state?.meetingId
   const send = useCallback(
@@ -45,5 +62,5 @@ export function useMeetingLive(provider: WebsocketProvider | null, deliverableId
     },
     [provider, meetingId],
   )
-  return { state, clockOffsetMs, refused, send }
+  return { state, clockOffsetMs, refused, connection, send }
 }

@@ -13,6 +13,8 @@ import type {
 import { newId } from '../../shared/domain/ids.ts'
 import {
   type Attendee,
+  type Contribution,
+  type ContributionDocument,
   type Meeting,
   type MeetingOutput,
   mayTransition,
@@ -61,18 +63,29 @@ export class MeetingService {
       : all.filter((d) => meeting.deliverableIds.includes(d.id))
   }
 
-  standing(user: User, groupId: string, presenterId: string | null = null): MeetingStanding {
+  standing(
+    user: User,
+    groupId: string,
+    presenterId: string | null = null,
+    contribution?: Contribution,
+  ): MeetingStanding {
     const deliverableRoles = this.groupDeliverables(groupId)
       .map((d) => d.members[user.id])
       .filter((role): role is DeliverableRole => role !== undefined)
-    return { group: this.metadata.group(groupId), deliverableRoles, presenterId }
+    return { group: this.metadata.group(groupId), deliverableRoles, presenterId, contribution }
   }
 
-  may(user: User, action: MeetingAction, meeting: Meeting, presenterId: string | null = null): boolean {
+  may(
+    user: User,
+    action: MeetingAction,
+    meeting: Meeting,
+    presenterId: string | null = null,
+    contribution?: Contribution,
+  ): boolean {
     return mayInMeeting(
       user,
       action,
-      this.standing(user, meeting.groupId, presenterId),
+      this.standing(user, meeting.groupId, presenterId, contribution),
       this.metadata.groupLookup,
     )
   }
@@ -235,6 +248,7 @@ export class MeetingService {
         registeredBy: user.id,
         registeredAt: new Date().toISOString(),
         disposition: null,
+        document: null,
       })
     })
   }
@@ -258,6 +272,19 @@ export class MeetingService {
         userId: user.id,
         at: new Date().toISOString(),
       }
+    })
+  }
+
+  /** Records a contribution's Word file (already stored durably by the caller); answers the meeting. */
+  setContributionDocument(
+    id: string,
+    contributionId: string,
+    document: ContributionDocument,
+  ): Promise<Meeting> {
+    return this.change(id, (m) => {
+      const contribution = m.contributions.find((c) => c.id === contributionId)
+      if (!contribution) throw new NotFoundError('No such contribution in this meeting.')
+      contribution.document = document
     })
   }
 

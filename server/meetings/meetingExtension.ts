@@ -50,15 +50,22 @@ export function meetingExtension(
         })
         return
       }
-      try {
-        rooms.apply(parsed.data.meetingId, user, parsed.data.action, {
+      rooms
+        .apply(parsed.data.meetingId, user, parsed.data.action, {
           key: connection,
           alive: () => !connection.closed,
         })
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error
-        connection.tell({ type: 'meeting-refused', message: error.message })
-      }
+        .catch((error: unknown) => {
+          if (error instanceof DomainError) {
+            connection.tell({ type: 'meeting-refused', message: error.message })
+            return
+          }
+          logger.error({ err: error, meetingId: parsed.data.meetingId }, 'meeting command not saved')
+          connection.tell({
+            type: 'meeting-refused',
+            message: 'The server could not save this change to the meeting; nothing changed. Try again.',
+          })
+        })
     },
   }
 }

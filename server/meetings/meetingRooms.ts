@@ -2,8 +2,10 @@
  * The meetings in progress: presenter, "Now discussing", the speaking queue and the floor, owned here and pushed
  * to every live connection of the meeting's deliverables as a `meeting` message (never awareness, which any
  * client writes). Commands come over the socket or HTTP; the policy decides who may give each, and a refused
- * command changes nothing. The state lives in memory: it is the room's, not the record's (the record is the
- * decisions, dispositions and attendance, which the meeting service keeps durable).
+ * command changes nothing. Each command is applied to a copy of the state, the copy is made durable
+ * (meetingFiles.ts), and only then does it become the state and reach anyone: an acknowledged command survives a
+ * crash, a command that cannot be saved changes nothing. Commands of one meeting run one at a time. Who follows is
+ * the only part kept in memory alone (it counts connections, which a restart closes).
  */
 
 import { newId } from '../../shared/domain/ids.ts'
@@ -14,7 +16,10 @@ import { chairsGroupOrParent } from '../../shared/domain/policy.ts'
 import type { User } from '../../shared/domain/types.ts'
 import type { MeetingService } from '../domain/meetingService.ts'
 import { AuthorizationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import { SerialQueue } from '../serialQueue.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
+import type { MeetingFiles, SavedLiveState } from './meetingFiles.ts'
 
 /** Where the state is pushed: the live documents of the meeting's deliverables. */
 export type MeetingBroadcast = (deliverableIds: string[], state: MeetingLiveState | null) => void
@@ -23,6 +28,22 @@ interface Room {
   state: MeetingLiveState
   /** Follow flags by connection; a closed connection no longer counts. */
   followers: Map<object, () => boolean>
+  /** The meeting's commands and file writes, one at a time. */
+  writes: SerialQueue
+  /** A push of the follower count already scheduled. */
+  countPush: NodeJS.Timeout | null
+}
+
+/**
+ * Follower counts are pushed at most this often: with hundreds of followers joining, a push per follow would send
+ * every follower a message per follower (the count is read live by each push anyway).
+ */
+export const FOLLOWER_COUNT_PUSH_MS = 1000
+
+/** Where the live state is made durable, and where failures to clean up are reported. */
+export interface MeetingRoomsStorage {
+  files: MeetingFiles
+  logger: Logger
 }
 
 export class MeetingRooms {
@@ -32,7 +53,19 @@ export class MeetingRooms {
   constructor(
     private readonly meetings: MeetingService,
     private readonly metadata: MetadataStore,
+    private readonly storage: MeetingRoomsStorage,
   ) {}
+
+  /** At start: every open meeting gets back the state it had (an unreadable file is logged; the room starts empty). */
+  async restore(): Promise<void> {
+    for (const meeting of this.metadata.data.meetings.filter((m) => m.status === 'open')) {
+      const saved = await this.storage.files.readLive(meeting.id).catch((error: unknown) => {
+        this.storage.logger.error({ err: error, meetingId: meeting.id }, 'meeting state not restored')
+        return null
+      })
+      if (saved) this.room(meeting, saved)
+    }
+  }
 
   presenterOf(meetingId: string): string | null {
     return this.rooms.get(meetingId)?.state.presenter?.userId ?? null
@@ -43,7 +76,9 @@ export class MeetingRooms {
     const meeting = this.metadata.meeting(meetingId)
     if (meeting?.status !== 'open') return null
     const room = this.room(meeting)
-    room.state.followers = [...room.followers.values()].filter((alive) => alive()).length
+    // Closed connections are forgotten here, so that a long meeting's churn does not pile up.
+    for (const [key, alive] of room.followers) if (!alive()) room.followers.delete(key)
+    room.state.followers = room.followers.size
     return room.state
   }
 
@@ -56,40 +91,83 @@ export class MeetingRooms {
 
   /** A meeting opened or closed: everyone on its deliverables learns it. */
   statusChanged(meeting: Meeting): void {
-    if (meeting.status !== 'open') this.rooms.delete(meeting.id)
+    const room = this.rooms.get(meeting.id)
+    if (meeting.status !== 'open' && room) {
+      this.rooms.delete(meeting.id)
+      if (room.countPush) clearTimeout(room.countPush)
+      void room.writes
+        .run(() => this.storage.files.removeLive(meeting.id))
+        .catch((error: unknown) =>
+          this.storage.logger.error(
+            { err: error, meetingId: meeting.id },
+            'closed meeting state not removed',
+          ),
+        )
+    }
     this.push(meeting)
   }
 
   /**
-   * Applies one command for `user`; `connection` identifies a socket for the follow count. Throws a typed error
-   * (and changes nothing) when the meeting is not open, the user may not, or the command does not fit the state.
+   * Applies one command for `user` once it is durable; `connection` identifies a socket for the follow count.
+   * Rejects with a typed error (and changes nothing) when the meeting is not open, the user may not, or the command
+   * does not fit the state; with a storage error when it cannot be saved.
    */
-  apply(
+  async apply(
     meetingId: string,
     user: User,
     command: MeetingCommand,
     connection?: { alive: () => boolean; key: object },
-  ) {
+  ): Promise<MeetingLiveState | null> {
+    const meeting = this.openMeeting(meetingId)
+    if (command.kind === 'follow') {
+      const room = this.room(meeting)
+      this.authorize(meeting, room, user, command)
+      if (connection && this.follow(room, command.following, connection) && !room.countPush)
+        room.countPush = setTimeout(() => {
+          room.countPush = null
+          if (this.rooms.get(meeting.id) === room) this.push(meeting)
+        }, FOLLOWER_COUNT_PUSH_MS).unref()
+      return this.state(meeting.id)
+    }
+    return this.room(meeting).writes.run(async () => {
+      // Judged against the state as it is once the commands before it are done.
+      const current = this.openMeeting(meetingId)
+      const room = this.room(current)
+      this.authorize(current, room, user, command)
+      const draft = structuredClone(room.state)
+      if (this.run(current, draft, user, command)) {
+        await this.storage.files.writeLive(current.id, draft)
+        if (this.rooms.get(current.id) !== room) return this.state(current.id)
+        room.state = { ...draft, followers: room.state.followers }
+        this.push(current)
+      }
+      return this.state(current.id)
+    })
+  }
+
+  private openMeeting(meetingId: string): Meeting {
     const meeting = this.metadata.meeting(meetingId)
     if (!meeting) throw new NotFoundError('No such meeting.')
     if (meeting.status !== 'open') throw new ConflictError('The meeting is not open.')
-    const room = this.room(meeting)
+    return meeting
+  }
+
+  private authorize(meeting: Meeting, room: Room, user: User, command: MeetingCommand): void {
     const action = COMMAND_ACTION[command.kind]
     if (!this.meetings.may(user, action, meeting, room.state.presenter?.userId ?? null))
       throw new AuthorizationError(`You may not do this in the meeting ("${command.kind}").`)
-    const changed = this.run(meeting, room, user, command, connection)
-    if (changed) this.push(meeting)
-    return this.state(meeting.id)
   }
 
-  private run(
-    meeting: Meeting,
-    room: Room,
-    user: User,
-    command: MeetingCommand,
-    connection?: { alive: () => boolean; key: object },
-  ): boolean {
-    const state = room.state
+  /** True when the count changed. */
+  private follow(room: Room, following: boolean, connection: { alive: () => boolean; key: object }): boolean {
+    const had = room.followers.has(connection.key)
+    if (following) room.followers.set(connection.key, connection.alive)
+    else room.followers.delete(connection.key)
+    return had !== following
+  }
+
+  /** Applies a command to `state` in place; false when it changes nothing. */
+  private run(meeting: Meeting, state: MeetingLiveState, user: User, command: MeetingCommand): boolean {
     const now = new Date()
     const me: Person = { userId: user.id, name: user.name, organization: user.organization }
     switch (command.kind) {
@@ -172,14 +250,11 @@ export class MeetingRooms {
             command.seconds === null ? null : new Date(now.getTime() + command.seconds * 1000).toISOString()
         return true
       case 'follow':
-        if (!connection) return false
-        if (command.following) room.followers.set(connection.key, connection.alive)
-        else room.followers.delete(connection.key)
-        return true
+        return false
     }
   }
 
-  private room(meeting: Meeting): Room {
+  private room(meeting: Meeting, saved?: SavedLiveState): Room {
     let room = this.rooms.get(meeting.id)
     if (!room) {
       const group = this.metadata.group(meeting.groupId)
@@ -191,6 +266,8 @@ export class MeetingRooms {
       )
       room = {
         followers: new Map(),
+        writes: new SerialQueue(),
+        countPush: null,
         state: {
           meetingId: meeting.id,
           title: meeting.title,
@@ -205,6 +282,7 @@ export class MeetingRooms {
           floor: null,
           speakingTimeSeconds: null,
           followers: 0,
+          ...saved,
         },
       }
       this.rooms.set(meeting.id, room)

@@ -126,6 +126,8 @@ export const meetingLiveBody = z.object({ action: meetingCommand })
 /** A meeting as answered, with the caller's abilities on it. */
 export interface ApiMeeting extends Meeting {
   abilities: MeetingAbilities
+  /** The contributions whose Word file the caller may attach (policy action `attach-document`). */
+  attachable: string[]
 }
 
 /** One decision taken during a meeting, in the order taken. */

@@ -47,6 +47,19 @@ export interface Disposition {
   at: string
 }
 
+/** A contribution's Word file, kept under the data folder (its bytes are served, never parsed for display). */
+export interface ContributionDocument {
+  /** The stored file's id under the meeting's folder (a new upload gets a new one). */
+  fileId: string
+  /** As uploaded (the base name only). */
+  fileName: string
+  bytes: number
+  /** `sha256-<hex>` of the bytes: checked when the file is read back. */
+  sha256: string
+  uploadedBy: string
+  uploadedAt: string
+}
+
 export interface Contribution {
   id: string
   /** `FGMV-I-012` style; unique per group (over all its meetings). */
@@ -60,6 +73,8 @@ export interface Contribution {
   registeredBy: string
   registeredAt: string
   disposition: Disposition | null
+  /** Its .docx, once uploaded; absent from contributions registered before files were kept. */
+  document?: ContributionDocument | null
 }
 
 export interface ActionItem {

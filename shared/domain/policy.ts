@@ -135,9 +135,10 @@ export function groupAbilities(user: User, group: Group, lookup: GroupLookup): G
 /**
  * Meetings (API.md "Meetings", issue 23). A user stands towards a group's meeting as an administrator, a chair of
  * the group or of its parent, a member (of the group, or an editor or participant of one of its deliverables), an
- * observer (observer of its deliverables only), and as the presenter the chair named.
+ * observer (observer of its deliverables only), as the presenter the chair named, and, towards one contribution,
+ * as its contributor (a member who registered it or presents it).
  */
-export type MeetingCapacity = 'admin' | 'chair' | 'member' | 'observer' | 'presenter'
+export type MeetingCapacity = 'admin' | 'chair' | 'member' | 'observer' | 'presenter' | 'contributor'
 
 export const MEETING_ACTIONS = [
   'view',
@@ -152,6 +153,7 @@ export const MEETING_ACTIONS = [
   'register-contribution',
   'record-disposition',
   'record-action-item',
+  'attach-document',
 ] as const
 export type MeetingAction = (typeof MEETING_ACTIONS)[number]
 
@@ -170,6 +172,8 @@ const MEETING_RULES: Record<MeetingAction, readonly MeetingCapacity[]> = {
   'register-contribution': ['admin', 'chair', 'member'],
   'record-disposition': ['admin', 'chair'],
   'record-action-item': ['admin', 'chair'],
+  // A contribution's Word file: its contributor or the chair (reading it is `view`).
+  'attach-document': ['admin', 'chair', 'contributor'],
 }
 
 export interface MeetingStanding {
@@ -177,6 +181,8 @@ export interface MeetingStanding {
   /** The user's roles on the deliverables of the meeting's group and its working groups. */
   deliverableRoles: readonly DeliverableRole[]
   presenterId?: string | null
+  /** The contribution the action is about, when it is about one. */
+  contribution?: { registeredBy: string; presenterId: string } | undefined
 }
 
 export function meetingCapacities(
@@ -192,6 +198,13 @@ export function meetingCapacities(
     capacities.add('member')
   if (standing.deliverableRoles.includes('observer')) capacities.add('observer')
   if (standing.presenterId && standing.presenterId === user.id) capacities.add('presenter')
+  const contribution = standing.contribution
+  if (
+    contribution &&
+    capacities.has('member') &&
+    (contribution.registeredBy === user.id || contribution.presenterId === user.id)
+  )
+    capacities.add('contributor')
   return capacities
 }
 

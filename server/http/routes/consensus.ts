@@ -3,6 +3,7 @@ import { Router } from 'express'
 import { sectionActionBody } from '../../../shared/api/consensus.ts'
 import type { AppContext } from '../../context.ts'
 import { NotFoundError } from '../../errors.ts'
+import { clauseContributions, clauseSuggestions } from '../../meetings/clauseHistory.ts'
 import { requireUser } from '../middleware.ts'
 import { presentDecision } from '../presenters.ts'
 import { routeDeliverable } from '../routeDeliverable.ts'
@@ -22,7 +23,7 @@ export function consensusRoutes(ctx: AppContext): Router {
   })
 
   router.get('/:id/sections/:sectionId/history', async (req, res) => {
-    const { deliverable } = routeDeliverable(req, ctx.deliverables)
+    const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
     const sectionId = routeId(req.params.sectionId)
     const events = await ctx.consensus.history(deliverable.id, sectionId)
     // A removed clause keeps its history; a section that never existed is not found.
@@ -31,7 +32,12 @@ export function consensusRoutes(ctx: AppContext): Router {
       !(await ctx.consensus.sections(deliverable.id)).some((s) => s.id === sectionId)
     )
       throw new NotFoundError('No such section in this deliverable.')
-    res.json({ events: events.map(presentDecision) })
+    // Beside the contract's `events`: what led to changes of the clause (docs/API.md).
+    res.json({
+      events: events.map(presentDecision),
+      contributions: clauseContributions(ctx.meetings, user, deliverable, sectionId),
+      suggestions: await clauseSuggestions(ctx.annotations, deliverable, sectionId),
+    })
   })
 
   return router

@@ -17,9 +17,11 @@ import { meetingAbilities } from '../../../shared/domain/policy.ts'
 import type { User } from '../../../shared/domain/types.ts'
 import type { AppContext } from '../../context.ts'
 import { ValidationError } from '../../errors.ts'
+import { DOCX_CONTENT_TYPE } from '../../meetings/contributionDocuments.ts'
 import { meetingDecisions } from '../../meetings/decisions.ts'
 import { writeMeetingReport } from '../../meetings/report/meetingReport.ts'
 import { currentUser, requireUser } from '../middleware.ts'
+import { receiveUpload } from '../upload.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 export function meetingRoutes(ctx: AppContext): Router {
@@ -34,6 +36,9 @@ export function meetingRoutes(ctx: AppContext): Router {
       meetings.standing(user, meeting.groupId, ctx.meetingRooms.presenterOf(meeting.id)),
       ctx.metadata.groupLookup,
     ),
+    attachable: meeting.contributions
+      .filter((c) => meetings.may(user, 'attach-document', meeting, null, c))
+      .map((c) => c.id),
   })
 
   router.get('/', (req, res) => {
@@ -91,6 +96,34 @@ export function meetingRoutes(ctx: AppContext): Router {
     res.json({ meeting: present(meeting, user) })
   })
 
+  // A contribution's Word file (multipart form, field `file`): checked before it is kept, served as uploaded.
+  router.put('/:id/contributions/:contributionId/document', async (req, res) => {
+    const user = currentUser(req)
+    const id = routeId(req.params.id)
+    const contributionId = routeId(req.params.contributionId)
+    // Refused before a byte of the file is read.
+    ctx.contributionDocuments.mayAttach(user, id, contributionId)
+    const upload = await receiveUpload(req, res, 'the field file (the .docx)')
+    if (!upload) return
+    const meeting = await ctx.contributionDocuments.attach(user, id, contributionId, {
+      bytes: upload.file,
+      fileName: upload.fileName,
+    })
+    res.json({
+      meeting: present(meeting, user),
+      contribution: meeting.contributions.find((c) => c.id === contributionId),
+    })
+  })
+
+  router.get('/:id/contributions/:contributionId/document', async (req, res) => {
+    const user = currentUser(req)
+    const id = routeId(req.params.id)
+    const file = await ctx.contributionDocuments.read(user, id, routeId(req.params.contributionId))
+    res.setHeader('Content-Type', DOCX_CONTENT_TYPE)
+    res.setHeader('Content-Disposition', attachment(file.fileName))
+    res.send(Buffer.from(file.bytes))
+  })
+
   router.post('/:id/action-items', async (req, res) => {
     const user = currentUser(req)
     const meeting = await meetings.addActionItem(
@@ -111,11 +144,11 @@ export function meetingRoutes(ctx: AppContext): Router {
     res.json({ state: ctx.meetingRooms.state(meeting.id) })
   })
 
-  router.post('/:id/live', (req, res) => {
+  router.post('/:id/live', async (req, res) => {
     const user = currentUser(req)
     const meeting = meetings.visible(user, routeId(req.params.id))
     const { action } = parseBody(meetingLiveBody, req.body)
-    res.json({ state: ctx.meetingRooms.apply(meeting.id, user, action) })
+    res.json({ state: await ctx.meetingRooms.apply(meeting.id, user, action) })
   })
 
   router.get('/:id/report', async (req, res) => {
@@ -129,4 +162,10 @@ export function meetingRoutes(ctx: AppContext): Router {
   })
 
   return router
+}
+
+/** `Content-Disposition` for a user's file name: an ASCII fallback and the name itself (RFC 6266). */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
 }

@@ -13,6 +13,7 @@ export const exportQuery = z.object({
   format: z.enum(EXPORT_FORMATS, { message: 'format must be one of docx, pdf, html, md' }),
   agreedOnly: z.enum(['true', 'false']).optional(),
   marks: z.string().min(1).max(64).optional(),
+  annotations: z.enum(['true', 'false']).optional(),
 })
 
 const headerText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)

@@ -3,7 +3,7 @@ import { Router } from 'express'
 import { documentHeaderBody, exportQuery } from '../../../shared/api/export.ts'
 import { mayOnDeliverable } from '../../../shared/domain/policy.ts'
 import type { AppContext } from '../../context.ts'
-import { AuthorizationError, NotFoundError } from '../../errors.ts'
+import { AuthorizationError, NotFoundError, ValidationError } from '../../errors.ts'
 import { ExportService } from '../../export/exportService.ts'
 import { currentUser, requireUser } from '../middleware.ts'
 import { parseBody, routeId } from '../validation.ts'
@@ -19,6 +19,8 @@ export function exportRoutes(ctx: AppContext): Router {
     if (!mayOnDeliverable(user, 'export', deliverable, ctx.metadata.groupLookup))
       throw new AuthorizationError('Your role on this deliverable does not allow exporting it.')
     const query = parseBody(exportQuery, req.query)
+    const annotations = query.annotations === 'true'
+    if (annotations) checkAnnotationsQuery(query)
     let from: Uint8Array | undefined
     if (query.marks !== undefined) {
       from = (await ctx.versions.stateOf(deliverable.id, routeId(query.marks))) ?? undefined
@@ -27,6 +29,7 @@ export function exportRoutes(ctx: AppContext): Router {
     const file = await exports.export(deliverable, {
       format: query.format,
       agreedOnly: query.agreedOnly === 'true',
+      annotations,
       ...(from ? { from } : {}),
     })
     res.setHeader('Content-Type', file.contentType)
@@ -54,4 +57,14 @@ export function exportRoutes(ctx: AppContext): Router {
   })
 
   return router
+}
+
+/** Open suggestions and comments go into a Word file only, and not beside a version's revision marks. */
+function checkAnnotationsQuery(query: { format: string; marks?: string | undefined }): void {
+  if (query.format !== 'docx' && query.format !== 'pdf')
+    throw new ValidationError('annotations: Word comments and tracked changes exist only in docx (and pdf).')
+  if (query.marks !== undefined)
+    throw new ValidationError(
+      'annotations: not with marks; both would be Word tracked changes that nobody could tell apart.',
+    )
 }

@@ -1,0 +1,215 @@
+/**
+ * Issue 24, Word round trip (export side): `export?format=docx&annotations=true` writes each open suggestion as real
+ * Word tracked changes in its author's name and at its date, and each open comment thread as a Word comment on the
+ * same words, with its replies threaded under it; LibreOffice reads them back as tracked changes and comments.
+ * Decided, resolved and withdrawn annotations stay out, and without the option nothing of them is written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { convertWithOffice } from '../../server/export/officeConverter.ts'
+import { anchorOnWord, annotationsOf, writeParagraph } from '../annotations/support.ts'
+import { sectionByTitle } from '../consensus/support.ts'
+import { buildWorkspace, type Session } from '../support/factories.ts'
+import { connectClient } from '../support/syncClients.ts'
+import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { docxPart } from './support.ts'
+import { wordChanges } from './wordXml.ts'
+
+const SCOPE = 'This Technical Report describes a shared virtual space for standards work.'
+
+let server: TestServer
+let deliverableId: string
+let observer: Session
+let docx: Buffer
+let documentXml: string
+let commentsXml: string
+const made: Record<string, { createdAt: string }> = {}
+
+/** The text of document.xml between a comment's range start and end. */
+function commentedText(xml: string, id: string): string {
+  const start = xml.indexOf(`<w:commentRangeStart w:id="${id}"/>`)
+  const end = xml.indexOf(`<w:commentRangeEnd w:id="${id}"/>`)
+  expect(start, `range start of comment ${id}`).toBeGreaterThan(-1)
+  expect(end, `range end of comment ${id}`).toBeGreaterThan(start)
+  return [...xml.slice(start, end).matchAll(/<w:(?:t|delText)[^>]*>([^<]*)<\/w:(?:t|delText)>/g)]
+    .map((m) => m[1])
+    .join('')
+}
+
+interface WordCommentRead {
+  id: string
+  author: string
+  text: string
+}
+
+function wordComments(xml: string): WordCommentRead[] {
+  return [...xml.matchAll(/<w:comment ([^>]*)>([\s\S]*?)<\/w:comment>/g)].map((m) => ({
+    id: /w:id="([^"]*)"/.exec(m[1]!)![1]!,
+    author: /w:author="([^"]*)"/.exec(m[1]!)![1]!,
+    text: [...m[2]!.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
+  }))
+}
+
+async function exportDocx(query: string, session: Session = observer) {
+  return fetch(`${server.url}/api/deliverables/${deliverableId}/export?format=docx${query}`, {
+    headers: { cookie: session.cookie! },
+  })
+}
+
+beforeAll(async () => {
+  server = await startTestServer()
+  const ws = await buildWorkspace(server)
+  observer = ws.observer
+  deliverableId = ws.deliverable.id
+  const client = connectClient(server, deliverableId, ws.editor.cookie, { accord: true })
+  await client.synced()
+  const scope = await writeParagraph(client, server, deliverableId, 'Scope', SCOPE)
+  client.destroy()
+  const sectionId = (await sectionByTitle(ws.chair, deliverableId, 'Scope')).id
+  const participant = annotationsOf(ws.participant, deliverableId)
+  const editor = annotationsOf(ws.editor, deliverableId)
+  const ok = async (response: Promise<{ status: number; body: any }>, key: string) => {
+    const answer = await response
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201)
+    const value = answer.body.suggestion ?? answer.body.comment
+    made[key] = value
+    return value
+  }
+  await ok(
+    participant.suggest({ sectionId, anchor: anchorOnWord(scope, 'shared'), replacement: 'persistent' }),
+    'replace',
+  )
+  await ok(
+    participant.suggest({ sectionId, anchor: anchorOnWord(scope, ' virtual'), replacement: '' }),
+    'delete',
+  )
+  const rejected = await ok(
+    editor.suggest({ sectionId, anchor: anchorOnWord(scope, 'standards'), replacement: 'normative' }),
+    'rejected',
+  )
+  expect((await editor.decide(rejected.id, 'reject')).status).toBe(200)
+  const thread = await ok(
+    participant.comment({
+      sectionId,
+      anchor: anchorOnWord(scope, 'Technical Report'),
+      body: 'Or a Recommendation?',
+    }),
+    'thread',
+  )
+  await ok(editor.comment({ sectionId, replyTo: thread.id, body: 'A Technical Report for now.' }), 'reply')
+  await ok(participant.comment({ sectionId, body: 'The whole scope needs a second look.' }), 'section')
+  const resolved = await ok(
+    editor.comment({ sectionId, anchor: anchorOnWord(scope, 'work'), body: 'Settled already.' }),
+    'resolved',
+  )
+  expect((await editor.resolve(resolved.id, 'resolve')).status).toBe(200)
+
+  const response = await exportDocx('&annotations=true')
+  expect(response.status).toBe(200)
+  docx = Buffer.from(await response.arrayBuffer())
+  documentXml = docxPart(docx, 'word/document.xml')
+  commentsXml = docxPart(docx, 'word/comments.xml')
+}, 90_000)
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+const wordDate = (iso: string) => iso.replace(/\.\d+Z$/, 'Z')
+
+describe('open suggestions become Word tracked changes', () => {
+  it('a replacement is the original deleted and the replacement inserted, in the suggester’s name and at its date', () => {
+    const inserted = wordChanges(documentXml, 'w:ins')
+    const deleted = wordChanges(documentXml, 'w:del')
+    expect(inserted).toEqual([
+      { author: 'Pat Participant', date: wordDate(made.replace!.createdAt), text: 'persistent' },
+    ])
+    expect(deleted).toEqual([
+      { author: 'Pat Participant', date: wordDate(made.replace!.createdAt), text: 'shared' },
+      { author: 'Pat Participant', date: wordDate(made.delete!.createdAt), text: ' virtual' },
+    ])
+  })
+
+  it('the text reads as the original with the marks where the suggestions are', () => {
+    const paragraph = /<w:p>(?:(?!<w:p>).)*?describes a (?:(?!<\/w:p>).)*<\/w:p>/.exec(documentXml)?.[0] ?? ''
+    const read = [...paragraph.matchAll(/<w:(t|delText)[^>]*>([^<]*)<\/w:\1>/g)]
+      .map((m) => (m[1] === 'delText' ? `[-${m[2]}]` : m[2]))
+      .join('')
+    expect(read).toContain('describes a [-shared]persistent[- virtual] space for standards work.')
+  })
+
+  it('a rejected suggestion is not written', () => {
+    expect(documentXml).not.toContain('normative')
+  })
+})
+
+describe('open comments become Word comments', () => {
+  it('a thread is a comment on its words, its reply a comment threaded under it', () => {
+    const comments = wordComments(commentsXml)
+    const thread = comments.find((c) => c.text === 'Or a Recommendation?')!
+    const reply = comments.find((c) => c.text === 'A Technical Report for now.')!
+    expect(thread.author).toBe('Pat Participant')
+    expect(reply.author).toBe('Eve Editor')
+    expect(commentedText(documentXml, thread.id)).toBe('Technical Report')
+    expect(commentedText(documentXml, reply.id)).toBe('Technical Report')
+    expect(documentXml).toContain(`<w:commentReference w:id="${thread.id}"/>`)
+    const extended = docxPart(docx, 'word/commentsExtended.xml')
+    expect(extended).toMatch(/w15:paraIdParent="[0-9A-F]{8}"/)
+  })
+
+  it('a comment on the whole section is on its heading', () => {
+    const section = wordComments(commentsXml).find((c) => c.text === 'The whole scope needs a second look.')!
+    expect(section.author).toBe('Pat Participant')
+    expect(commentedText(documentXml, section.id)).toBe('Scope')
+  })
+
+  it('a resolved thread is not written', () => {
+    expect(commentsXml).not.toContain('Settled already.')
+    expect(wordComments(commentsXml)).toHaveLength(3)
+  })
+})
+
+describe('LibreOffice reads them', () => {
+  it('as tracked changes and comments with their authors', async () => {
+    const flat = (await convertWithOffice(docx, { from: 'docx', to: 'fodt' })).toString('utf8')
+    const tracked = /<text:tracked-changes[^>]*>([\s\S]*?)<\/text:tracked-changes>/.exec(flat)?.[1] ?? ''
+    expect(tracked.match(/<text:insertion>/g)?.length).toBe(1)
+    expect(tracked.match(/<text:deletion>/g)?.length).toBe(2)
+    expect(tracked.match(/<dc:creator>Pat Participant<\/dc:creator>/g)?.length).toBe(3)
+    const annotations = [
+      ...flat.matchAll(/<office:annotation(?:\s[^>]*)?>([\s\S]*?)<\/office:annotation>/g),
+    ].map((m) => ({
+      author: /<dc:creator>([^<]*)<\/dc:creator>/.exec(m[1]!)?.[1],
+      text: [...m[1]!.matchAll(/<text:p[^>]*>([^<]*)<\/text:p>/g)].map((p) => p[1]).join('\n'),
+    }))
+    expect(annotations).toEqual(
+      expect.arrayContaining([
+        { author: 'Pat Participant', text: 'Or a Recommendation?' },
+        { author: 'Eve Editor', text: 'A Technical Report for now.' },
+        { author: 'Pat Participant', text: 'The whole scope needs a second look.' },
+      ]),
+    )
+    expect(annotations).toHaveLength(3)
+  }, 60_000)
+})
+
+describe('the option', () => {
+  it('is off by default: no tracked change, no comment', async () => {
+    const plain = Buffer.from(await (await exportDocx('')).arrayBuffer())
+    const xml = docxPart(plain, 'word/document.xml')
+    expect(xml).not.toContain('<w:ins ')
+    expect(xml).not.toContain('commentRangeStart')
+    expect(xml).toContain('describes a shared virtual space')
+  })
+
+  it('is refused with another format or beside revision marks', async () => {
+    const md = await fetch(
+      `${server.url}/api/deliverables/${deliverableId}/export?format=md&annotations=true`,
+      { headers: { cookie: observer.cookie! } },
+    )
+    expect(md.status).toBe(400)
+    expect((await md.json()).error.message).toMatch(/only in docx/)
+    const marks = await exportDocx('&annotations=true&marks=whatever')
+    expect(marks.status).toBe(400)
+    expect((await marks.json()).error.message).toMatch(/not with marks/)
+  })
+})

@@ -6,15 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convertWithOffice } from '../../server/export/officeConverter.ts'
-import { anchorOnWord, annotationsOf, writeParagraph } from '../annotations/support.ts'
-import { sectionByTitle } from '../consensus/support.ts'
-import { buildWorkspace, type Session } from '../support/factories.ts'
-import { connectClient } from '../support/syncClients.ts'
+import { anchorOnWord } from '../annotations/support.ts'
+import type { Session } from '../support/factories.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { annotatedDeliverable } from './annotatedDeliverable.ts'
 import { docxPart } from './support.ts'
 import { wordChanges } from './wordXml.ts'
-
-const SCOPE = 'This Technical Report describes a shared virtual space for standards work.'
 
 let server: TestServer
 let deliverableId: string
@@ -57,49 +54,17 @@ async function exportDocx(query: string, session: Session = observer) {
 
 beforeAll(async () => {
   server = await startTestServer()
-  const ws = await buildWorkspace(server)
+  const annotated = await annotatedDeliverable(server)
+  const { ws, scope, sectionId, editor, created } = annotated
   observer = ws.observer
-  deliverableId = ws.deliverable.id
-  const client = connectClient(server, deliverableId, ws.editor.cookie, { accord: true })
-  await client.synced()
-  const scope = await writeParagraph(client, server, deliverableId, 'Scope', SCOPE)
-  client.destroy()
-  const sectionId = (await sectionByTitle(ws.chair, deliverableId, 'Scope')).id
-  const participant = annotationsOf(ws.participant, deliverableId)
-  const editor = annotationsOf(ws.editor, deliverableId)
-  const ok = async (response: Promise<{ status: number; body: any }>, key: string) => {
-    const answer = await response
-    expect(answer.status, JSON.stringify(answer.body)).toBe(201)
-    const value = answer.body.suggestion ?? answer.body.comment
-    made[key] = value
-    return value
-  }
-  await ok(
-    participant.suggest({ sectionId, anchor: anchorOnWord(scope, 'shared'), replacement: 'persistent' }),
-    'replace',
-  )
-  await ok(
-    participant.suggest({ sectionId, anchor: anchorOnWord(scope, ' virtual'), replacement: '' }),
-    'delete',
-  )
-  const rejected = await ok(
+  deliverableId = annotated.id
+  Object.assign(made, annotated.made)
+  const rejected = await created(
     editor.suggest({ sectionId, anchor: anchorOnWord(scope, 'standards'), replacement: 'normative' }),
-    'rejected',
   )
   expect((await editor.decide(rejected.id, 'reject')).status).toBe(200)
-  const thread = await ok(
-    participant.comment({
-      sectionId,
-      anchor: anchorOnWord(scope, 'Technical Report'),
-      body: 'Or a Recommendation?',
-    }),
-    'thread',
-  )
-  await ok(editor.comment({ sectionId, replyTo: thread.id, body: 'A Technical Report for now.' }), 'reply')
-  await ok(participant.comment({ sectionId, body: 'The whole scope needs a second look.' }), 'section')
-  const resolved = await ok(
+  const resolved = await created(
     editor.comment({ sectionId, anchor: anchorOnWord(scope, 'work'), body: 'Settled already.' }),
-    'resolved',
   )
   expect((await editor.resolve(resolved.id, 'resolve')).status).toBe(200)
 
@@ -125,7 +90,7 @@ describe('open suggestions become Word tracked changes', () => {
     ])
     expect(deleted).toEqual([
       { author: 'Pat Participant', date: wordDate(made.replace!.createdAt), text: 'shared' },
-      { author: 'Pat Participant', date: wordDate(made.delete!.createdAt), text: ' virtual' },
+      { author: 'Pat Participant', date: wordDate(made.remove!.createdAt), text: ' virtual' },
     ])
   })
 

@@ -15,6 +15,7 @@ import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.
 import type { DocumentHub } from '../sync/documentHub.ts'
 import { DocxRefused, openDocx, type PackageLimits } from './docxPackage.ts'
 import { type AnnotationWriter, type MadeAnnotations, makeAnnotations, takeMarkers } from './importMarks.ts'
+import { mayHoldRaisedText, raisedTextAsVertAlign } from './raisedText.ts'
 import { countRevisions } from './revisionCount.ts'
 import { readWordDocument } from './wordDocument.ts'
 import { readWordRevisions, type WordRevisions } from './wordRevisions.ts'
@@ -70,15 +71,19 @@ export class ImportService {
     let revisionsRead: WordRevisions | null = null
     let read: Awaited<ReturnType<typeof readWordDocument>>
     try {
+      let documentXml = pkg.part('word/document.xml') ?? ''
+      const original = documentXml
       if (this.sink && revisions.insertions + revisions.deletions + revisions.comments > 0) {
         revisionsRead = readWordRevisions(
-          pkg.part('word/document.xml') ?? '',
+          documentXml,
           pkg.part('word/comments.xml'),
           pkg.part('word/commentsExtended.xml'),
         )
+        documentXml = revisionsRead.documentXml
       }
+      if (mayHoldRaisedText(documentXml)) documentXml = raisedTextAsVertAlign(documentXml)
       read = await readWordDocument(
-        revisionsRead ? pkg.withPart('word/document.xml', revisionsRead.documentXml) : pkg.clean,
+        documentXml === original ? pkg.clean : pkg.withPart('word/document.xml', documentXml),
       )
     } catch {
       throw new ValidationError('The file is not a valid .docx: Word document parts could not be read.')

@@ -35,6 +35,17 @@ interface Point {
 /** What is put at a point: a comment mark, or an inserted text run. */
 type Insertion = { run: Run; order: number }
 
+/** A suggestion's deleted range within one text. */
+interface Deletion {
+  from: number
+  to: number
+  author: string
+  date: string
+}
+
+/** What goes into one text (by its number): insertions by index, and deleted ranges. */
+type Marks = Map<number, { at: Map<number, Insertion[]>; deletions: Deletion[] }>
+
 const day = (iso: string) => iso.replace(/\.\d+Z$/, 'Z')
 
 export function placeAnnotations(
@@ -46,13 +57,20 @@ export function placeAnnotations(
 ): PlacedAnnotations {
   const body = doc.getXmlFragment(BODY_FIELD)
   const exported = new Set(clauses.map((c) => c.clause.id))
-  const at = new Map<string, Insertion[]>()
-  const deletions: { from: Point; to: Point; author: string; date: string }[] = []
+  const marks: Marks = new Map()
+  const marksOf = (text: number) => {
+    let found = marks.get(text)
+    if (!found) {
+      found = { at: new Map(), deletions: [] }
+      marks.set(text, found)
+    }
+    return found
+  }
   const skipped: string[] = []
   let order = 0
   const put = (point: Point, run: Run) => {
-    const key = `${point.text}:${point.index}`
-    at.set(key, [...(at.get(key) ?? []), { run, order: order++ }])
+    const { at } = marksOf(point.text)
+    at.set(point.index, [...(at.get(point.index) ?? []), { run, order: order++ }])
   }
   // Only texts the layout printed can take a mark (an empty text has no run to put it beside).
   const printed = printedTexts(clauses)
@@ -81,12 +99,7 @@ export function placeAnnotations(
     const author = nameOf(suggestion.authorId)
     const date = day(suggestion.createdAt)
     if (range.to > range.from)
-      deletions.push({
-        from: { text: number, index: range.from },
-        to: { text: number, index: range.to },
-        author,
-        date,
-      })
+      marksOf(number).deletions.push({ from: range.from, to: range.to, author, date })
     if (suggestion.replacement)
       put(
         { text: number, index: range.to },
@@ -130,7 +143,7 @@ export function placeAnnotations(
   }
 
   const placed = clauses.map((laid) => {
-    const items = laid.items.map((item) => markItem(item, at, deletions))
+    const items = laid.items.map((item) => markItem(item, marks))
     const onHeading = headingRanges.get(laid.clause.id)
     return { clause: laid.clause, items: onHeading ? aroundHeading(items, onHeading) : items }
   })
@@ -212,74 +225,60 @@ function aroundHeading(items: Item[], ids: number[]): Item[] {
   return [{ ...heading, runs }, ...rest]
 }
 
-function markItem(
-  item: Item,
-  at: ReadonlyMap<string, Insertion[]>,
-  deletions: readonly { from: Point; to: Point; author: string; date: string }[],
-): Item {
+function markItem(item: Item, marks: Marks): Item {
   if (item.type === 'table')
     return {
       ...item,
       rows: item.rows.map((row) => ({
         ...row,
-        cells: row.cells.map((cell) => cell.map((inner) => markItem(inner, at, deletions))),
+        cells: row.cells.map((cell) => cell.map((inner) => markItem(inner, marks))),
       })),
     }
   if (!item.runs.some((run) => run.source)) return item
-  return { ...item, runs: markRuns(item.runs, at, deletions) }
+  return { ...item, runs: markRuns(item.runs, marks) }
 }
 
 /**
  * The runs cut at every point that has something to put there (and at the ends of deletions), the deleted parts
  * marked, the insertions put in. A point at the end of a text goes after the text's last run.
  */
-function markRuns(
-  runs: readonly Run[],
-  at: ReadonlyMap<string, Insertion[]>,
-  deletions: readonly { from: Point; to: Point; author: string; date: string }[],
-): Run[] {
+function markRuns(runs: readonly Run[], marks: Marks): Run[] {
   const ends = new Map<number, number>()
   for (const run of runs)
     if (run.source)
       ends.set(run.source.text, Math.max(ends.get(run.source.text) ?? 0, run.source.index + run.text.length))
   const out: Run[] = []
-  const emit = (text: number, index: number) => {
-    for (const insertion of (at.get(`${text}:${index}`) ?? []).sort((a, b) => a.order - b.order))
-      out.push(insertion.run)
-  }
   for (const run of runs) {
     const source = run.source
-    if (!source) {
+    const textMarks = source ? marks.get(source.text) : undefined
+    if (!source || !textMarks) {
       out.push(run)
       continue
     }
-    const cuts = new Set<number>([0, run.text.length])
-    for (const key of at.keys()) {
-      const [text, index] = key.split(':').map(Number) as [number, number]
-      if (text === source.text && index > source.index && index < source.index + run.text.length)
-        cuts.add(index - source.index)
+    const { at, deletions } = textMarks
+    const emit = (index: number) => {
+      for (const insertion of (at.get(index) ?? []).sort((a, b) => a.order - b.order)) out.push(insertion.run)
     }
+    const end = source.index + run.text.length
+    const inside = (index: number) => index > source.index && index < end
+    const cuts = new Set<number>([0, run.text.length])
+    for (const index of at.keys()) if (inside(index)) cuts.add(index - source.index)
     for (const d of deletions)
-      for (const p of [d.from, d.to])
-        if (p.text === source.text && p.index > source.index && p.index < source.index + run.text.length)
-          cuts.add(p.index - source.index)
+      for (const index of [d.from, d.to]) if (inside(index)) cuts.add(index - source.index)
     const sorted = [...cuts].sort((a, b) => a - b)
     for (let i = 0; i + 1 < sorted.length; i++) {
       const from = sorted[i]!
       const to = sorted[i + 1]!
       const index = source.index + from
-      emit(source.text, index)
+      emit(index)
       const piece: Run = { ...run, text: run.text.slice(from, to), source: { text: source.text, index } }
       if (run.clients) piece.clients = run.clients.slice(from, to)
-      const deletion = deletions.find(
-        (d) => d.from.text === source.text && d.from.index <= index && index < d.to.index,
-      )
+      const deletion = deletions.find((d) => d.from <= index && index < d.to)
       if (deletion && !run.revision)
         piece.revision = { type: 'del', author: deletion.author, date: deletion.date }
       out.push(piece)
     }
-    if (source.index + run.text.length === ends.get(source.text))
-      emit(source.text, source.index + run.text.length)
+    if (end === ends.get(source.text)) emit(end)
   }
   return out
 }

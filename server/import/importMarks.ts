@@ -170,8 +170,12 @@ export async function makeAnnotations(input: {
   // Who made each change in Word, where the meeting sees it: one note per section.
   for (const [sectionId, lines] of bySection) {
     const note = `Tracked changes imported from ${input.fileName} by ${user.name}, as suggestions in the importer's name. In Word: ${lines.join('; ')}.`
-    await writer.addComment(deliverable, user, { sectionId, body: note.slice(0, 10_000) })
-    made.comments += 1
+    try {
+      await writer.addComment(deliverable, user, { sectionId, body: note.slice(0, 10_000) })
+      made.comments += 1
+    } catch (error) {
+      made.notImported.push(`the note naming the Word authors of the changes: ${(error as Error).message}`)
+    }
   }
   const threadIds = new Map<string, string>()
   const ordered = [
@@ -196,11 +200,15 @@ export async function makeAnnotations(input: {
         start && end && !start.heading && !end.heading && start.sectionId === end.sectionId
           ? rangeAnchor(start, end)
           : undefined
-      const created = await writer.addComment(deliverable, user, {
-        sectionId: section,
-        body: text,
-        ...(parent ? { replyTo: parent } : anchor ? { anchor } : {}),
-      })
+      const onSection = { sectionId: section, body: text, ...(parent ? { replyTo: parent } : {}) }
+      // A range the server will not take (reversed, across fields it cannot tell apart) leaves the thread on the
+      // whole section rather than losing it.
+      const created = await writer
+        .addComment(deliverable, user, !parent && anchor ? { ...onSection, anchor } : onSection)
+        .catch((error: unknown) => {
+          if (parent || !anchor) throw error
+          return writer.addComment(deliverable, user, onSection)
+        })
       threadIds.set(comment.id, created.id)
       made.comments += 1
     } catch (error) {

@@ -8,9 +8,7 @@
  */
 import * as Y from 'yjs'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
-import { resolveAnchor, singleTextRange } from '../../shared/clauses/anchors.ts'
-import { findClauseElement } from '../../shared/clauses/clauseText.ts'
-import { BODY_FIELD } from '../../shared/editor/extensions.ts'
+import { fromBase64 } from '../../shared/clauses/anchors.ts'
 import type { WordComment } from './exportDocument.ts'
 import type { Item, LaidOutClause, Run } from './layout.ts'
 
@@ -55,7 +53,26 @@ export function placeAnnotations(
   open: OpenAnnotations,
   nameOf: (userId: string) => string,
 ): PlacedAnnotations {
-  const body = doc.getXmlFragment(BODY_FIELD)
+  // Anchors were checked against the section when they were made; here only where they stand now is asked, without
+  // reading each section's text again (thousands of comments on a large deliverable).
+  const position = (base64: string): Y.AbsolutePosition | null => {
+    try {
+      return Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(fromBase64(base64)), doc)
+    } catch {
+      return null
+    }
+  }
+  const plain = new Map<Y.XmlText, string>()
+  const plainOf = (text: Y.XmlText) => {
+    let value = plain.get(text)
+    if (value === undefined) {
+      value = (text.toDelta() as { insert: unknown }[])
+        .map((op) => (typeof op.insert === 'string' ? op.insert : ' '))
+        .join('')
+      plain.set(text, value)
+    }
+    return value
+  }
   const exported = new Set(clauses.map((c) => c.clause.id))
   const marks: Marks = new Map()
   const marksOf = (text: number) => {
@@ -81,17 +98,18 @@ export function placeAnnotations(
 
   for (const suggestion of open.suggestions) {
     if (suggestion.status !== 'open' || !exported.has(suggestion.sectionId)) continue
-    const clause = findClauseElement(body, suggestion.sectionId)
-    const resolved = clause ? resolveAnchor(doc, clause, suggestion.anchor) : 'unknown'
-    const range = typeof resolved === 'string' ? null : singleTextRange(resolved)
-    const number = range ? texts.get(range.text) : undefined
-    const printable = range && number !== undefined && shown({ text: number, index: range.to })
+    const start = position(suggestion.anchor.start)
+    const end = position(suggestion.anchor.end)
+    const text = start?.type instanceof Y.XmlText && start.type === end?.type ? start.type : null
+    const number = text ? texts.get(text) : undefined
+    const range =
+      text && start && end && start.index <= end.index ? { from: start.index, to: end.index } : null
     if (
+      !text ||
       !range ||
       number === undefined ||
-      !printable ||
-      typeof resolved === 'string' ||
-      resolved.text !== suggestion.original
+      !shown({ text: number, index: range.to }) ||
+      plainOf(text).slice(range.from, range.to) !== suggestion.original
     ) {
       skipped.push(`suggestion ${suggestion.id}: the text it was made on has changed since`)
       continue
@@ -110,16 +128,18 @@ export function placeAnnotations(
   const comments: WordComment[] = []
   const headingRanges = new Map<string, number[]>()
   const threads = open.comments.filter((c) => c.replyTo === null && !c.resolved && exported.has(c.sectionId))
+  const repliesTo = new Map<string, PresentedComment[]>()
+  for (const reply of open.comments)
+    if (reply.replyTo !== null && !reply.deleted)
+      repliesTo.set(reply.replyTo, [...(repliesTo.get(reply.replyTo) ?? []), reply])
   for (const thread of threads) {
-    const replies = open.comments
-      .filter((c) => c.replyTo === thread.id && !c.deleted)
-      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+    const replies = (repliesTo.get(thread.id) ?? []).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
     if (thread.deleted && replies.length === 0) continue
     const rootId = comments.length
-    const clause = findClauseElement(body, thread.sectionId)
-    const resolved = clause && thread.anchor ? resolveAnchor(doc, clause, thread.anchor) : null
-    const start = resolved && typeof resolved !== 'string' ? pointOf(resolved.start, false) : null
-    const end = resolved && typeof resolved !== 'string' ? pointOf(resolved.end, true) : null
+    const startAt = thread.anchor ? position(thread.anchor.start) : null
+    const endAt = thread.anchor ? position(thread.anchor.end) : null
+    const start = startAt ? pointOf(startAt, false) : null
+    const end = endAt ? pointOf(endAt, true) : null
     const gone = thread.anchor !== null && (thread.removed || !start || !end)
     const ids: number[] = []
     for (const comment of [thread, ...replies]) {

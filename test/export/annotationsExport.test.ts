@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convertWithOffice } from '../../server/export/officeConverter.ts'
-import { anchorOnWord } from '../annotations/support.ts'
+import { anchorOnWord, annotationsOf, writeParagraph } from '../annotations/support.ts'
+import { sectionByTitle } from '../consensus/support.ts'
 import type { Session } from '../support/factories.ts'
+import { connectClient } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
 import { annotatedDeliverable } from './annotatedDeliverable.ts'
 import { docxPart } from './support.ts'
@@ -67,6 +69,26 @@ beforeAll(async () => {
     editor.comment({ sectionId, anchor: anchorOnWord(scope, 'work'), body: 'Settled already.' }),
   )
   expect((await editor.resolve(resolved.id, 'resolve')).status).toBe(200)
+  // A thread whose words are deleted afterwards.
+  const client = connectClient(server, deliverableId, ws.editor.cookie, { accord: true })
+  await client.synced()
+  const framework = await writeParagraph(
+    client,
+    server,
+    deliverableId,
+    'Technical framework',
+    'Layers and interfaces.',
+  )
+  const frameworkId = (await sectionByTitle(ws.chair, deliverableId, 'Technical framework')).id
+  await created(
+    annotationsOf(ws.participant, deliverableId).comment({
+      sectionId: frameworkId,
+      anchor: anchorOnWord(framework, ' and interfaces'),
+      body: 'Which interfaces?',
+    }),
+  )
+  await writeParagraph(client, server, deliverableId, 'Technical framework', 'Layers.')
+  client.destroy()
 
   const response = await exportDocx('&annotations=true')
   expect(response.status).toBe(200)
@@ -127,9 +149,15 @@ describe('open comments become Word comments', () => {
     expect(commentedText(documentXml, section.id)).toBe('Scope')
   })
 
+  it('a thread whose words were deleted is on its section’s heading, and says so with its quote', () => {
+    const orphan = wordComments(commentsXml).find((c) => c.text.startsWith('Which interfaces?'))!
+    expect(orphan.text).toBe('Which interfaces?(On text since deleted: “ and interfaces”.)')
+    expect(commentedText(documentXml, orphan.id)).toBe('Technical framework')
+  })
+
   it('a resolved thread is not written', () => {
     expect(commentsXml).not.toContain('Settled already.')
-    expect(wordComments(commentsXml)).toHaveLength(3)
+    expect(wordComments(commentsXml)).toHaveLength(4)
   })
 })
 
@@ -153,7 +181,7 @@ describe('LibreOffice reads them', () => {
         { author: 'Pat Participant', text: 'The whole scope needs a second look.' },
       ]),
     )
-    expect(annotations).toHaveLength(3)
+    expect(annotations).toHaveLength(4)
   }, 60_000)
 })
 

@@ -89,6 +89,7 @@ export interface AnnotationWriter {
 
 export interface MadeAnnotations {
   suggestions: number
+  /** The file's comments made threads or replies (the notes naming the authors of changes not counted). */
   comments: number
   /** One line per change or comment that could not be placed, and why. */
   notImported: string[]
@@ -172,7 +173,6 @@ export async function makeAnnotations(input: {
     const note = `Tracked changes imported from ${input.fileName} by ${user.name}, as suggestions in the importer's name. In Word: ${lines.join('; ')}.`
     try {
       await writer.addComment(deliverable, user, { sectionId, body: note.slice(0, 10_000) })
-      made.comments += 1
     } catch (error) {
       made.notImported.push(`the note naming the Word authors of the changes: ${(error as Error).message}`)
     }

@@ -149,8 +149,9 @@ export class ImportService {
 }
 
 function annotationsHandling(made: MadeAnnotations, insertedParagraphs: number): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
   const parts = [
-    `The text was imported as it read before its tracked changes; ${made.suggestions} tracked change${made.suggestions === 1 ? '' : 's'} became suggestions and ${made.comments} comment${made.comments === 1 ? '' : 's'} became comments, in your name with each Word author named.`,
+    `The text was imported as it read before its tracked changes; ${plural(made.suggestions, 'tracked change became a suggestion', 'tracked changes became suggestions')} and ${plural(made.comments, 'comment became a comment', 'comments became comments')}, in your name with each Word author named (for changes, in a comment on their section).`,
   ]
   if (insertedParagraphs > 0)
     parts.push(

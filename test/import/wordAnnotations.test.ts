@@ -195,5 +195,8 @@ describe('a file LibreOffice wrote (our export read by LibreOffice, saved as ODT
     )
     const thread = result.comments.find((c) => c.body!.endsWith('Or a Recommendation?'))!
     expect(thread.quote).toBe('Technical Report')
+    // The LibreOffice here writes no commentsExtended.xml: the reply arrives as a thread of its own (on the same words).
+    const reply = result.comments.find((c) => c.body!.endsWith('A Technical Report for now.'))!
+    expect(reply.quote).toBe('Technical Report')
   }, 120_000)
 })

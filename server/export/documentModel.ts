@@ -19,6 +19,8 @@ export interface Inline {
   sup?: boolean
   href?: string
   clients?: number[]
+  /** Where the run starts in the document (when asked for): its Y.XmlText's number and index there. */
+  source?: { text: number; index: number }
 }
 
 export type Block =
@@ -45,6 +47,8 @@ export interface ModelClause {
 export interface ReadOptions {
   /** Record each character's Yjs client (for revision authors). */
   withClients?: boolean
+  /** Numbers every Y.XmlText read (in reading order) and marks each run with its `source`: annotationsDocx.ts. */
+  texts?: Map<Y.XmlText, number>
 }
 
 /** Nesting of blocks deeper than this (lists in tables in lists...) is read as plain paragraphs. */
@@ -162,10 +166,15 @@ interface DeltaOp {
 
 function textRuns(text: Y.XmlText, options: ReadOptions): Inline[] {
   const clients = options.withClients ? charClients(text) : undefined
+  const textNumber = options.texts ? numberText(options.texts, text) : -1
   let offset = 0
+  let index = 0
   const runs: Inline[] = []
   for (const op of text.toDelta() as DeltaOp[]) {
-    if (typeof op.insert !== 'string') continue
+    if (typeof op.insert !== 'string') {
+      index += 1
+      continue
+    }
     const attrs = op.attributes ?? {}
     const run: Inline = { text: op.insert }
     if (attrs.bold) run.bold = true
@@ -177,10 +186,21 @@ function textRuns(text: Y.XmlText, options: ReadOptions): Inline[] {
     const href = attrs.link?.href
     if (typeof href === 'string' && isSafeUrl(href)) run.href = href
     if (clients) run.clients = clients.slice(offset, offset + op.insert.length)
+    if (textNumber >= 0) run.source = { text: textNumber, index }
     offset += op.insert.length
+    index += op.insert.length
     runs.push(run)
   }
   return runs
+}
+
+function numberText(texts: Map<Y.XmlText, number>, text: Y.XmlText): number {
+  let number = texts.get(text)
+  if (number === undefined) {
+    number = texts.size
+    texts.set(text, number)
+  }
+  return number
 }
 
 /** The Yjs client that inserted each visible character of the text, in order (the string items of toDelta). */

@@ -6,6 +6,9 @@
  */
 import {
   AlignmentType,
+  CommentRangeEnd,
+  CommentRangeStart,
+  CommentReference,
   DeletedTextRun,
   Document,
   ExternalHyperlink,
@@ -22,7 +25,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx'
-import type { ConsensusRow, ExportDocument, HeaderInfo } from './exportDocument.ts'
+import type { ConsensusRow, ExportDocument, HeaderInfo, WordComment } from './exportDocument.ts'
 import type { Item, Para, ParaStyle, Run } from './layout.ts'
 import { CONSENSUS_RECORD_TITLE, DOCX_STYLES, headerRows, STYLE_SPECS } from './styles.ts'
 
@@ -91,9 +94,21 @@ export async function writeDocx(document: ExportDocument): Promise<Buffer> {
         },
       ],
     },
+    ...(document.comments?.length ? { comments: { children: document.comments.map(wordComment) } } : {}),
     sections: [{ children }],
   })
   return Packer.toBuffer(doc)
+}
+
+function wordComment(comment: WordComment) {
+  return {
+    id: comment.id,
+    author: comment.author,
+    initials: comment.initials,
+    date: new Date(comment.date),
+    ...(comment.parentId !== undefined ? { parentId: comment.parentId } : {}),
+    children: comment.text.split('\n').map((line) => new Paragraph({ children: [new TextRun(line)] })),
+  }
 }
 
 const STYLE_IDS: Record<ParaStyle, string | undefined> = {
@@ -150,6 +165,12 @@ class DocxParts {
 
   /** One run of ours: split at tabs and line breaks, inside a hyperlink or a revision as it says. */
   private run(run: Run): ParagraphChild[] {
+    if (run.comment) {
+      const { id, edge } = run.comment
+      return edge === 'start'
+        ? [new CommentRangeStart(id)]
+        : [new CommentRangeEnd(id), new TextRun({ children: [new CommentReference(id)] })]
+    }
     const pieces = run.text.split(/(\t|\n)/).filter((piece) => piece !== '')
     const format = {
       bold: run.bold,
@@ -164,7 +185,8 @@ class DocxParts {
       const content =
         piece === '\t' ? { children: [new Tab()] } : piece === '\n' ? { break: 1 } : { text: piece }
       if (!run.revision) return new TextRun({ ...format, ...content })
-      const change = { id: this.revisionId++, author: run.revision.author, date: this.date }
+      const { author, date = this.date } = run.revision
+      const change = { id: this.revisionId++, author, date }
       return run.revision.type === 'ins'
         ? new InsertedTextRun({ ...format, ...content, ...change })
         : new DeletedTextRun({ ...format, ...content, ...change })

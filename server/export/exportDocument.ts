@@ -44,6 +44,20 @@ export interface ExportDocument {
   /** Revision marks still to apply (by the writer, off the event loop for .docx): pendingRevisions.ts. */
   pendingRevisions: PendingRevisions | null
   agreedOnly: boolean
+  /** Word comments anchored by the clauses' comment marks (annotationsDocx.ts); absent: none. */
+  comments?: WordComment[]
+}
+
+export interface WordComment {
+  id: number
+  author: string
+  initials: string
+  /** ISO 8601. */
+  date: string
+  /** Paragraphs separated by newlines. */
+  text: string
+  /** The Word id of the thread's first comment, for a reply. */
+  parentId?: number
 }
 
 /** `sha256-<hex>` → its first 12 hex digits. */

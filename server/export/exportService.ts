@@ -3,6 +3,9 @@
  * `GET /api/deliverables/:id/export`, with no knowledge of HTTP. Revision marks compare a base state (a version's
  * complete Yjs update) with the present, clause by clause.
  */
+
+import type * as Y from 'yjs'
+import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import type { ExportFormat } from '../../shared/api/export.ts'
 import type { DecisionEvent } from '../../shared/domain/consensus.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
@@ -13,6 +16,7 @@ import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.
 import { SYSTEM_USER } from '../sync/clientOwners.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { VersionService } from '../versions/versionService.ts'
+import { type OpenAnnotations, placeAnnotations } from './annotationsDocx.ts'
 import { type ModelClause, readModel } from './documentModel.ts'
 import { writeDocxOffThread } from './docxOffThread.ts'
 import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
@@ -29,6 +33,8 @@ export interface ExportOptions {
   agreedOnly?: boolean
   /** A complete Yjs update of an earlier state: the export then carries revision marks from it to the present. */
   from?: Uint8Array
+  /** Open suggestions as Word tracked changes and open comments as Word comments (.docx and PDF; not with `from`). */
+  annotations?: boolean
 }
 
 export interface ExportRequest extends Omit<ExportOptions, 'from'> {
@@ -54,6 +60,13 @@ export interface ExportSources {
   consensus: ConsensusService
   metadata: MetadataStore
   versions: VersionService
+  /** The annotation service's public reads (needed only for `annotations`). */
+  annotations?: AnnotationReader
+}
+
+export interface AnnotationReader {
+  comments(deliverable: StoredDeliverable): Promise<PresentedComment[]>
+  suggestions(deliverable: StoredDeliverable): Promise<PresentedSuggestion[]>
 }
 
 export class ExportService {
@@ -67,8 +80,11 @@ export class ExportService {
     const { hub, consensus, metadata } = this.sources
     const live = await hub.get(deliverable.id)
     const book = await consensus.book(deliverable.id)
+    // Read before the document: nothing may change it between reading its text and placing the anchors.
+    const open = options.annotations ? await this.openAnnotations(deliverable) : null
     const withClients = options.from !== undefined
-    const present = readModel(live.doc, { withClients })
+    const texts = open ? new Map<Y.XmlText, number>() : undefined
+    const present = readModel(live.doc, { withClients, ...(texts ? { texts } : {}) })
     const agreed = new Set(present.filter((c) => book.state(c.id).status === 'agreed').map((c) => c.id))
     const events = [...book.allStates().keys()]
       .flatMap((id) => book.history(id))
@@ -79,7 +95,14 @@ export class ExportService {
     const keep = (clauses: ModelClause[]) =>
       options.agreedOnly ? clauses.filter((c) => agreed.has(c.id)) : clauses
     const layoutOptions = { type: deliverable.type, agreed, changeLog: log }
-    const clauses = layoutClauses(keep(present), layoutOptions)
+    let clauses = layoutClauses(keep(present), layoutOptions)
+    let comments: ExportDocument['comments']
+    if (open && texts) {
+      const nameOf = (id: string) => metadata.user(id)?.name ?? 'Unknown user'
+      const placed = placeAnnotations(live.doc, clauses, texts, open, nameOf)
+      clauses = placed.clauses
+      comments = placed.comments
+    }
     const now = new Date()
     const pendingRevisions = options.from
       ? { base: options.from, authors: this.authors(live.clientOwners()), agreed: [...agreed] }
@@ -105,6 +128,7 @@ export class ExportService {
       revisionDate: options.from ? now.toISOString().replace(/\.\d+Z$/, 'Z') : null,
       pendingRevisions,
       agreedOnly: options.agreedOnly ?? false,
+      ...(comments ? { comments } : {}),
     }
   }
 
@@ -123,6 +147,16 @@ export class ExportService {
   }
 
   /** The export, asking no one's permission (`exportFor` does; benchmarks and tests call this). */
+  private async openAnnotations(deliverable: StoredDeliverable): Promise<OpenAnnotations> {
+    const reader = this.sources.annotations
+    if (!reader) throw new Error('annotations asked for without an annotation reader')
+    const [comments, suggestions] = await Promise.all([
+      reader.comments(deliverable),
+      reader.suggestions(deliverable),
+    ])
+    return { comments, suggestions }
+  }
+
   async export(deliverable: StoredDeliverable, options: ExportOptions): Promise<ExportFile> {
     const document = await this.document(deliverable, options)
     const bytes = await write(document, options.format)

@@ -24,12 +24,16 @@ export type ParaStyle =
 export interface Revision {
   type: 'ins' | 'del'
   author: string
+  /** When it was made (ISO 8601); without one, the export's date. */
+  date?: string
 }
 
 export interface Run extends Inline {
   /** Numbers, labels and tabs ("\t": between a heading's number and its title, an abbreviation and its expansion). */
   generated?: boolean
   revision?: Revision
+  /** An empty run marking where a Word comment's range starts or ends (annotationsDocx.ts). */
+  comment?: { id: number; edge: 'start' | 'end' }
 }
 
 export interface Para {

@@ -27,12 +27,14 @@ export interface DocxPackage {
   part(name: string): string | null
   /** Names of the parts left out (macros, embedded objects, media...). */
   leftOut: string[]
+  /** The cleaned package with one part's text replaced. */
+  withPart(name: string, text: string): Uint8Array
 }
 
 const KEPT = [
   /^\[Content_Types\]\.xml$/,
   /^_rels\/\.rels$/,
-  /^word\/(document|styles|numbering|comments|settings|fontTable|footnotes|endnotes)\.xml$/,
+  /^word\/(document|styles|numbering|comments|commentsExtended|settings|fontTable|footnotes|endnotes)\.xml$/,
   /^word\/_rels\/document\.xml\.rels$/,
   /^word\/theme\/theme\d*\.xml$/,
   /^docProps\/(core|app)\.xml$/,
@@ -82,5 +84,6 @@ export function openDocx(bytes: Uint8Array, limits: PackageLimits = DEFAULT_PACK
     clean: zipSync(kept, { level: 1 }),
     part: (name) => (kept[name] ? decoder.decode(kept[name]) : null),
     leftOut,
+    withPart: (name, text) => zipSync({ ...kept, [name]: new TextEncoder().encode(text) }, { level: 1 }),
   }
 }

@@ -12,9 +12,13 @@ import { accordSchema } from '../../shared/editor/extensions.ts'
 import type { DeliverableService } from '../domain/deliverableService.ts'
 import { AuthorizationError, NotFoundError, ValidationError } from '../errors.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
+import type { DocumentHub } from '../sync/documentHub.ts'
 import { DocxRefused, openDocx, type PackageLimits } from './docxPackage.ts'
+import { type AnnotationWriter, type MadeAnnotations, makeAnnotations, takeMarkers } from './importMarks.ts'
+import { mayHoldRaisedText, raisedTextAsVertAlign } from './raisedText.ts'
 import { countRevisions } from './revisionCount.ts'
 import { readWordDocument } from './wordDocument.ts'
+import { readWordRevisions, type WordRevisions } from './wordRevisions.ts'
 
 export interface ImportInput {
   file: Uint8Array
@@ -28,11 +32,18 @@ export const TRACKED_CHANGES_HANDLING =
   'Tracked changes were not accepted silently: the text was imported as it reads with insertions kept and ' +
   'deletions left out (as Word shows it with "No markup"); review the result against the original. Comments were not imported.'
 
+/** Where tracked changes and comments go (issue 24); without it they are counted and read as before. */
+export interface AnnotationSink {
+  hub: DocumentHub
+  annotations: AnnotationWriter
+}
+
 export class ImportService {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly deliverables: DeliverableService,
     private readonly limits?: PackageLimits,
+    private readonly sink?: AnnotationSink,
   ) {}
 
   /** Refuses (403/404) before the file is read, so that nobody learns anything from a group they cannot use. */
@@ -57,9 +68,23 @@ export class ImportService {
       throw error
     }
     const revisions = countRevisions(pkg.part('word/document.xml') ?? '', pkg.part('word/comments.xml'))
+    let revisionsRead: WordRevisions | null = null
     let read: Awaited<ReturnType<typeof readWordDocument>>
     try {
-      read = await readWordDocument(pkg.clean)
+      let documentXml = pkg.part('word/document.xml') ?? ''
+      const original = documentXml
+      if (this.sink && revisions.insertions + revisions.deletions + revisions.comments > 0) {
+        revisionsRead = readWordRevisions(
+          documentXml,
+          pkg.part('word/comments.xml'),
+          pkg.part('word/commentsExtended.xml'),
+        )
+        documentXml = revisionsRead.documentXml
+      }
+      if (mayHoldRaisedText(documentXml)) documentXml = raisedTextAsVertAlign(documentXml)
+      read = await readWordDocument(
+        documentXml === original ? pkg.clean : pkg.withPart('word/document.xml', documentXml),
+      )
     } catch {
       throw new ValidationError('The file is not a valid .docx: Word document parts could not be read.')
     }
@@ -68,6 +93,7 @@ export class ImportService {
         'The document has no headings (Heading 1, Heading 2, ... styles): nothing to make clauses of. Apply heading styles in Word and try again.',
       )
     const built = buildClauses(read.clauses, () => newId(12))
+    const places = revisionsRead ? takeMarkers(built.doc) : null
     try {
       accordSchema().nodeFromJSON(built.doc).check()
     } catch (error) {
@@ -83,6 +109,19 @@ export class ImportService {
         skeleton.requiredClauseIds = built.requiredClauseIds
       },
     )
+    let made: MadeAnnotations | null = null
+    if (this.sink && revisionsRead && places) {
+      const live = await this.sink.hub.get(deliverable.id)
+      made = await makeAnnotations({
+        doc: live.doc,
+        deliverable,
+        user: actor,
+        fileName: input.fileName || 'the Word file',
+        revisions: revisionsRead,
+        places,
+        writer: this.sink.annotations,
+      })
+    }
     const dropped = [...read.dropped]
     const parts = pkg.leftOut.filter((name) => !/^(customXml|docProps)\//.test(name))
     if (parts.length > 0)
@@ -96,12 +135,31 @@ export class ImportService {
         clauses: countClauses(read.clauses),
         trackedChanges: {
           ...revisions,
-          handling: anyRevision ? TRACKED_CHANGES_HANDLING : 'The file holds no tracked changes or comments.',
+          handling: !anyRevision
+            ? 'The file holds no tracked changes or comments.'
+            : made && revisionsRead
+              ? annotationsHandling(made, revisionsRead.insertedParagraphs)
+              : TRACKED_CHANGES_HANDLING,
+          ...(made ? { imported: made } : {}),
         },
         dropped,
       },
     }
   }
+}
+
+function annotationsHandling(made: MadeAnnotations, insertedParagraphs: number): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+  const parts = [
+    `The text was imported as it read before its tracked changes; ${plural(made.suggestions, 'tracked change became a suggestion', 'tracked changes became suggestions')} and ${plural(made.comments, 'comment became a comment', 'comments became comments')}, in your name with each Word author named (for changes, in a comment on their section).`,
+  ]
+  if (insertedParagraphs > 0)
+    parts.push(
+      `${insertedParagraphs} paragraph${insertedParagraphs === 1 ? ' was' : 's were'} inserted whole and kept as text (a suggestion changes text within a paragraph).`,
+    )
+  if (made.notImported.length > 0)
+    parts.push(`${made.notImported.length} could not be placed: ${made.notImported.slice(0, 5).join('; ')}.`)
+  return parts.join(' ')
 }
 
 function countClauses(specs: readonly { children?: readonly unknown[] }[]): number {

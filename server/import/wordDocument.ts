@@ -10,6 +10,7 @@ import type { ClauseSpec, PmNode } from '../../shared/clauses/skeletons.ts'
 import { isSafeUrl } from '../../shared/editor/extensions.ts'
 import { ENTRY_STYLE_NAMES, GENERATED_STYLE_NAMES, RECORD_HEADING_STYLE_NAME } from '../export/styles.ts'
 import { parseHeading } from './headingNumbers.ts'
+import { MARKER } from './wordRevisions.ts'
 
 /* mammoth's document tree, as far as it is read here. */
 interface MElement {
@@ -133,7 +134,11 @@ class Converter {
 
   private heading(element: MElement, level: number): void {
     this.pendingList = null
-    const parsed = parseHeading(this.plain(element))
+    // Markers of tracked changes and comments (wordRevisions.ts) stay with the title, out of the number's way.
+    const text = this.plain(element)
+    const markers = text.match(MARKER) ?? []
+    const parsed = parseHeading(text.replace(MARKER, ''))
+    if (markers.length > 0) parsed.title = `${markers.join('')}${parsed.title}`
     if (parsed.number) this.anyTypedNumber = true
     while (this.stack.length > 0 && this.stack.at(-1)!.level >= level) this.stack.pop()
     const parent = this.stack.at(-1)
@@ -157,17 +162,18 @@ class Converter {
   private paragraphNode(element: MElement, current: OpenClause): PmNode | null {
     const styleName = element.styleName ?? ''
     const text = this.plain(element)
+    const bare = text.replace(MARKER, '')
     const section = this.sectionOf(current)
     const inTitle = (re: RegExp) => re.test(current.spec.title)
     this.noteStyle(styleName)
-    if (styleName === ENTRY_STYLE_NAMES.note || /^NOTE(\s+\d+)?\s*[–—-]\s/.test(text))
+    if (styleName === ENTRY_STYLE_NAMES.note || /^NOTE(\s+\d+)?\s*[–—-]\s/.test(bare))
       return { type: 'note', content: this.inlines(element, /^NOTE(\s+\d+)?\s*[–—-]\s*/) }
     if (
       styleName === ENTRY_STYLE_NAMES.definition ||
-      (/^3\.\d/.test(section) && /^\d+(\.\d+)+\s+\S/.test(text))
+      (/^3\.\d/.test(section) && /^\d+(\.\d+)+\s+\S/.test(bare))
     )
       return definitionNode(text)
-    if (styleName === ENTRY_STYLE_NAMES.abbreviation || (section === '4' && /^\S+\t+\S/.test(text)))
+    if (styleName === ENTRY_STYLE_NAMES.abbreviation || (section === '4' && /^\S+\t+\S/.test(bare)))
       return splitEntry(
         text,
         /^(\S[^\t]*?)\t+([\s\S]*)$/,
@@ -177,7 +183,7 @@ class Converter {
       )
     if (
       styleName === ENTRY_STYLE_NAMES.reference ||
-      ((section === '2' || inTitle(/^bibliography$/i)) && /^\[[^\]]+\]/.test(text))
+      ((section === '2' || inTitle(/^bibliography$/i)) && /^\[[^\]]+\]/.test(bare))
     )
       return splitEntry(text, /^(\[[^\]]*\])\s*([\s\S]*)$/, 'reference', 'referenceTag', 'referenceText')
     if (styleName === ENTRY_STYLE_NAMES.requirement)

@@ -13,6 +13,7 @@ export const exportQuery = z.object({
   format: z.enum(EXPORT_FORMATS, { message: 'format must be one of docx, pdf, html, md' }),
   agreedOnly: z.enum(['true', 'false']).optional(),
   marks: z.string().min(1).max(64).optional(),
+  annotations: z.enum(['true', 'false']).optional(),
 })
 
 const headerText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)
@@ -35,7 +36,14 @@ export type DocumentHeaderBody = z.infer<typeof documentHeaderBody>
 /** What the import did with what the file held beyond our schema. */
 export interface ImportReport {
   clauses: number
-  trackedChanges: { insertions: number; deletions: number; comments: number; handling: string }
+  trackedChanges: {
+    insertions: number
+    deletions: number
+    comments: number
+    handling: string
+    /** What became annotations of the new deliverable (issue 24). */
+    imported?: { suggestions: number; comments: number; notImported: string[] }
+  }
   /** One line per kind of thing left out, e.g. "3 images (pictures are not part of the text)". */
   dropped: string[]
 }

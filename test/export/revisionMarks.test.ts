@@ -11,27 +11,11 @@ import { buildWorkspace } from '../support/factories.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
 import { docxPart } from './support.ts'
+import { wordChanges } from './wordXml.ts'
 
 let server: TestServer
 let xml: string
 let docx: Buffer
-
-interface Change {
-  author: string
-  date: string
-  text: string
-}
-
-function changes(documentXml: string, tag: 'w:ins' | 'w:del'): Change[] {
-  const textTag = tag === 'w:ins' ? 'w:t' : 'w:delText'
-  return [...documentXml.matchAll(new RegExp(`<${tag} ([^>]*)>(.*?)</${tag}>`, 'g'))].map((m) => ({
-    author: /w:author="([^"]*)"/.exec(m[1]!)![1]!,
-    date: /w:date="([^"]*)"/.exec(m[1]!)?.[1] ?? '',
-    text: [...m[2]!.matchAll(new RegExp(`<${textTag}[^>]*>([^<]*)</${textTag}>`, 'g'))]
-      .map((t) => t[1])
-      .join(''),
-  }))
-}
 
 beforeAll(async () => {
   server = await startTestServer()
@@ -71,20 +55,20 @@ afterAll(async () => {
 
 describe('revision marks against an earlier state', () => {
   it('inserts exactly the typed words, in the name of the editor who typed them, with a date', () => {
-    const inserted = changes(xml, 'w:ins')
+    const inserted = wordChanges(xml, 'w:ins')
     expect(inserted.map((c) => c.text).join('')).toBe('describes a framework')
     expect(new Set(inserted.map((c) => c.author))).toEqual(new Set(['Eve Editor']))
     for (const change of inserted) expect(change.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
   })
 
   it('deletes exactly the removed words (Yjs does not record who deleted: the product signs them)', () => {
-    const deleted = changes(xml, 'w:del')
+    const deleted = wordChanges(xml, 'w:del')
     expect(deleted.map((c) => c.text).join('')).toBe('...')
     expect(new Set(deleted.map((c) => c.author))).toEqual(new Set(['Accord']))
   })
 
   it('leaves every unchanged clause unmarked', () => {
-    expect(changes(xml, 'w:ins')).toHaveLength(1)
+    expect(wordChanges(xml, 'w:ins')).toHaveLength(1)
     expect(xml).toContain('This Technical Report uses the following terms defined elsewhere:')
   })
 

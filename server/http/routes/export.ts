@@ -2,6 +2,7 @@
 import { Router } from 'express'
 import { documentHeaderBody, exportQuery } from '../../../shared/api/export.ts'
 import type { AppContext } from '../../context.ts'
+import { ValidationError } from '../../errors.ts'
 import { ExportService } from '../../export/exportService.ts'
 import { requireUser } from '../middleware.ts'
 import { routeDeliverable } from '../routeDeliverable.ts'
@@ -15,9 +16,12 @@ export function exportRoutes(ctx: AppContext): Router {
   router.get('/:id/export', async (req, res) => {
     const { user, deliverable } = routeDeliverable(req, ctx.deliverables)
     const query = parseBody(exportQuery, req.query)
+    const annotations = query.annotations === 'true'
+    if (annotations) checkAnnotationsQuery(query)
     const file = await exports.exportFor(user, deliverable, {
       format: query.format,
       agreedOnly: query.agreedOnly === 'true',
+      annotations,
       ...(query.marks !== undefined ? { marksFrom: routeId(query.marks) } : {}),
     })
     res.setHeader('Content-Type', file.contentType)
@@ -34,4 +38,14 @@ export function exportRoutes(ctx: AppContext): Router {
   })
 
   return router
+}
+
+/** Open suggestions and comments go into a Word file only, and not beside a version's revision marks. */
+function checkAnnotationsQuery(query: { format: string; marks?: string | undefined }): void {
+  if (query.format !== 'docx' && query.format !== 'pdf')
+    throw new ValidationError('annotations: Word comments and tracked changes exist only in docx (and pdf).')
+  if (query.marks !== undefined)
+    throw new ValidationError(
+      'annotations: not with marks; both would be Word tracked changes that nobody could tell apart.',
+    )
 }

@@ -22,7 +22,10 @@ const importFields = z.object({
 
 export function importRoutes(ctx: AppContext): Router {
   const router = Router()
-  const imports = new ImportService(ctx.metadata, ctx.deliverables)
+  const imports = new ImportService(ctx.metadata, ctx.deliverables, undefined, {
+    hub: ctx.hub,
+    annotations: ctx.annotations,
+  })
   router.use(requireUser)
 
   router.post('/import', async (req, res) => {

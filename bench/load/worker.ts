@@ -36,6 +36,8 @@ async function runner(kind: string): Promise<JobRunner> {
       return (await import('./statusLoad.ts')).runStatusChanges
     case 'touch':
       return (await import('./touchLoad.ts')).runTouch
+    case 'export-latency':
+      return (await import('./exportLatencyLoad.ts')).runExportLatency
     case 'lock-check':
       return (await import('../inprocess/lockCheckLoad.ts')).runLockCheck
     default:

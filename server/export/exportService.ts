@@ -3,18 +3,17 @@
  * `GET /api/deliverables/:id/export`, with no knowledge of HTTP. Revision marks compare a base state (a version's
  * complete Yjs update) with the present, clause by clause.
  */
+import * as Y from 'yjs'
 import type { ExportFormat } from '../../shared/api/export.ts'
-import type { DecisionEvent } from '../../shared/domain/consensus.ts'
+import type { User } from '../../shared/domain/types.ts'
 import type { ConsensusService } from '../domain/consensusService.ts'
 import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.ts'
 import { SYSTEM_USER } from '../sync/clientOwners.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
-import { type ModelClause, readModel } from './documentModel.ts'
+import { composeDocument, type ExportSource, headerOf } from './composeDocument.ts'
 import { writeDocxOffThread } from './docxOffThread.ts'
-import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
-import { resolveHeader } from './header.ts'
+import type { ExportDocument } from './exportDocument.ts'
 import { writeHtml } from './htmlWriter.ts'
-import { layoutClauses } from './layout.ts'
 import { writeMarkdown } from './markdownWriter.ts'
 import { convertWithOffice } from './officeConverter.ts'
 import { applyPendingRevisions } from './pendingRevisions.ts'
@@ -54,57 +53,50 @@ export class ExportService {
     deliverable: StoredDeliverable,
     options: Omit<ExportOptions, 'format'> = {},
   ): Promise<ExportDocument> {
-    const { hub, consensus, metadata } = this.sources
-    const live = await hub.get(deliverable.id)
-    const book = await consensus.book(deliverable.id)
-    const withClients = options.from !== undefined
-    const present = readModel(live.doc, { withClients })
-    const agreed = new Set(present.filter((c) => book.state(c.id).status === 'agreed').map((c) => c.id))
-    const events = [...book.allStates().keys()]
-      .flatMap((id) => book.history(id))
-      .sort((a, b) => a.seq - b.seq)
-    const lastAgreement = new Map<string, DecisionEvent>()
-    for (const event of events) if (event.action === 'agree') lastAgreement.set(event.sectionId, event)
-    const log = changeLog(events, present)
-    const keep = (clauses: ModelClause[]) =>
-      options.agreedOnly ? clauses.filter((c) => agreed.has(c.id)) : clauses
-    const layoutOptions = { type: deliverable.type, agreed, changeLog: log }
-    const clauses = layoutClauses(keep(present), layoutOptions)
-    const now = new Date()
-    const pendingRevisions = options.from
-      ? { base: options.from, authors: this.authors(live.clientOwners()), agreed: [...agreed] }
-      : null
-    const group = metadata.group(deliverable.groupId)
-    return {
-      type: deliverable.type,
-      header: resolveHeader({
-        deliverable,
-        group,
-        parent: group?.parentId ? metadata.group(group.parentId) : undefined,
-        user: (id) => metadata.user(id),
-        clauses: present,
-        now,
-      }),
-      clauses,
-      changeLog: log,
-      consensus: consensusRows(
-        keep(present),
-        (id) => book.state(id),
-        (id) => lastAgreement.get(id),
-      ),
-      revisionDate: options.from ? now.toISOString().replace(/\.\d+Z$/, 'Z') : null,
-      pendingRevisions,
-      agreedOnly: options.agreedOnly ?? false,
-    }
+    const live = await this.sources.hub.get(deliverable.id)
+    return composeDocument(await this.source(deliverable, options), live.doc)
   }
 
   async export(deliverable: StoredDeliverable, options: ExportOptions): Promise<ExportFile> {
-    const document = await this.document(deliverable, options)
-    const bytes = await write(document, options.format)
+    const live = await this.sources.hub.get(deliverable.id)
+    const source = await this.source(deliverable, options)
     return {
-      bytes,
+      bytes: await write(source, live.doc, options.format),
       contentType: CONTENT_TYPES[options.format],
-      fileName: fileNameFor(document, options.format),
+      // The file name needs the header's number and title only, not the body.
+      fileName: fileNameFor({ header: headerOf(source, []) }, options.format),
+    }
+  }
+
+  /** Everything an export needs from the server's stores, as plain data (ExportSource). */
+  private async source(
+    deliverable: StoredDeliverable,
+    options: Omit<ExportOptions, 'format'>,
+  ): Promise<ExportSource> {
+    const { hub, consensus, metadata } = this.sources
+    const live = await hub.get(deliverable.id)
+    const book = await consensus.book(deliverable.id)
+    const group = metadata.group(deliverable.groupId)
+    const users: [string, User][] = []
+    for (const id of Object.keys(deliverable.members)) {
+      const user = metadata.user(id)
+      if (user)
+        users.push([
+          id,
+          { id, name: user.name, email: user.email, organization: user.organization, admin: user.admin },
+        ])
+    }
+    return {
+      deliverable,
+      group,
+      parent: group?.parentId ? metadata.group(group.parentId) : undefined,
+      users,
+      states: [...book.allStates()],
+      decisions: [...book.all()].sort((a, b) => a.seq - b.seq),
+      agreedOnly: options.agreedOnly ?? false,
+      from: options.from ?? null,
+      authors: options.from ? this.authors(live.clientOwners()) : [],
+      now: new Date().toISOString(),
     }
   }
 
@@ -119,21 +111,19 @@ export class ExportService {
   }
 }
 
-async function write(document: ExportDocument, format: ExportFormat): Promise<Buffer> {
-  switch (format) {
-    case 'docx':
-      return (await writeDocxOffThread(document)).bytes
-    case 'pdf':
-      return convertWithOffice((await writeDocxOffThread(document)).bytes, { from: 'docx', to: 'pdf' })
-    case 'html':
-      return Buffer.from(writeHtml(applyPendingRevisions(document)), 'utf8')
-    case 'md':
-      return Buffer.from(writeMarkdown(applyPendingRevisions(document)), 'utf8')
+async function write(source: ExportSource, doc: Y.Doc, format: ExportFormat): Promise<Buffer> {
+  if (format === 'docx' || format === 'pdf') {
+    // The event loop only copies the document's state (one encode) and gathers plain data; reading and laying out
+    // the text, revision marks and writing the file happen on the export worker.
+    const docx = (await writeDocxOffThread({ source, state: Y.encodeStateAsUpdate(doc) })).bytes
+    return format === 'pdf' ? convertWithOffice(docx, { from: 'docx', to: 'pdf' }) : docx
   }
+  const document = applyPendingRevisions(composeDocument(source, doc))
+  return Buffer.from(format === 'html' ? writeHtml(document) : writeMarkdown(document), 'utf8')
 }
 
 /** An ASCII file name from the document number or title (safe in a Content-Disposition header). */
-export function fileNameFor(document: ExportDocument, format: ExportFormat): string {
+export function fileNameFor(document: Pick<ExportDocument, 'header'>, format: ExportFormat): string {
   const base = `${document.header.documentNumber} ${document.header.title}`
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9.-]+/g, '-')

@@ -1,8 +1,8 @@
 /**
  * Conversions by LibreOffice headless (`soffice --convert-to`): .docx to PDF for readers without Word (and to text,
  * for the tests). Each conversion runs in its own temporary folder with its own user profile (two conversions
- * never share LibreOffice's lock), as a child process with a timeout and a lower priority, so that the event loop is
- * never blocked; one at a time, since each takes a core and some hundred megabytes.
+ * never share LibreOffice's lock), as a child process with a timeout, so that the event loop is never blocked;
+ * one at a time, since each takes a core and some hundred megabytes.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -12,22 +12,6 @@ import { pathToFileURL } from 'node:url'
 import { SerialQueue } from '../serialQueue.ts'
 
 export class ConversionError extends Error {}
-
-/** Niceness of LibreOffice (0 is the server's): a conversion takes seconds of CPU that live editing comes before. */
-const OFFICE_NICENESS = 10
-
-/**
- * Lowers the priority of a starting LibreOffice: soffice is a launcher that starts soffice.bin, which inherits the
- * niceness set now (the launcher has barely started). Where refused, the conversion runs at normal priority.
- */
-function lowerPriority(pid: number | undefined): void {
-  if (pid === undefined) return
-  try {
-    os.setPriority(pid, OFFICE_NICENESS)
-  } catch {
-    // not allowed here, or already gone: normal priority
-  }
-}
 
 const queue = new SerialQueue()
 
@@ -51,7 +35,7 @@ async function convertNow(input: Uint8Array, options: ConvertOptions): Promise<B
     await writeFile(source, input)
     const profile = pathToFileURL(path.join(dir, 'profile')).href
     await new Promise<void>((resolve, reject) => {
-      const child = execFile(
+      execFile(
         options.binary ?? process.env.SOFFICE ?? 'soffice',
         [
           `-env:UserInstallation=${profile}`,
@@ -69,7 +53,6 @@ async function convertNow(input: Uint8Array, options: ConvertOptions): Promise<B
             ? reject(new ConversionError(`LibreOffice could not convert the document: ${error.message}`))
             : resolve(),
       )
-      lowerPriority(child.pid)
     })
     const extension = options.to.split(':')[0]!
     return await readFile(path.join(dir, 'out', `document.${extension}`)).catch(() => {

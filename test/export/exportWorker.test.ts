@@ -69,6 +69,7 @@ describe('the export worker', () => {
     const first = await writeDocxOffThread({ source: sourceFor(null), state })
     const second = await writeDocxOffThread({ source: sourceFor(null), state })
     expect(first.offThread).toBe(true)
+    expect(first.workerThreadId).toBeGreaterThan(0)
     expect(second.workerThreadId).toBe(first.workerThreadId)
   })
 

@@ -2,10 +2,13 @@
 import { CLOSE_CODES } from '../shared/protocol/messages.ts'
 import { createAccordServer } from './app.ts'
 import { loadConfig } from './config.ts'
+import { warmDocxWorker } from './export/docxOffThread.ts'
 
 const config = loadConfig()
 const accord = await createAccordServer(config)
 const port = await accord.listen()
+// The export worker starts now, in the background, rather than during the first export.
+void warmDocxWorker()
 const { logger, metadata, setupToken } = accord.ctx
 logger.info({ port, host: config.host, dataDir: config.dataDir }, 'Accord is listening')
 const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`

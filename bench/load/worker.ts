@@ -38,6 +38,8 @@ async function runner(kind: string): Promise<JobRunner> {
       return (await import('./followLoad.ts')).runMeetingFollow
     case 'touch':
       return (await import('./touchLoad.ts')).runTouch
+    case 'export-latency':
+      return (await import('./exportLatencyLoad.ts')).runExportLatency
     case 'lock-check':
       return (await import('../inprocess/lockCheckLoad.ts')).runLockCheck
     default:

@@ -1,8 +1,10 @@
 /**
  * One export of the 120,000-word deliverable in a process of its own (so that its peak memory is its own): run
- * by the export scenario as `node --import tsx bench/scenarios/exportLargeRun.ts <docx|marks|pdf>`, it prints one
- * JSON line: the export's time, the process's peak RSS before and after, the longest event-loop stall during the
- * export (how long another client's keystroke would wait), and the file's size.
+ * by the export scenario as `node --import tsx bench/scenarios/exportLargeRun.ts <docx|marks|pdf>`, it exports twice
+ * (the first starts the export worker, the second finds it warm) and prints one JSON line: each export's time and
+ * CPU time (all threads of this process: the event loop, the export worker, V8's helpers; not LibreOffice's),
+ * the longest event-loop stall during it (how long another client's keystroke would wait) and the file's size,
+ * and the process's RSS before and at its peak.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -63,30 +65,37 @@ if (kind === 'marks') {
 global.gc?.()
 const rssBefore = process.memoryUsage().rss
 const exports = new ExportService(ctx)
-// The longest gap between ticks of a 1 ms timer: how long the event loop could not serve anything else.
-let maxStallMs = 0
-let lastTick = performance.now()
-const ticker = setInterval(() => {
-  const now = performance.now()
-  maxStallMs = Math.max(maxStallMs, now - lastTick)
-  lastTick = now
-}, 1)
-const started = performance.now()
-const file = await exports.export(deliverable, {
-  format: kind === 'pdf' ? 'pdf' : 'docx',
-  ...(from ? { from } : {}),
-})
-const ms = performance.now() - started
-maxStallMs = Math.max(maxStallMs, performance.now() - lastTick)
-clearInterval(ticker)
+// The first export starts the export worker (as on a server that has not exported yet, or did not warm it at
+// start); the second finds it warm, as every later export does.
+const rounds: { ms: number; cpuMs: number; maxStallMs: number; bytes: number }[] = []
+for (let round = 0; round < 2; round++) {
+  // The longest gap between ticks of a 1 ms timer: how long the event loop could not serve anything else.
+  let maxStallMs = 0
+  let lastTick = performance.now()
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    maxStallMs = Math.max(maxStallMs, now - lastTick)
+    lastTick = now
+  }, 1)
+  const started = performance.now()
+  const cpuBefore = process.cpuUsage()
+  const file = await exports.export(deliverable, {
+    format: kind === 'pdf' ? 'pdf' : 'docx',
+    ...(from ? { from } : {}),
+  })
+  const ms = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
+  maxStallMs = Math.max(maxStallMs, performance.now() - lastTick)
+  clearInterval(ticker)
+  rounds.push({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxStallMs, bytes: file.bytes.length })
+}
 console.log(
   JSON.stringify({
     kind,
-    ms,
-    bytes: file.bytes.length,
+    first: rounds[0],
+    next: rounds[1],
     rssBeforeMb: rssBefore / 1024 / 1024,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
-    maxStallMs,
   }),
 )
 await accord.close()

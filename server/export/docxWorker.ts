@@ -1,18 +1,44 @@
 /**
  * The .docx writer on a worker thread: the `docx` package spends seconds on a 120,000-word deliverable, all of it
- * synchronous work that would stall every live document of the server meanwhile. The main thread reads the Yjs
- * document into plain data (fast); this thread turns it into the file.
+ * synchronous work that would stall every live document of the server meanwhile. The main thread copies the Yjs
+ * document's state and gathers plain data (fast); this thread reads the text, lays it out and writes the file. It runs at a lower scheduling priority than
+ * the server's event loop, so that on a busy machine live editing comes before an export.
  */
-import { parentPort } from 'node:worker_threads'
-import { writeDocx } from './docxWriter.ts'
-import type { ExportDocument } from './exportDocument.ts'
-import { applyPendingRevisions } from './pendingRevisions.ts'
+import { readlinkSync } from 'node:fs'
+import os from 'node:os'
+import { parentPort, threadId } from 'node:worker_threads'
+import { buildDocx } from './docxJob.ts'
+import type { WorkerAnswer, WorkerJob } from './docxOffThread.ts'
+import { warmUpDocument } from './warmUp.ts'
 
-parentPort?.on('message', async (document: ExportDocument) => {
+/** Niceness of the export thread (0 is the server's; 19 the lowest priority). */
+const EXPORT_NICENESS = 10
+
+lowerOwnPriority()
+// One small document written before the first job: the writer's code is compiled now rather than during an export.
+await buildDocx({ document: warmUpDocument() })
+parentPort?.postMessage({ type: 'ready' } satisfies WorkerAnswer)
+
+parentPort?.on('message', async ({ job, input }: WorkerJob) => {
   try {
-    const bytes = await writeDocx(applyPendingRevisions(document))
-    parentPort?.postMessage({ ok: true, bytes }, [bytes.buffer as ArrayBuffer])
+    const bytes = await buildDocx(input)
+    parentPort?.postMessage({ type: 'done', job, bytes, threadId } satisfies WorkerAnswer, [
+      bytes.buffer as ArrayBuffer,
+    ])
   } catch (error) {
-    parentPort?.postMessage({ ok: false, message: (error as Error).message })
+    parentPort?.postMessage({ type: 'failed', job, message: (error as Error).message } satisfies WorkerAnswer)
   }
 })
+
+/**
+ * On Linux a thread has its own id and its own niceness: setpriority() on this thread's id (from
+ * /proc/thread-self) lowers this thread only. Elsewhere, or where it is refused, the export runs at normal priority.
+ */
+function lowerOwnPriority(): void {
+  try {
+    const osThreadId = Number(readlinkSync('/proc/thread-self').split('/').at(-1))
+    if (Number.isInteger(osThreadId) && osThreadId > 0) os.setPriority(osThreadId, EXPORT_NICENESS)
+  } catch {
+    // not Linux, or not allowed: normal priority
+  }
+}

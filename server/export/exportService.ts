@@ -3,11 +3,9 @@
  * `GET /api/deliverables/:id/export`, with no knowledge of HTTP. Revision marks compare a base state (a version's
  * complete Yjs update) with the present, clause by clause.
  */
-
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import type { ExportFormat } from '../../shared/api/export.ts'
-import type { DecisionEvent } from '../../shared/domain/consensus.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { User } from '../../shared/domain/types.ts'
 import type { ConsensusService } from '../domain/consensusService.ts'
@@ -16,13 +14,11 @@ import type { MetadataStore, StoredDeliverable } from '../storage/metadataStore.
 import { SYSTEM_USER } from '../sync/clientOwners.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { VersionService } from '../versions/versionService.ts'
-import { type OpenAnnotations, placeAnnotations } from './annotationsDocx.ts'
-import { type ModelClause, readModel } from './documentModel.ts'
+import type { OpenAnnotations } from './annotationsDocx.ts'
+import { composeDocument, type ExportSource, headerOf } from './composeDocument.ts'
 import { writeDocxOffThread } from './docxOffThread.ts'
-import { changeLog, consensusRows, type ExportDocument } from './exportDocument.ts'
-import { resolveHeader } from './header.ts'
+import type { ExportDocument } from './exportDocument.ts'
 import { writeHtml } from './htmlWriter.ts'
-import { layoutClauses } from './layout.ts'
 import { writeMarkdown } from './markdownWriter.ts'
 import { convertWithOffice } from './officeConverter.ts'
 import { applyPendingRevisions } from './pendingRevisions.ts'
@@ -77,59 +73,8 @@ export class ExportService {
     deliverable: StoredDeliverable,
     options: Omit<ExportOptions, 'format'> = {},
   ): Promise<ExportDocument> {
-    const { hub, consensus, metadata } = this.sources
-    const live = await hub.get(deliverable.id)
-    const book = await consensus.book(deliverable.id)
-    // Read before the document: nothing may change it between reading its text and placing the anchors.
-    const open = options.annotations ? await this.openAnnotations(deliverable) : null
-    const withClients = options.from !== undefined
-    const texts = open ? new Map<Y.XmlText, number>() : undefined
-    const present = readModel(live.doc, { withClients, ...(texts ? { texts } : {}) })
-    const agreed = new Set(present.filter((c) => book.state(c.id).status === 'agreed').map((c) => c.id))
-    const events = [...book.allStates().keys()]
-      .flatMap((id) => book.history(id))
-      .sort((a, b) => a.seq - b.seq)
-    const lastAgreement = new Map<string, DecisionEvent>()
-    for (const event of events) if (event.action === 'agree') lastAgreement.set(event.sectionId, event)
-    const log = changeLog(events, present)
-    const keep = (clauses: ModelClause[]) =>
-      options.agreedOnly ? clauses.filter((c) => agreed.has(c.id)) : clauses
-    const layoutOptions = { type: deliverable.type, agreed, changeLog: log }
-    let clauses = layoutClauses(keep(present), layoutOptions)
-    let comments: ExportDocument['comments']
-    if (open && texts) {
-      const nameOf = (id: string) => metadata.user(id)?.name ?? 'Unknown user'
-      const placed = placeAnnotations(live.doc, clauses, texts, open, nameOf)
-      clauses = placed.clauses
-      comments = placed.comments
-    }
-    const now = new Date()
-    const pendingRevisions = options.from
-      ? { base: options.from, authors: this.authors(live.clientOwners()), agreed: [...agreed] }
-      : null
-    const group = metadata.group(deliverable.groupId)
-    return {
-      type: deliverable.type,
-      header: resolveHeader({
-        deliverable,
-        group,
-        parent: group?.parentId ? metadata.group(group.parentId) : undefined,
-        user: (id) => metadata.user(id),
-        clauses: present,
-        now,
-      }),
-      clauses,
-      changeLog: log,
-      consensus: consensusRows(
-        keep(present),
-        (id) => book.state(id),
-        (id) => lastAgreement.get(id),
-      ),
-      revisionDate: options.from ? now.toISOString().replace(/\.\d+Z$/, 'Z') : null,
-      pendingRevisions,
-      agreedOnly: options.agreedOnly ?? false,
-      ...(comments ? { comments } : {}),
-    }
+    const live = await this.sources.hub.get(deliverable.id)
+    return composeDocument(await this.source(deliverable, options), live.doc)
   }
 
   /**
@@ -147,6 +92,52 @@ export class ExportService {
   }
 
   /** The export, asking no one's permission (`exportFor` does; benchmarks and tests call this). */
+  async export(deliverable: StoredDeliverable, options: ExportOptions): Promise<ExportFile> {
+    const live = await this.sources.hub.get(deliverable.id)
+    const source = await this.source(deliverable, options)
+    return {
+      bytes: await write(source, live.doc, options.format),
+      contentType: CONTENT_TYPES[options.format],
+      // The file name needs the header's number and title only, not the body.
+      fileName: fileNameFor({ header: headerOf(source, []) }, options.format),
+    }
+  }
+
+  /** Everything an export needs from the server's stores, as plain data (ExportSource). */
+  private async source(
+    deliverable: StoredDeliverable,
+    options: Omit<ExportOptions, 'format'>,
+  ): Promise<ExportSource> {
+    const { hub, consensus, metadata } = this.sources
+    const live = await hub.get(deliverable.id)
+    const book = await consensus.book(deliverable.id)
+    const annotations = options.annotations ? await this.openAnnotations(deliverable) : null
+    const group = metadata.group(deliverable.groupId)
+    const users: [string, User][] = []
+    for (const id of Object.keys(deliverable.members)) {
+      const user = metadata.user(id)
+      if (user)
+        users.push([
+          id,
+          { id, name: user.name, email: user.email, organization: user.organization, admin: user.admin },
+        ])
+    }
+    return {
+      deliverable,
+      group,
+      parent: group?.parentId ? metadata.group(group.parentId) : undefined,
+      users,
+      states: [...book.allStates()],
+      decisions: [...book.all()].sort((a, b) => a.seq - b.seq),
+      agreedOnly: options.agreedOnly ?? false,
+      from: options.from ?? null,
+      authors: options.from ? this.authors(live.clientOwners()) : [],
+      now: new Date().toISOString(),
+      annotations,
+      names: annotations ? this.namesOf(annotations) : [],
+    }
+  }
+
   private async openAnnotations(deliverable: StoredDeliverable): Promise<OpenAnnotations> {
     const reader = this.sources.annotations
     if (!reader) throw new Error('annotations asked for without an annotation reader')
@@ -157,14 +148,10 @@ export class ExportService {
     return { comments, suggestions }
   }
 
-  async export(deliverable: StoredDeliverable, options: ExportOptions): Promise<ExportFile> {
-    const document = await this.document(deliverable, options)
-    const bytes = await write(document, options.format)
-    return {
-      bytes,
-      contentType: CONTENT_TYPES[options.format],
-      fileName: fileNameFor(document, options.format),
-    }
+  /** The display name of every author of an open annotation (Word's revision and comment authors). */
+  private namesOf(open: OpenAnnotations): [string, string][] {
+    const ids = new Set([...open.comments, ...open.suggestions].map((a) => a.authorId))
+    return [...ids].map((id) => [id, this.sources.metadata.user(id)?.name ?? 'Unknown user'])
   }
 
   /** The name of the user who owns each Yjs client that the server knows (not its own: those are the product's). */
@@ -178,21 +165,19 @@ export class ExportService {
   }
 }
 
-async function write(document: ExportDocument, format: ExportFormat): Promise<Buffer> {
-  switch (format) {
-    case 'docx':
-      return (await writeDocxOffThread(document)).bytes
-    case 'pdf':
-      return convertWithOffice((await writeDocxOffThread(document)).bytes, { from: 'docx', to: 'pdf' })
-    case 'html':
-      return Buffer.from(writeHtml(applyPendingRevisions(document)), 'utf8')
-    case 'md':
-      return Buffer.from(writeMarkdown(applyPendingRevisions(document)), 'utf8')
+async function write(source: ExportSource, doc: Y.Doc, format: ExportFormat): Promise<Buffer> {
+  if (format === 'docx' || format === 'pdf') {
+    // The event loop only copies the document's state (one encode) and gathers plain data; reading and laying out
+    // the text, revision marks and writing the file happen on the export worker.
+    const docx = (await writeDocxOffThread({ source, state: Y.encodeStateAsUpdate(doc) })).bytes
+    return format === 'pdf' ? convertWithOffice(docx, { from: 'docx', to: 'pdf' }) : docx
   }
+  const document = applyPendingRevisions(composeDocument(source, doc))
+  return Buffer.from(format === 'html' ? writeHtml(document) : writeMarkdown(document), 'utf8')
 }
 
 /** An ASCII file name from the document number or title (safe in a Content-Disposition header). */
-export function fileNameFor(document: ExportDocument, format: ExportFormat): string {
+export function fileNameFor(document: Pick<ExportDocument, 'header'>, format: ExportFormat): string {
   const base = `${document.header.documentNumber} ${document.header.title}`
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9.-]+/g, '-')

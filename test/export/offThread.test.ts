@@ -27,14 +27,16 @@ describe('the .docx writer', () => {
       abstract: '',
     }
     const result = await writeDocxOffThread({
-      type: 'technical-report',
-      header,
-      clauses,
-      changeLog: [],
-      consensus: [],
-      revisionDate: null,
-      pendingRevisions: null,
-      agreedOnly: false,
+      document: {
+        type: 'technical-report',
+        header,
+        clauses,
+        changeLog: [],
+        consensus: [],
+        revisionDate: null,
+        pendingRevisions: null,
+        agreedOnly: false,
+      },
     })
     expect(result.offThread).toBe(true)
     expect(result.bytes.subarray(0, 2).toString('latin1')).toBe('PK')

@@ -13,7 +13,6 @@ import { ClauseDecorations, type SortRequest } from './clauseDecorations.ts'
 import { ConsensusState } from './consensusState.ts'
 import { EntryCommands } from './entryCommands.ts'
 import { LockGuard } from './lockGuard.ts'
-import { narrowRemoteChanges } from './narrowRemoteChanges.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
 import { SuggestionMode } from './suggestionMode.ts'
@@ -49,7 +48,6 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
 
 export function editorExtensions(options: EditorExtensionOptions): AnyExtension[] {
   const { session } = options
-  narrowRemoteChanges()
   return [
     ...accordSchemaExtensions(),
     Collaboration.configure({

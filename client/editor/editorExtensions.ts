@@ -13,6 +13,7 @@ import { ClauseDecorations, type SortRequest } from './clauseDecorations.ts'
 import { ConsensusState } from './consensusState.ts'
 import { EntryCommands } from './entryCommands.ts'
 import { LockGuard } from './lockGuard.ts'
+import { othersAwareness } from './othersAwareness.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
 import { SuggestionMode } from './suggestionMode.ts'
@@ -57,7 +58,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
       yUndoOptions: { trackedOrigins: [STRUCTURE_ORIGIN] },
     }),
     CollaborationCaret.configure({
-      provider: session.provider,
+      provider: { awareness: othersAwareness(session.provider.awareness) },
       user: options.user,
       render: renderCaret,
     }),

@@ -17,6 +17,8 @@ export function useAnchorAlignment(
     const root = list.current
     if (!root || !editor || editor.isDestroyed) return
     const items = [...root.querySelectorAll<HTMLElement>(':scope > li[data-thread-id]')]
+    // Measuring forces a layout of the whole text: not when there is nothing to line up.
+    if (items.length === 0) return
     for (const item of items) item.style.marginTop = ''
     let bottom = root.getBoundingClientRect().top
     for (const item of items) {

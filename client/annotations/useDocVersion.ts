@@ -1,21 +1,27 @@
-/** A number that grows after the editor's document or layout changed (at most once a frame): a cue to re-measure. */
+/**
+ * A number that grows after the editor's document or layout changed: a cue to re-measure. Changes in a row (typing,
+ * other people's edits) count once, after a short pause or at the latest MAX_WAIT_MS after the first: each new
+ * number renders the margin again, and a render while the caret is in the text costs React a walk of the whole
+ * editor's DOM (it saves the selection around every commit), which per keystroke slowed typing on big deliverables.
+ */
 import type { Editor } from '@tiptap/core'
 import { useEffect, useState } from 'react'
+import { afterPause } from '../editor/afterPause.ts'
+
+const PAUSE_MS = 100
+const MAX_WAIT_MS = 400
 
 export function useDocVersion(editor: Editor | null): number {
   const [version, setVersion] = useState(0)
   useEffect(() => {
     if (!editor) return
-    let frame = 0
-    const bump = () => {
-      cancelAnimationFrame(frame)
-      frame = requestAnimationFrame(() => setVersion((v) => v + 1))
-    }
+    const later = afterPause(() => setVersion((v) => v + 1), PAUSE_MS, MAX_WAIT_MS)
+    const bump = () => later.schedule()
     editor.on('update', bump)
     editor.on('transaction', bump)
     window.addEventListener('resize', bump)
     return () => {
-      cancelAnimationFrame(frame)
+      later.cancel()
       editor.off('update', bump)
       editor.off('transaction', bump)
       window.removeEventListener('resize', bump)

@@ -1,5 +1,5 @@
 import type { Editor } from '@tiptap/core'
-import { useCallback, useEffect, useState } from 'react'
+import { memo, useCallback, useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import type { Section } from '../../shared/api/sections.ts'
 import type { DeliverableRole } from '../../shared/domain/types.ts'
@@ -11,11 +11,12 @@ import { useAnnotations } from '../annotations/useAnnotations.ts'
 import { api } from '../api/endpoints.ts'
 import { type ApiDeliverable, DELIVERABLE_TYPE_LABELS } from '../api/types.ts'
 import { useResource } from '../api/useResource.ts'
+import type { CollabSession, SessionState } from '../collab/collabSession.ts'
 import { EditorBanners } from '../collab/EditorBanners.tsx'
 import { PresenceList } from '../collab/PresenceList.tsx'
 import { RecoveryPanel } from '../collab/RecoveryPanel.tsx'
 import { MergeNote, SyncStatus } from '../collab/SyncStatus.tsx'
-import { useCollabSession } from '../collab/useCollabSession.ts'
+import { type CollabControl, useCollabSession } from '../collab/useCollabSession.ts'
 import { usePresence } from '../collab/usePresence.ts'
 import { useStatusAnnouncements } from '../collab/useStatusAnnouncements.ts'
 import { useUnsavedWarning } from '../collab/useUnsavedWarning.ts'
@@ -32,6 +33,7 @@ import { Drawer, DrawerToggle, useDrawer } from '../shell/Drawer.tsx'
 import { type BarItem, OverflowBar } from '../shell/OverflowBar.tsx'
 import { SkipLink } from '../shell/SkipLink.tsx'
 import { ErrorNote, Loading } from '../shell/ui.tsx'
+import { useStableObject } from '../shell/useStableObject.ts'
 import { DocumentEditor } from './DocumentEditor.tsx'
 import { useOutline } from './useOutline.ts'
 
@@ -92,18 +94,84 @@ const KEEP_FIRST = ['merge', 'people', 'progress', 'versions', 'members', 'user'
 const CLAUSE_DRAWER_BELOW = '(max-width: 80rem)'
 const OUTLINE_DRAWER_BELOW = '(max-width: 60rem)'
 
+/**
+ * Holds the replica and what follows its saving state. "Saving…" / "All changes saved" flips twice per keystroke
+ * (the change, then the server's confirmation): only this thin component and the status pill follow it, so the
+ * whole editor screen is not rendered again per keystroke (README's Performance section).
+ */
 function LiveEditor(props: LiveEditorProps) {
   const me = useMe()
   const announce = useAnnounce()
   const control = useCollabSession(props.deliverableId, me.id, props.mayEdit)
-  const { session, state } = control
+  useUnsavedWarning(control.state.unsaved)
+  useStatusAnnouncements(control.state, announce)
+  const { unsaved: _unsaved, ...settled } = control.state
+  const state = useStableObject(settled)
+  return (
+    <EditorWorkspace
+      {...props}
+      session={control.generation >= 0 ? control.session : null}
+      generation={control.generation}
+      state={state}
+      recovery={control.recovery}
+      dismissRecovery={control.dismissRecovery}
+    />
+  )
+}
+
+interface WorkspaceProps extends LiveEditorProps {
+  /** Null before the first replica exists. */
+  session: CollabSession | null
+  generation: number
+  state: Omit<SessionState, 'unsaved'>
+  recovery: CollabControl['recovery']
+  dismissRecovery: () => void
+}
+
+/** While typing goes on, "All changes saved" waits this long for the next key before it shows. */
+const SAVED_SETTLE_MS = 250
+
+/**
+ * The saving state, read from the replica itself (see LiveEditor). "Saving…" shows at once, so "All changes saved"
+ * never shows while something is not on the server; "All changes saved" shows once the state stayed so for
+ * SAVED_SETTLE_MS, so that the pill does not flip twice per keystroke (each flip is a React commit, which walks
+ * the whole editor's DOM to save the selection).
+ */
+function LiveSyncStatus({
+  session,
+  state,
+}: {
+  session: CollabSession | null
+  state: WorkspaceProps['state']
+}) {
+  const [unsaved, setUnsaved] = useState(() => session?.getState().unsaved ?? false)
+  useEffect(() => {
+    if (!session) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const follow = () => {
+      clearTimeout(timer)
+      if (session.getState().unsaved) setUnsaved(true)
+      else timer = setTimeout(() => setUnsaved(false), SAVED_SETTLE_MS)
+    }
+    follow()
+    const unsubscribe = session.subscribe(follow)
+    return () => {
+      clearTimeout(timer)
+      unsubscribe()
+    }
+  }, [session])
+  return <SyncStatus state={{ ...state, unsaved }} />
+}
+
+const EditorWorkspace = memo(function EditorWorkspace(props: WorkspaceProps) {
+  const me = useMe()
+  const announce = useAnnounce()
+  const { session, generation, state, recovery, dismissRecovery } = props
   const [editor, setEditor] = useState<Editor | null>(null)
   const outline = useOutline(editor)
-  const people = usePresence(control.generation >= 0 ? session : null, announce)
-  useUnsavedWarning(state.unsaved)
-  useStatusAnnouncements(state, announce)
+  const people = usePresence(session, announce)
 
-  const recovering = control.recovery?.inProgress || control.recovery?.halted
+  const recovering = recovery?.inProgress || recovery?.halted
   const canEdit = props.mayEdit && state.canEdit !== false && !state.ended && !recovering
   // The consensus state of every clause: the API's sections, then live messages and the user's own actions.
   const consensus = useConsensusController({
@@ -120,7 +188,7 @@ function LiveEditor(props: LiveEditorProps) {
     deliverableId: props.deliverableId,
     userId: me.id,
     abilities: props.abilities,
-    session: control.generation >= 0 ? session : null,
+    session,
     online: state.connection === 'online',
     editor,
     users: consensus.users,
@@ -132,7 +200,6 @@ function LiveEditor(props: LiveEditorProps) {
 
   const outlineDrawer = useDrawer('outline-drawer', OUTLINE_DRAWER_BELOW)
   const clauseDrawer = useDrawer('clause-drawer', CLAUSE_DRAWER_BELOW)
-  const presenceSession = control.generation >= 0 ? session : null
   // An objection raised from elsewhere (text kept after a refusal) is written in the clause panel: show it.
   const objectionNonce = consensus.objectionDraft?.nonce
   const showClausePanel = clauseDrawer.show
@@ -153,7 +220,7 @@ function LiveEditor(props: LiveEditorProps) {
     ...(consensus.progress.total > 0
       ? [{ key: 'progress', node: <ConsensusProgress progress={consensus.progress} /> }]
       : []),
-    { key: 'people', node: <PresenceList people={people} editor={editor} session={presenceSession} /> },
+    { key: 'people', node: <PresenceList people={people} editor={editor} session={session} /> },
     {
       key: 'versions',
       node: (
@@ -188,7 +255,7 @@ function LiveEditor(props: LiveEditorProps) {
           <h1 title={props.title}>{props.title}</h1>
           <span className="muted small editor-type">{props.typeLabel}</span>
         </div>
-        <SyncStatus state={state} />
+        <LiveSyncStatus session={props.session} state={state} />
         <OverflowBar items={headerItems} keepFirst={KEEP_FIRST} />
         {/* Outside the bar: its panel must not be clipped by the bar's one line. */}
         {props.abilities.export && <ExportMenu deliverableId={props.deliverableId} />}
@@ -212,7 +279,7 @@ function LiveEditor(props: LiveEditorProps) {
             <p className="print-name">{props.title}</p>
           </div>
           <EditorMeeting
-            provider={control.generation >= 0 ? session.provider : null}
+            provider={session?.provider ?? null}
             deliverableId={props.deliverableId}
             outline={outline}
             editor={editor}
@@ -225,18 +292,18 @@ function LiveEditor(props: LiveEditorProps) {
             ended={state.ended}
             loginHref={back}
           />
-          {control.recovery && (
+          {recovery && (
             <RecoveryPanel
-              recovery={control.recovery}
-              onDismiss={control.dismissRecovery}
+              recovery={recovery}
+              onDismiss={dismissRecovery}
               renderActions={(item) => <KeptTextActions controller={consensus} item={item} />}
             />
           )}
           <SuggestionToggle annotations={annotations} />
           <div className="annotated-document">
-            {control.generation >= 0 && (
+            {session && (
               <DocumentEditor
-                key={control.generation}
+                key={generation}
                 session={session}
                 title={props.title}
                 user={{ name: me.name, organization: me.organization, color: me.color }}
@@ -261,7 +328,7 @@ function LiveEditor(props: LiveEditorProps) {
             controller={consensus}
             outline={outline}
             editor={editor}
-            body={control.generation >= 0 ? session.body : null}
+            body={session?.body ?? null}
             synced={state.synced}
             editable={canEdit && state.synced}
             annotations={annotations}
@@ -270,4 +337,4 @@ function LiveEditor(props: LiveEditorProps) {
       </div>
     </div>
   )
-}
+})

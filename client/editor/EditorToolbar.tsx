@@ -1,6 +1,5 @@
 import type { ChainedCommands, Editor } from '@tiptap/core'
 import type { EditorState } from '@tiptap/pm/state'
-import { useEditorState } from '@tiptap/react'
 import { type KeyboardEvent, useId, useRef, useState } from 'react'
 import { sortableProblemAt } from './clauseDecorations.ts'
 import type { InsertableBlock } from './entryCommands.ts'
@@ -8,6 +7,7 @@ import { LinkForm } from './LinkForm.tsx'
 import { clauseAt } from './outline.ts'
 import { explainRefusal } from './refusalNotice.ts'
 import { removalRefusal, writingRefusal } from './toolReasons.ts'
+import { useLazyEditorState } from './useLazyEditorState.ts'
 import type { MoveKind } from './yStructure.ts'
 
 interface Tool {
@@ -147,35 +147,49 @@ interface ToolbarProps {
 }
 
 const ALL_TOOLS = [...TOOLS, LINK, SORT]
-const nothing = () => ({
+
+interface ToolStates {
+  can: boolean[]
+  active: boolean[]
+  why: (string | null)[]
+}
+
+const nothing = (): ToolStates => ({
   can: ALL_TOOLS.map(() => false),
   active: ALL_TOOLS.map(() => false),
   why: ALL_TOOLS.map((): string | null => null),
 })
 
+/** Whether each tool can act where the caret is, whether it is pressed there, and why it cannot act. */
+function toolStates(e: Editor | null, disabled: boolean): ToolStates {
+  if (!e || e.isDestroyed || disabled || !e.isEditable) return nothing()
+  const why = ALL_TOOLS.map((t) => t.why?.(e.state) ?? null)
+  const can = [
+    ...TOOLS.map((t) => t.can(e)),
+    e.can().setLink({ href: 'https://example.org' }),
+    !!sortProblemHere(e),
+  ]
+  return {
+    can: can.map((able, i) => able && !why[i]),
+    active: ALL_TOOLS.map((t) => t.active?.(e) ?? false),
+    why,
+  }
+}
+
+const sameList = <T,>(a: readonly T[], b: readonly T[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i])
+const sameStates = (a: ToolStates, b: ToolStates) =>
+  sameList(a.can, b.can) && sameList(a.active, b.active) && sameList(a.why, b.why)
+
 export function EditorToolbar({ editor, disabled, linking, setLinking }: ToolbarProps) {
   const [focusIndex, setFocusIndex] = useState(0)
   const ref = useRef<HTMLDivElement>(null)
   const idBase = useId()
-  const snapshot = useEditorState({
-    editor,
-    selector: ({ editor: e }) => {
-      if (!e || disabled || !e.isEditable) return nothing()
-      const why = ALL_TOOLS.map((t) => t.why?.(e.state) ?? null)
-      const can = [
-        ...TOOLS.map((t) => t.can(e)),
-        e.can().setLink({ href: 'https://example.org' }),
-        !!sortProblemHere(e),
-      ]
-      return {
-        can: can.map((able, i) => able && !why[i]),
-        active: ALL_TOOLS.map((t) => t.active?.(e) ?? false),
-        why,
-      }
-    },
-  })
+  // Computed off the keystroke's path (useLazyEditorState): a click asks again (`fresh`), so it never acts on a
+  // state the last keys have changed.
+  const snapshot = useLazyEditorState(editor, (e) => toolStates(e, disabled), sameStates, [disabled])
   // One hidden description per distinct reason; the buttons it applies to point at it.
-  const reasons = [...new Set(snapshot?.why.filter((w): w is string => !!w) ?? [])]
+  const reasons = [...new Set(snapshot.why.filter((w): w is string => !!w))]
   const reasonId = (why: string) => `${idBase}-why-${reasons.indexOf(why)}`
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -197,9 +211,9 @@ export function EditorToolbar({ editor, disabled, linking, setLinking }: Toolbar
     index++
     const mine = index
     const slot = ALL_TOOLS.indexOf(tool)
-    const enabled = !!snapshot?.can[slot]
-    const active = !!snapshot?.active[slot]
-    const why = snapshot?.why[slot] ?? null
+    const enabled = snapshot.can[slot]
+    const active = snapshot.active[slot]
+    const why = snapshot.why[slot]
     const hint = tool.keys ? `${tool.hint} (${tool.keys.replaceAll('+', ' + ')})` : tool.hint
     return (
       <button
@@ -217,8 +231,9 @@ export function EditorToolbar({ editor, disabled, linking, setLinking }: Toolbar
         onMouseDown={(event) => event.preventDefault()}
         onClick={() => {
           if (!editor) return
-          if (enabled) run()
-          else if (why) explainRefusal(editor.view, why)
+          const fresh = toolStates(editor, disabled)
+          if (fresh.can[slot]) run()
+          else if (fresh.why[slot]) explainRefusal(editor.view, fresh.why[slot])
         }}
       >
         {tool.label}

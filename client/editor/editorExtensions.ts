@@ -13,7 +13,7 @@ import { ClauseDecorations, type SortRequest } from './clauseDecorations.ts'
 import { ConsensusState } from './consensusState.ts'
 import { EntryCommands } from './entryCommands.ts'
 import { LockGuard } from './lockGuard.ts'
-import { narrowRemoteChanges } from './narrowRemoteChanges.ts'
+import { othersAwareness } from './othersAwareness.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
 import { SuggestionMode } from './suggestionMode.ts'
@@ -49,7 +49,6 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
 
 export function editorExtensions(options: EditorExtensionOptions): AnyExtension[] {
   const { session } = options
-  narrowRemoteChanges()
   return [
     ...accordSchemaExtensions(),
     Collaboration.configure({
@@ -59,7 +58,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
       yUndoOptions: { trackedOrigins: [STRUCTURE_ORIGIN] },
     }),
     CollaborationCaret.configure({
-      provider: session.provider,
+      provider: { awareness: othersAwareness(session.provider.awareness) },
       user: options.user,
       render: renderCaret,
     }),

@@ -114,14 +114,16 @@ export const EntryCommands = Extension.create<NotifyOptions>({
       insertEntry:
         (type: InsertableBlock) =>
         ({ state, tr, dispatch }) => {
-          const pos = insertionPoint(state, type)
-          const node =
-            type === 'note'
-              ? state.schema.nodes.note!.create()
-              : createEntry(state, type, fieldsFor(type, state))
           const clause = clauseAt(state.selection.$from)
           if (clause && consensusOf(state).locked.has(String(clause.node.attrs.id))) return false
           if (dispatch) {
+            // Built only when inserted: a requirement's identifier reads the whole document, and the toolbar asks
+            // whether it could insert (no dispatch) far more often than anyone inserts.
+            const pos = insertionPoint(state, type)
+            const node =
+              type === 'note'
+                ? state.schema.nodes.note!.create()
+                : createEntry(state, type, fieldsFor(type, state))
             tr.insert(pos, node)
             // In a requirement the identifier is filled in: start on the statement.
             const offset = type === 'requirement' ? node.child(0).nodeSize + 2 : type === 'note' ? 1 : 2

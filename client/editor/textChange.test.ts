@@ -1,7 +1,6 @@
 import { EditorState, TextSelection } from '@tiptap/pm/state'
 import { describe, expect, it } from 'vitest'
 import { clause, deliverable, p } from '../../test/support/builders.ts'
-import { replaceChangedChildren } from './narrowRemoteChanges.ts'
 import { clauseTextStart } from './outline.ts'
 import { textChange } from './textChange.ts'
 
@@ -39,17 +38,7 @@ describe('a change inside one text block', () => {
   })
 })
 
-describe('a remote change applied to the editor', () => {
-  it('replaces only the top-level nodes that are new objects', () => {
-    const state = EditorState.create({ doc })
-    const edited = state.tr.insertText('x', scopeText).doc
-    const content = doc.content.replaceChild(0, edited.child(0))
-    const tr = replaceChangedChildren(state.tr, content)
-    expect(tr.doc.content.eq(content)).toBe(true)
-    expect(tr.doc.child(1)).toBe(doc.child(1))
-    expect(tr.mapping.map(doc.child(0).nodeSize + 1)).toBe(doc.child(0).nodeSize + 2)
-  })
-
+describe('where the outline puts the caret', () => {
   it('a clause text starts in its first paragraph, after the heading (where the outline puts the caret)', () => {
     const $pos = TextSelection.create(doc, scopeText).$from
     expect($pos.parent.textContent).toBe('First paragraph.')

@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core'
 import { useEffect, useState } from 'react'
+import { afterPause } from './afterPause.ts'
 import { buildOutline, type OutlineEntry, sameOutlineRow } from './outline.ts'
 
 /** Quiet time after the last change before the outline is rebuilt: typing never waits for it. */
@@ -12,31 +13,25 @@ export function useOutline(editor: Editor | null): OutlineEntry[] {
   const [outline, setOutline] = useState<OutlineEntry[]>(() => (editor ? buildOutline(editor.state.doc) : []))
   useEffect(() => {
     if (!editor) return
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let firstPending = 0
     let lastDoc = editor.state.doc
     let empty = lastDoc.childCount === 0
     const rebuild = () => {
-      clearTimeout(timer)
-      timer = undefined
-      firstPending = 0
+      later.cancel()
       lastDoc = editor.state.doc
       empty = lastDoc.childCount === 0
       setOutline((previous) => reuseUnchanged(previous, buildOutline(lastDoc)))
     }
+    const later = afterPause(rebuild, DEBOUNCE_MS, MAX_WAIT_MS)
     rebuild()
     const onTransaction = () => {
       if (editor.state.doc === lastDoc) return
-      const now = Date.now()
       // The first content (the initial sync) shows at once; later changes wait for a pause or the maximum wait.
-      if (empty || (firstPending && now - firstPending >= MAX_WAIT_MS)) return rebuild()
-      if (!firstPending) firstPending = now
-      clearTimeout(timer)
-      timer = setTimeout(rebuild, DEBOUNCE_MS)
+      if (empty) rebuild()
+      else later.schedule()
     }
     editor.on('transaction', onTransaction)
     return () => {
-      clearTimeout(timer)
+      later.cancel()
       editor.off('transaction', onTransaction)
     }
   }, [editor])

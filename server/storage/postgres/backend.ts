@@ -15,6 +15,7 @@ import { PostgresVersionStore } from './versionStore.ts'
 
 /** Connections per process: documents write in parallel, one transaction each at a time. */
 const POOL_SIZE = 10
+const CONNECT_TIMEOUT_MS = 10_000
 
 /** The URL without its password, for logs. */
 function redacted(url: string): string {
@@ -28,7 +29,12 @@ function redacted(url: string): string {
 }
 
 export async function openPostgresStorage(url: string, logger: Logger): Promise<StorageBackend> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE })
+  // A database that does not answer fails the write (edits are then refused with the reason) instead of hanging it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  })
   pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost while idle'))
   try {
     const applied = await migrate(pool)

@@ -7,6 +7,8 @@ export default defineConfig({
       {
         test: {
           name: 'node',
+          // A no-op unless ACCORD_TEST_BACKEND=postgres: then one throwaway PostgreSQL for the run.
+          globalSetup: ['test/support/postgresGlobalSetup.ts'],
           include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**'],
           environment: 'node',

@@ -31,15 +31,13 @@ import { ContributionDocuments } from './meetings/contributionDocuments.ts'
 import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
 import { MeetingFiles } from './meetings/meetingFiles.ts'
 import { MeetingRooms } from './meetings/meetingRooms.ts'
-import { FileDocumentStore } from './storage/documentStore.ts'
+import { openStorage } from './storage/backend.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
-import { MetadataStore } from './storage/metadataStore.ts'
 import { AccessControl } from './sync/accessControl.ts'
 import { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import { DocumentHub } from './sync/documentHub.ts'
 import { attachSyncServer } from './sync/upgrade.ts'
 import { VersionService } from './versions/versionService.ts'
-import { VersionStore } from './versions/versionStore.ts'
 
 export interface AccordServer {
   ctx: AppContext
@@ -56,14 +54,15 @@ export async function createAccordServer(
   const logger = options.logger ?? createLogger(config.logLevel)
   const fs = options.fileSystem ?? nodeFileSystem
   await mkdir(config.dataDir, { recursive: true })
-  const metadata = await MetadataStore.open(config.dataDir, fs)
+  const storage = await openStorage(config, fs, logger)
+  const metadata = storage.metadata
   if (metadata.unreadable) logger.error(metadata.unreadable)
-  const store = await FileDocumentStore.open(fs, config.dataDir, { logger })
+  const store = storage.documents
   const hub = new DocumentHub(store, config, logger)
   const consensus: ConsensusService = new ConsensusService(
     hub,
     metadata,
-    (id) => openDecisionRecord(fs, config.dataDir, id, logger),
+    (id) => openDecisionRecord(storage.eventLogs, id, logger),
     (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
   const meetings: MeetingService = new MeetingService(metadata, consensus)
@@ -92,7 +91,7 @@ export async function createAccordServer(
           )
   }
   const annotations = new AnnotationService(hub, metadata, consensus, (id) =>
-    openEventRecord(fs, config.dataDir, id, logger, 'annotations'),
+    openEventRecord(storage.eventLogs, id, logger, 'annotations'),
   )
   consensus.use(annotations)
   const sessions = new SessionService(metadata)
@@ -104,13 +103,7 @@ export async function createAccordServer(
   })
   const access = new AccessControl(hub, metadata, sessions)
   const deliverables = new DeliverableService(metadata, hub, consensus, logger)
-  const versions = new VersionService(
-    hub,
-    consensus,
-    new VersionStore(fs, config.dataDir),
-    metadata.groupLookup,
-    logger,
-  )
+  const versions = new VersionService(hub, consensus, storage.versions, metadata.groupLookup, logger)
   // The agreement is durable already: a version that cannot be saved is logged, and the agreement stands.
   consensus.use({
     everyClauseAgreed: (deliverableId) =>
@@ -210,6 +203,7 @@ export async function createAccordServer(
       await hub.shutdown(code, 'server shutting down')
       for (const client of wss.clients) client.terminate()
       await metadata.flush()
+      await storage.close()
       server.closeAllConnections()
     },
   }

@@ -6,6 +6,8 @@ export interface Config {
   port: number
   host: string
   dataDir: string
+  /** DATABASE_URL: keep durable state in PostgreSQL instead of files under dataDir (docs/STORAGE.md). */
+  databaseUrl: string | undefined
   setupToken: string | undefined
   /** Origins (PUBLIC_ORIGIN) accepted besides the address we listen at, e.g. a reverse proxy's https origin. */
   publicOrigins: string[]
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port,
     host,
     dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
     setupToken: env.SETUP_TOKEN || undefined,
     publicOrigins: originsFrom(env.PUBLIC_ORIGIN),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),

@@ -1,13 +1,12 @@
 /**
- * A deliverable's event records on disk (the decision record, the annotation record): the storage layer's
- * checksummed, fsync'd event logs.
+ * A deliverable's event records (the decision record, the annotation record): the storage layer's checksummed
+ * event logs, on files (fsync'd) or in PostgreSQL (committed), whichever the storage backend opens.
  */
 import type { DecisionEvent } from '../../shared/domain/consensus.ts'
 import type { Logger } from '../logger.ts'
-import { DecisionLog, type EventLogKind } from '../storage/decisionLog.ts'
-import { repairCommandFor } from '../storage/documentLayout.ts'
+import type { EventLogKind } from '../storage/decisionLog.ts'
 import { StorageCorruptError } from '../storage/errors.ts'
-import type { FileSystem } from '../storage/fileSystem.ts'
+import type { EventLogOpener } from '../storage/eventLog.ts'
 import type { DecisionRecord } from './consensusBook.ts'
 
 /** An event record: appends resolve once durable; the events read when it was opened. */
@@ -17,30 +16,27 @@ export interface EventRecord<Event> {
 }
 
 /**
- * Rejects with StorageCorruptError (naming the file and byte offset) when a complete record is damaged: the
+ * Rejects with StorageCorruptError (naming the file and byte offset, or the row) when a record is damaged: the
  * deliverable's consensus state (or annotations) is refused, never rebuilt without an event it may have held,
  * until an operator repairs the log (docs/OPERATIONS.md).
  */
 export async function openEventRecord<Event extends object>(
-  fs: FileSystem,
-  dataDir: string,
+  open: EventLogOpener,
   deliverableId: string,
   logger: Logger,
   kind: EventLogKind,
 ): Promise<EventRecord<Event>> {
-  const opened = await DecisionLog.open<Event>(fs, dataDir, deliverableId, { kind }).catch(
-    (error: unknown) => {
-      if (error instanceof StorageCorruptError) {
-        const { path, offset, reason } = error
-        const repair = repairCommandFor(dataDir, deliverableId, kind)
-        logger.error(
-          { deliverableId, path, offset, reason, repair },
-          `${kind} log is damaged: refused until an operator repairs it`,
-        )
-      }
-      throw error
-    },
-  )
+  const opened = await open<Event>(deliverableId, kind).catch((error: unknown) => {
+    if (error instanceof StorageCorruptError) {
+      // The message quotes the remedy (the repair command for a file log).
+      const { path, offset, reason, message } = error
+      logger.error(
+        { deliverableId, path, offset, reason, remedy: message },
+        `${kind} log is damaged: refused until an operator repairs it`,
+      )
+    }
+    throw error
+  })
   if (opened.repair) {
     logger.warn(
       { deliverableId, repair: opened.repair },
@@ -55,10 +51,9 @@ export async function openEventRecord<Event extends object>(
 }
 
 export function openDecisionRecord(
-  fs: FileSystem,
-  dataDir: string,
+  open: EventLogOpener,
   deliverableId: string,
   logger: Logger,
 ): Promise<DecisionRecord> {
-  return openEventRecord<DecisionEvent>(fs, dataDir, deliverableId, logger, 'decisions')
+  return openEventRecord<DecisionEvent>(open, deliverableId, logger, 'decisions')
 }

@@ -11,6 +11,13 @@ const HINTS: Record<string, string> = {
   EACCES: 'Permission denied: check the owner and mode of the data directory.',
   EPERM: 'Permission denied: check the owner and mode of the data directory.',
   EMFILE: 'Too many open files: raise the limit (ulimit -n).',
+  // PostgreSQL (DATABASE_URL): the driver's network codes and SQLSTATEs.
+  ECONNREFUSED: 'Nothing answers at the database address: check that PostgreSQL is running.',
+  ETIMEDOUT: 'The database did not answer in time: check PostgreSQL and the network.',
+  '53100': 'The database server is out of disk space: free space, then retry.',
+  '57P01': 'The database server is shutting down: retry once it is back.',
+  AC001:
+    'Another server process owns this document now (its lease epoch moved on): this one must not write it.',
 }
 
 function hintFor(code: string): string {

@@ -6,7 +6,7 @@
  * A file that cannot be read is never overwritten: the store opens read-only and says what it could not read.
  */
 import path from 'node:path'
-import { Low } from 'lowdb'
+import { type Adapter, Low } from 'lowdb'
 import type { ItemId } from '../../shared/domain/consensus.ts'
 import type { Meeting } from '../../shared/domain/meetings.ts'
 import type { Deliverable, Group, User } from '../../shared/domain/types.ts'
@@ -63,14 +63,22 @@ export class MetadataStore {
 
   private constructor(
     private readonly db: Low<MetadataSchema>,
+    /** The file, or the database tables, holding the metadata (named in errors). */
     readonly file: string,
     /** Set when the file could not be read: nothing is written then. */
     readonly unreadable: string | null,
   ) {}
 
-  static async open(dataDir: string, fileSystem: FileSystem = nodeFileSystem): Promise<MetadataStore> {
+  static open(dataDir: string, fileSystem: FileSystem = nodeFileSystem): Promise<MetadataStore> {
     const file = path.join(dataDir, 'metadata.json')
-    const adapter = new DurableJsonFile<MetadataSchema>(fileSystem, file)
+    return MetadataStore.openWith(new DurableJsonFile<MetadataSchema>(fileSystem, file), file)
+  }
+
+  /**
+   * Opens the metadata kept by `adapter` (a durable file, or PostgreSQL: postgres/metadataRows.ts); `where` names
+   * it in errors. An adapter's write resolves only once the data is durable.
+   */
+  static async openWith(adapter: Adapter<MetadataSchema>, where: string): Promise<MetadataStore> {
     const db = new Low<MetadataSchema>(adapter, emptyData())
     let unreadable: string | null = null
     try {
@@ -85,10 +93,10 @@ export class MetadataStore {
       unreadable =
         error instanceof StorageError
           ? `${error.message} The file was left as it is.`
-          : `Could not read ${file}: ${(error as Error).message}. The file was left as it is.`
+          : `Could not read ${where}: ${(error as Error).message}. The file was left as it is.`
       db.data = emptyData()
     }
-    return new MetadataStore(db, file, unreadable)
+    return new MetadataStore(db, where, unreadable)
   }
 
   get data(): MetadataSchema {

@@ -30,7 +30,7 @@ import type { DocumentHub } from '../sync/documentHub.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
 import { restoreUpdate } from './restoreEdit.ts'
 import type { StoredVersion } from './versionFile.ts'
-import type { VersionStore } from './versionStore.ts'
+import type { VersionStorage } from './versionStore.ts'
 
 export interface RestoreOutcome {
   /** False when the document already held the version's content. */
@@ -44,7 +44,7 @@ export class VersionService {
   constructor(
     private readonly hub: DocumentHub,
     private readonly consensus: ConsensusService,
-    private readonly store: VersionStore,
+    private readonly store: VersionStorage,
     private readonly groupLookup: Parameters<typeof mayOnDeliverable>[3],
     private readonly logger: Logger,
   ) {}

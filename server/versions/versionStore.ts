@@ -30,8 +30,56 @@ export interface VersionListing {
   unreadable: { id: string; error: StorageError }[]
 }
 
-export class VersionStore {
-  private readonly listings = new Map<string, Promise<Map<string, VersionEntry | StorageError>>>()
+/** Where named versions are kept: files (VersionStore) by default, PostgreSQL with DATABASE_URL. */
+export interface VersionStorage {
+  /** Resolves once the version is durable; a version of that id is never overwritten. */
+  write(deliverableId: string, version: StoredVersion): Promise<void>
+  /** Throws StorageCorruptError or StorageReadError; null when there is no such version. */
+  read(deliverableId: string, versionId: string): Promise<StoredVersion | null>
+  /** Newest first, and the versions that did not read back intact. */
+  list(deliverableId: string): Promise<VersionListing>
+}
+
+type Entries = Map<string, VersionEntry | StorageError>
+
+/**
+ * Each deliverable's version entries, read once (`scan` decodes every version: the checksum covers it whole) and
+ * then kept up to date by the writes of this process; only the small part of a version stays in memory.
+ */
+export class VersionListings {
+  private readonly byDeliverable = new Map<string, Promise<Entries>>()
+
+  constructor(private readonly scan: (deliverableId: string) => Promise<Entries>) {}
+
+  /** Newest first, and the versions that did not read back intact. */
+  async list(deliverableId: string): Promise<VersionListing> {
+    const listing: VersionListing = { versions: [], unreadable: [] }
+    for (const [id, entry] of await this.entries(deliverableId)) {
+      if ('seq' in entry) listing.versions.push(entry)
+      else listing.unreadable.push({ id, error: entry })
+    }
+    listing.versions.sort((a, b) => b.seq - a.seq)
+    return listing
+  }
+
+  /** A version just made durable. */
+  async added(deliverableId: string, version: StoredVersion): Promise<void> {
+    ;(await this.entries(deliverableId)).set(version.id, entryOf(version))
+  }
+
+  private entries(deliverableId: string): Promise<Entries> {
+    let entries = this.byDeliverable.get(deliverableId)
+    if (!entries) {
+      entries = this.scan(deliverableId)
+      entries.catch(() => this.byDeliverable.delete(deliverableId))
+      this.byDeliverable.set(deliverableId, entries)
+    }
+    return entries
+  }
+}
+
+export class VersionStore implements VersionStorage {
+  private readonly listings = new VersionListings((deliverableId) => this.scan(deliverableId))
 
   constructor(
     private readonly fs: FileSystem,
@@ -54,8 +102,7 @@ export class VersionStore {
     if ((await this.fs.stat(path).catch((error) => Promise.reject(readError(path, error)))) !== null)
       throw new Error(`A version ${version.id} already exists at ${path}; it was left as it is.`)
     await writeFileAtomically(this.fs, path, encodeVersion(version))
-    const entries = await this.entries(deliverableId)
-    entries.set(version.id, entryOf(version))
+    await this.listings.added(deliverableId, version)
   }
 
   /** Throws StorageCorruptError (the file is left unchanged) or StorageReadError; null when there is no such file. */
@@ -73,24 +120,8 @@ export class VersionStore {
   }
 
   /** Newest first. */
-  async list(deliverableId: string): Promise<VersionListing> {
-    const listing: VersionListing = { versions: [], unreadable: [] }
-    for (const [id, entry] of await this.entries(deliverableId)) {
-      if ('seq' in entry) listing.versions.push(entry)
-      else listing.unreadable.push({ id, error: entry })
-    }
-    listing.versions.sort((a, b) => b.seq - a.seq)
-    return listing
-  }
-
-  private entries(deliverableId: string): Promise<Map<string, VersionEntry | StorageError>> {
-    let entries = this.listings.get(deliverableId)
-    if (!entries) {
-      entries = this.scan(deliverableId)
-      entries.catch(() => this.listings.delete(deliverableId))
-      this.listings.set(deliverableId, entries)
-    }
-    return entries
+  list(deliverableId: string): Promise<VersionListing> {
+    return this.listings.list(deliverableId)
   }
 
   private async scan(deliverableId: string): Promise<Map<string, VersionEntry | StorageError>> {
@@ -116,7 +147,7 @@ export class VersionStore {
   }
 }
 
-function entryOf(version: StoredVersion): VersionEntry {
+export function entryOf(version: StoredVersion): VersionEntry {
   const { id, name, createdAt, createdBy, origin, seq } = version
   return { id, name, createdAt, createdBy, origin, seq }
 }

@@ -2,16 +2,23 @@
  * Starts the real Accord server for a test: on 127.0.0.1, a free port, a temporary DATA_DIR. In-process by
  * default (the tests can reach its parts); `childProcess: true` runs `server/main.ts` as its own process, for
  * tests that kill it or drive it from a browser.
+ *
+ * `ACCORD_TEST_BACKEND=postgres` runs every test server on PostgreSQL instead of files: a database of its own
+ * (named after its DATA_DIR, so a restart on the same DATA_DIR finds the same database) in the throwaway
+ * PostgreSQL that postgresGlobalSetup.ts started for the run.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { type AccordServer, createAccordServer } from '../../server/app.ts'
 import { type Config, loadConfig } from '../../server/config.ts'
 import { createLogger } from '../../server/logger.ts'
 import type { FileSystem } from '../../server/storage/fileSystem.ts'
+import { freePort } from './ports.ts'
+import { type DatabaseAdmin, databaseAdmin, databaseFor } from './postgres.ts'
+
+export { freePort } from './ports.ts'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const SETUP_TOKEN = 'test-setup-token'
@@ -28,11 +35,34 @@ export const TEST_ENV: Record<string, string> = {
   HOST: '127.0.0.1',
 }
 
+/** The storage backend every test server of this run uses. */
+export const TEST_BACKEND: 'files' | 'postgres' =
+  process.env.ACCORD_TEST_BACKEND === 'postgres' ? 'postgres' : 'files'
+/** For `describe.skipIf(!ON_FILES)`: tests of the file backend itself (file-system faults, bytes on disk). */
+export const ON_FILES = TEST_BACKEND === 'files'
+
+let admin: DatabaseAdmin | undefined
+
+/** The test server's own database (created when missing) and how to drop it; null on the file backend. */
+async function testDatabase(dataDir: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  if (TEST_BACKEND !== 'postgres') return null
+  if (!admin) {
+    // Imported here: bench scripts use this module outside vitest.
+    const { inject } = await import('vitest')
+    admin = databaseAdmin(inject('accordPostgresAdminUrl'))
+  }
+  const name = databaseFor(dataDir)
+  const url = await admin.ensureDatabase(name)
+  return { url, drop: () => admin!.dropDatabase(name) }
+}
+
 export interface TestServer {
   url: string
   wsUrl: string
   port: number
   dataDir: string
+  /** Its own database when the run is on PostgreSQL (ACCORD_TEST_BACKEND=postgres). */
+  databaseUrl?: string
   setupToken: string
   /** Present for in-process servers. */
   accord?: AccordServer
@@ -55,31 +85,27 @@ export interface TestServerOptions {
   config?: Partial<Config>
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'accord-test-')))
   const port = await freePort()
   const env: Record<string, string> = { ...TEST_ENV, ...options.env, PORT: String(port), DATA_DIR: dataDir }
+  if (options.fileSystem && !ON_FILES)
+    throw new Error('A FileSystem seam tests the file backend: skip it on PostgreSQL')
+  const database = await testDatabase(dataDir)
+  if (database) env.DATABASE_URL = database.url
   const base = {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/sync`,
     port,
     dataDir,
     setupToken: env.SETUP_TOKEN ?? SETUP_TOKEN,
+    ...(database ? { databaseUrl: database.url } : {}),
   }
-  const removeData = (keep?: boolean) =>
-    keep ? Promise.resolve() : rm(dataDir, { recursive: true, force: true })
+  const removeData = async (keep?: boolean) => {
+    if (keep) return
+    await rm(dataDir, { recursive: true, force: true })
+    await database?.drop()
+  }
 
   if (!options.childProcess) {
     const config = loadConfig(

@@ -1,0 +1,176 @@
+/**
+ * The PostgreSQL stores on a real (throwaway) PostgreSQL: run with ACCORD_TEST_BACKEND=postgres
+ * (postgresGlobalSetup.ts starts it). The sync and consensus suites cover them through the server; these tests
+ * cover what only the database can show: the schema's migrations, fencing by epoch, damaged rows refused and left
+ * as they are, and a database that goes away and comes back.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { StorageCorruptError, StorageWriteError } from '../../server/storage/errors.ts'
+import { MetadataStore } from '../../server/storage/metadataStore.ts'
+import { PostgresDocumentStore } from '../../server/storage/postgres/documentStore.ts'
+import { postgresEventLogs } from '../../server/storage/postgres/eventLog.ts'
+import { METADATA_TABLES, PostgresMetadata } from '../../server/storage/postgres/metadataRows.ts'
+import { MIGRATIONS, migrate, SchemaTooNewError } from '../../server/storage/postgres/schema.ts'
+import { type DatabaseAdmin, databaseAdmin } from '../support/postgres.ts'
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
+import { TEST_BACKEND } from '../support/testServer.ts'
+import { TokenDoc } from './storageKit.ts'
+
+describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
+  let admin: DatabaseAdmin
+  let database: string
+  let pool: pg.Pool
+
+  beforeEach(async () => {
+    admin ??= databaseAdmin(inject('accordPostgresAdminUrl'))
+    database = `accord_stores_${randomBytes(6).toString('hex')}`
+    pool = new pg.Pool({ connectionString: await admin.ensureDatabase(database), max: 4 })
+    pool.on('error', () => undefined)
+    await migrate(pool)
+  })
+  afterEach(async () => {
+    await pool.end()
+    await admin.dropDatabase(database)
+  })
+
+  const reload = async (docId: string) => {
+    const store = new PostgresDocumentStore(pool)
+    const loaded = await store.load(docId)
+    await store.closeAll()
+    return loaded
+  }
+
+  it('migrates once: a second start applies nothing, and a newer schema is refused untouched', async () => {
+    expect(await migrate(pool)).toEqual([])
+    const newer = (MIGRATIONS.at(-1)?.version ?? 0) + 1
+    await pool.query(`INSERT INTO schema_migrations (version, name) VALUES ($1, 'from the future')`, [newer])
+    await expect(migrate(pool)).rejects.toBeInstanceOf(SchemaTooNewError)
+    const { rowCount } = await pool.query('SELECT 1 FROM schema_migrations')
+    expect(rowCount).toBe(MIGRATIONS.length + 1)
+  })
+
+  it('keeps updates in order across a compaction, and deletes only the rows the snapshot covers', async () => {
+    const store = new PostgresDocumentStore(pool)
+    const author = new TokenDoc(1)
+    await store.create('d1', author.insert('a'), 'alice')
+    await Promise.all([
+      store.append('d1', author.insert('b'), 'alice'),
+      store.append('d1', author.insert('c'), 'alice'),
+    ])
+    const compaction = store.compact('d1', author.fullState, author.clientOwners)
+    const later = store.append('d1', author.insert('d'), 'bob')
+    await Promise.all([compaction, later])
+    await store.closeAll()
+    const loaded = await reload('d1')
+    expect(loaded?.updates.map((update) => update.userId)).toEqual(['bob'])
+    expect(loaded?.clientOwners).toEqual(new Map([[1, 'user-1']]))
+    expect(TokenDoc.fromLoaded(loaded!).tokens).toEqual(new Set(['a', 'b', 'c', 'd']))
+  })
+
+  it('refuses an append under an epoch that is no longer current (fencing), and writes nothing of it', async () => {
+    const store = new PostgresDocumentStore(pool)
+    const author = new TokenDoc(1)
+    await store.create('d1', author.insert('a'), 'alice')
+    // Another node took the document over: the lease's epoch is now 1, this store still writes under 0.
+    await pool.query(
+      `INSERT INTO document_leases (doc_id, owner, expires_at, epoch) VALUES ('d1', 'node-b', now(), 1)`,
+    )
+    const refused = await store.append('d1', author.insert('stale'), 'alice').catch((error: Error) => error)
+    expect(refused).toBeInstanceOf(StorageWriteError)
+    expect((refused as StorageWriteError).code).toBe('AC001')
+    const { rows } = await pool.query(`SELECT seq FROM document_updates WHERE doc_id = 'd1'`)
+    expect(rows.map((row) => Number(row.seq))).toEqual([1])
+  })
+
+  it('refuses a document whose update row was damaged, naming the row, and leaves the row as it is', async () => {
+    const store = new PostgresDocumentStore(pool)
+    const author = new TokenDoc(1)
+    await store.create('d1', author.insert('a'), 'alice')
+    await store.append('d1', author.insert('b'), 'alice')
+    await store.closeAll()
+    await pool.query(
+      `UPDATE document_updates SET record = overlay(record PLACING '\\x00'::bytea FROM length(record) - 1)
+       WHERE doc_id = 'd1' AND seq = 2`,
+    )
+    const before = await pool.query(`SELECT record FROM document_updates WHERE doc_id = 'd1' AND seq = 2`)
+    const refused = await reload('d1').catch((error: Error) => error)
+    expect(refused).toBeInstanceOf(StorageCorruptError)
+    expect((refused as Error).message).toContain('document_updates(doc_id=d1, seq=2)')
+    const after = await pool.query(`SELECT record FROM document_updates WHERE doc_id = 'd1' AND seq = 2`)
+    expect(after.rows[0].record).toEqual(before.rows[0].record)
+  })
+
+  it('database unreachable: the append is refused, kept, and written once the database is back', async () => {
+    const proxy: TcpProxy = await startTcpProxy(Number(new URL(inject('accordPostgresAdminUrl')).port))
+    const url = new URL(await admin.ensureDatabase(database))
+    url.port = String(proxy.port)
+    const viaProxy = new pg.Pool({ connectionString: url.toString(), max: 2 })
+    viaProxy.on('error', () => undefined)
+    try {
+      const store = new PostgresDocumentStore(viaProxy)
+      const author = new TokenDoc(1)
+      await store.create('d1', author.insert('a'), 'alice')
+      proxy.cut()
+      await expect(store.append('d1', author.insert('while down'), 'alice')).rejects.toBeInstanceOf(
+        StorageWriteError,
+      )
+      proxy.restore()
+      await store.append('d1', author.insert('after'), 'alice')
+      await store.closeAll()
+      const loaded = await reload('d1')
+      // Once each, in the order they were appended.
+      expect(loaded?.updates).toHaveLength(3)
+      expect(TokenDoc.fromLoaded(loaded!).tokens).toEqual(new Set(['a', 'while down', 'after']))
+    } finally {
+      await viaProxy.end()
+      await proxy.close()
+    }
+  })
+
+  it('event records: appends read back in order; a damaged row refuses the record', async () => {
+    const store = new PostgresDocumentStore(pool)
+    await store.create('d1', new TokenDoc(1).insert('a'), 'alice')
+    await store.closeAll()
+    const open = postgresEventLogs(pool)
+    await expect(open('missing', 'decisions')).rejects.toThrow(/no storage/)
+    const { log } = await open<{ n: number }>('d1', 'decisions')
+    await Promise.all([log.append({ n: 1 }), log.append({ n: 2 })])
+    await (await open<{ n: number }>('d1', 'annotations')).log.append({ n: 9 })
+    expect((await open<{ n: number }>('d1', 'decisions')).events).toEqual([{ n: 1 }, { n: 2 }])
+    await pool.query(
+      `UPDATE document_events SET record = overlay(record PLACING '\\x7b'::bytea FROM length(record))
+       WHERE doc_id = 'd1' AND kind = 'decisions' AND seq = 2`,
+    )
+    await expect(open('d1', 'decisions')).rejects.toThrow(
+      /document_events\(doc_id=d1, kind=decisions, seq=2\)/,
+    )
+    expect((await open<{ n: number }>('d1', 'annotations')).events).toEqual([{ n: 9 }])
+  })
+
+  it('metadata: order, removals and empty collections read back; a damaged row makes it unreadable', async () => {
+    const open = () => MetadataStore.openWith(new PostgresMetadata(pool), METADATA_TABLES)
+    const store = await open()
+    const session = (id: string) => ({ id, userId: 'u1', createdAt: 'now', expiresAt: 'later' })
+    await store.update((data) => {
+      data.setupCompleted = true
+      data.sessions.push(session('s1'), session('s2'), session('s3'))
+    })
+    await store.update((data) => {
+      data.sessions.splice(0, 1)
+      data.sessions.splice(1, 0, session('s4'))
+    })
+    const reopened = await open()
+    expect(reopened.unreadable).toBeNull()
+    expect(reopened.data.setupCompleted).toBe(true)
+    expect(reopened.data.sessions.map((s) => s.id)).toEqual(['s2', 's4', 's3'])
+    expect(reopened.data.meetings).toEqual([])
+    await pool.query(`UPDATE metadata_rows SET data = '[]'::jsonb WHERE id = 's4'`)
+    const damaged = await open()
+    expect(damaged.unreadable).toContain('metadata_rows(collection=sessions, id=s4)')
+    await expect(damaged.update((data) => data.sessions.pop())).rejects.toThrow(/metadata_rows/)
+    const { rows } = await pool.query(`SELECT data FROM metadata_rows WHERE id = 's4'`)
+    expect(rows[0].data).toEqual([])
+  })
+})

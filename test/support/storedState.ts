@@ -1,0 +1,74 @@
+/**
+ * Damages what a stopped test server stored, on whichever backend the run uses (ACCORD_TEST_BACKEND): a flipped
+ * byte in a document's snapshot, a metadata record that is no longer what was written. Each answers where the
+ * damage is (what the server's error must name) and a way to read the damaged bytes back (it must leave them).
+ */
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import pg from 'pg'
+import type { TestServer } from './testServer.ts'
+
+export interface Damage {
+  /** What the server's error names: the file, or the table. */
+  where: string
+  /** The damaged state as it is stored now. */
+  read(): Promise<string>
+}
+
+async function withDatabase<T>(server: TestServer, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server.databaseUrl })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Flips one byte near the end of the document's snapshot (there must be one: compact first). */
+export async function flipSnapshotByte(server: TestServer, docId: string): Promise<Damage> {
+  if (!server.databaseUrl) {
+    const file = path.join(server.dataDir, 'docs', docId, 'snapshot.bin')
+    const bytes = await readFile(file)
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff
+    await writeFile(file, bytes)
+    return { where: 'snapshot.bin', read: async () => (await readFile(file)).toString('hex') }
+  }
+  const read = () =>
+    withDatabase(server, async (client) => {
+      const { rows } = await client.query('SELECT snapshot FROM document_snapshots WHERE doc_id = $1', [
+        docId,
+      ])
+      return (rows[0].snapshot as Buffer).toString('hex')
+    })
+  await withDatabase(server, (client) =>
+    client.query(
+      `UPDATE document_snapshots SET snapshot = overlay(snapshot PLACING
+         set_byte('\\x00'::bytea, 0, get_byte(snapshot, length(snapshot) - 3) # 255) FROM length(snapshot) - 2)
+       WHERE doc_id = $1`,
+      [docId],
+    ),
+  )
+  return { where: 'document_snapshots', read }
+}
+
+/** Makes the metadata unreadable: a cut JSON file, or a user row that is no longer a user. */
+export async function breakMetadata(server: TestServer): Promise<Damage> {
+  if (!server.databaseUrl) {
+    const file = path.join(server.dataDir, 'metadata.json')
+    await writeFile(file, `${(await readFile(file, 'utf8')).slice(0, 200)}<<truncated`)
+    return { where: 'metadata.json', read: () => readFile(file, 'utf8') }
+  }
+  const read = () =>
+    withDatabase(server, async (client) => {
+      const { rows } = await client.query('SELECT id, data FROM metadata_rows ORDER BY collection, id')
+      return JSON.stringify(rows)
+    })
+  await withDatabase(server, (client) =>
+    client.query(
+      `UPDATE metadata_rows SET data = '"truncated"'::jsonb
+       WHERE collection = 'users' AND id = (SELECT min(id) FROM metadata_rows WHERE collection = 'users')`,
+    ),
+  )
+  return { where: 'metadata_rows', read }
+}

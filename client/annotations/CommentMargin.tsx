@@ -3,19 +3,19 @@
  * a filter, and the threads in the order of their anchors, lined up with them where there is room.
  */
 import type { Editor } from '@tiptap/core'
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { Anchor } from '../../shared/domain/annotations.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseAt } from '../editor/outline.ts'
 import { ErrorNote } from '../shell/ui.tsx'
-import { annotationsApi } from './annotationsApi.ts'
 import { CommentThread } from './CommentThread.tsx'
 import { anchorFromRange, anchorRemoved, rangeOfAnchor } from './editorAnchors.ts'
+import { MentionField } from './MentionField.tsx'
 import { FILTER_LABELS, filterThreads, THREAD_FILTERS, type ThreadFilter, threadsOf } from './threads.ts'
 import { useAnchorAlignment } from './useAnchorAlignment.ts'
 import type { AnnotationsController } from './useAnnotations.ts'
+import { useCommentForm } from './useCommentForm.ts'
 import { useDocVersion } from './useDocVersion.ts'
-import { useRequest } from './useRequest.ts'
 
 interface Props {
   annotations: AnnotationsController
@@ -23,6 +23,8 @@ interface Props {
   outline: readonly OutlineEntry[]
   selectedClauseId: string | null
 }
+
+const FILTER_OPTIONS = THREAD_FILTERS.map((f) => <option key={f} value={f} label={FILTER_LABELS[f]} />)
 
 interface Composing {
   sectionId: string
@@ -156,11 +158,7 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
       <div className="margin-filter">
         <label htmlFor={filterId}>Show</label>
         <select id={filterId} value={filter} onChange={(e) => setFilter(e.target.value as ThreadFilter)}>
-          {THREAD_FILTERS.map((f) => (
-            <option key={f} value={f}>
-              {FILTER_LABELS[f]}
-            </option>
-          ))}
+          {FILTER_OPTIONS}
         </select>
       </div>
       {threads.length === 0 && <p className="small muted">No comments to show.</p>}
@@ -188,39 +186,30 @@ function NewComment(props: {
   onDone: () => void
 }) {
   const { composing, annotations, onDone } = props
-  const [body, setBody] = useState('')
-  const request = useRequest()
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    void request.run(async () => {
-      const { comment } = await annotationsApi.addComment(annotations.deliverableId, {
-        sectionId: composing.sectionId,
-        ...(composing.anchor ? { anchor: composing.anchor } : {}),
-        body,
-      })
-      annotations.merge([comment], [])
-      annotations.announce('Comment posted')
-      onDone()
-    })
-  }
+  const form = useCommentForm(annotations)
+  const { sectionId, anchor } = composing
   return (
-    <form className="new-comment" onSubmit={submit} data-testid="new-comment">
+    <form
+      className="new-comment"
+      onSubmit={form.postComment({ sectionId, anchor }, 'Comment posted', onDone)}
+      data-testid="new-comment"
+    >
       <p className="small">
         On {props.clauseLabel}
         {composing.quote ? `: “${composing.quote}”` : ' (the whole clause)'}
       </p>
-      <label>
-        Your comment
-        {/* biome-ignore lint/a11y/noAutofocus: the form opens because the user asked to write in it */}
-        <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={3} required autoFocus />
-      </label>
-      <button type="submit" className="button small primary" disabled={request.busy || !body.trim()}>
+      <MentionField label="Your comment" {...form.field} rows={3} autoFocus />
+      <button
+        type="submit"
+        className="button small primary"
+        disabled={form.request.busy || !form.body.trim()}
+      >
         Post comment
       </button>
       <button type="button" className="button small" onClick={onDone}>
         Cancel
       </button>
-      <ErrorNote error={request.error} />
+      <ErrorNote error={form.request.error} />
     </form>
   )
 }

@@ -4,6 +4,7 @@ import type { Scenario } from './context.ts'
 import { exportScenario } from './exportLarge.ts'
 import { largeDeliverableScenario } from './largeDeliverable.ts'
 import { lockCheckScenario } from './lockCheck.ts'
+import { manyCommentsScenario } from './manyComments.ts'
 import { meetingScenario } from './meeting.ts'
 import { statusChangesScenario } from './statusChanges.ts'
 import { storageScenario } from './storage.ts'
@@ -20,4 +21,5 @@ export const SCENARIOS: Scenario[] = [
   lockCheckScenario,
   statusChangesScenario,
   exportScenario,
+  manyCommentsScenario,
 ]

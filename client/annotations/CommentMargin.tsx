@@ -3,7 +3,7 @@
  * a filter, and the threads in the order of their anchors, lined up with them where there is room.
  */
 import type { Editor } from '@tiptap/core'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import type { Anchor } from '../../shared/domain/annotations.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseAt } from '../editor/outline.ts'
@@ -110,15 +110,16 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
     item?.scrollIntoView({ block: 'nearest' })
   }, [activeThreadId])
 
-  const showInText = (anchor: Anchor | null) => {
-    if (!editor || !anchor) return null
-    return () => {
+  const showInText = useCallback(
+    (anchor: Anchor) => {
+      if (!editor || editor.isDestroyed) return
       const range = rangeOfAnchor(editor.state, anchor)
       if (!range) return
       editor.chain().setTextSelection(range).scrollIntoView().run()
       editor.view.focus()
-    }
-  }
+    },
+    [editor],
+  )
 
   return (
     <aside className="comment-margin" aria-labelledby={headingId} data-testid="comment-margin">
@@ -167,7 +168,7 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
               annotations={annotations}
               clauseLabel={label(thread.first.sectionId)}
               removed={thread.first.removed || removed.has(thread.first.id)}
-              onShowInText={showInText(thread.first.anchor)}
+              onShowInText={editor ? showInText : null}
             />
           </li>
         ))}

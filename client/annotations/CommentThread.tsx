@@ -2,8 +2,9 @@
  * One comment thread in the margin: what it is anchored to (or that the text was removed), its messages with their
  * authors and times, reply, edit and delete of one's own messages, resolve and reopen.
  */
-import { useId, useState } from 'react'
+import { memo, useId, useState } from 'react'
 import type { PresentedComment } from '../../shared/api/annotations.ts'
+import type { Anchor } from '../../shared/domain/annotations.ts'
 import { formatWhen } from '../consensus/formatWhen.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { annotationsApi } from './annotationsApi.ts'
@@ -19,10 +20,17 @@ interface Props {
   clauseLabel: string
   /** Its anchored text is gone (as the server said, or as this replica sees now). */
   removed: boolean
-  onShowInText: (() => void) | null
+  onShowInText: ((anchor: Anchor) => void) | null
 }
 
-export function CommentThread({ thread, annotations, clauseLabel, removed, onShowInText }: Props) {
+/** Drawn again only when its own props change (not on every keystroke in the text). */
+export const CommentThread = memo(function CommentThread({
+  thread,
+  annotations,
+  clauseLabel,
+  removed,
+  onShowInText,
+}: Props) {
   const { first } = thread
   const titleId = useId()
   const request = useRequest()
@@ -64,8 +72,12 @@ export function CommentThread({ thread, annotations, clauseLabel, removed, onSho
         ))}
       </ol>
       <div className="thread-actions">
-        {onShowInText && !removed && (
-          <button type="button" className="button small" onClick={onShowInText}>
+        {onShowInText && first.anchor && !removed && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => first.anchor && onShowInText(first.anchor)}
+          >
             Show in text
           </button>
         )}
@@ -79,7 +91,7 @@ export function CommentThread({ thread, annotations, clauseLabel, removed, onSho
       {annotations.mayComment && <ReplyForm thread={thread} annotations={annotations} />}
     </article>
   )
-}
+})
 
 function Message({
   comment,

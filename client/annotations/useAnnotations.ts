@@ -138,28 +138,54 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
   }, [editor, snapshot, draft, activeThreadId, authorOf])
 
   const authorName = useCallback((id: string) => userName(users, id), [users])
-  return {
-    deliverableId,
-    userId,
-    comments: snapshot.comments,
-    suggestions: snapshot.suggestions,
-    error: draftError ?? snapshot.error,
-    mayComment,
-    maySuggest,
-    mayDecide: !!abilities['decide-suggestion'],
-    mayResolveAny: !!abilities['resolve-comment'],
-    suggestionModeForced,
-    suggesting,
-    intercepting: suggesting && !!editor && interceptedEditor === editor,
-    setSuggesting,
-    draft,
-    members,
-    activeThreadId,
-    setActiveThread,
-    merge,
-    authorName,
-    announce,
-  }
+  const intercepting = suggesting && !!editor && interceptedEditor === editor
+  const error = draftError ?? snapshot.error
+  const mayDecide = !!abilities['decide-suggestion']
+  const mayResolveAny = !!abilities['resolve-comment']
+  // One object while nothing in it changed: the margin's threads are not drawn again on every keystroke.
+  return useMemo(
+    () => ({
+      deliverableId,
+      userId,
+      comments: snapshot.comments,
+      suggestions: snapshot.suggestions,
+      error,
+      mayComment,
+      maySuggest,
+      mayDecide,
+      mayResolveAny,
+      suggestionModeForced,
+      suggesting,
+      intercepting,
+      setSuggesting,
+      draft,
+      members,
+      activeThreadId,
+      setActiveThread,
+      merge,
+      authorName,
+      announce,
+    }),
+    [
+      deliverableId,
+      userId,
+      snapshot,
+      error,
+      mayComment,
+      maySuggest,
+      mayDecide,
+      mayResolveAny,
+      suggestionModeForced,
+      suggesting,
+      intercepting,
+      draft,
+      members,
+      activeThreadId,
+      merge,
+      authorName,
+      announce,
+    ],
+  )
 }
 
 const NOBODY: readonly Mentionable[] = []

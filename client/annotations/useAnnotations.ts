@@ -142,50 +142,31 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
   const error = draftError ?? snapshot.error
   const mayDecide = !!abilities['decide-suggestion']
   const mayResolveAny = !!abilities['resolve-comment']
-  // One object while nothing in it changed: the margin's threads are not drawn again on every keystroke.
-  return useMemo(
-    () => ({
-      deliverableId,
-      userId,
-      comments: snapshot.comments,
-      suggestions: snapshot.suggestions,
-      error,
-      mayComment,
-      maySuggest,
-      mayDecide,
-      mayResolveAny,
-      suggestionModeForced,
-      suggesting,
-      intercepting,
-      setSuggesting,
-      draft,
-      members,
-      activeThreadId,
-      setActiveThread,
-      merge,
-      authorName,
-      announce,
-    }),
-    [
-      deliverableId,
-      userId,
-      snapshot,
-      error,
-      mayComment,
-      maySuggest,
-      mayDecide,
-      mayResolveAny,
-      suggestionModeForced,
-      suggesting,
-      intercepting,
-      draft,
-      members,
-      activeThreadId,
-      merge,
-      authorName,
-      announce,
-    ],
-  )
+  const controller: AnnotationsController = {
+    deliverableId,
+    userId,
+    comments: snapshot.comments,
+    suggestions: snapshot.suggestions,
+    error,
+    mayComment,
+    maySuggest,
+    mayDecide,
+    mayResolveAny,
+    suggestionModeForced,
+    suggesting,
+    intercepting,
+    setSuggesting,
+    draft,
+    members,
+    activeThreadId,
+    setActiveThread,
+    merge,
+    authorName,
+    announce,
+  }
+  // One object while none of its fields changed: the margin's threads are not drawn again on every keystroke.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the dependencies are the object's own fields
+  return useMemo(() => controller, Object.values(controller))
 }
 
 const NOBODY: readonly Mentionable[] = []

@@ -4,6 +4,7 @@ import type { Scenario } from './context.ts'
 import { exportScenario } from './exportLarge.ts'
 import { largeDeliverableScenario } from './largeDeliverable.ts'
 import { lockCheckScenario } from './lockCheck.ts'
+import { manyCommentsScenario } from './manyComments.ts'
 import { meetingScenario } from './meeting.ts'
 import { meetingFollowScenario } from './meetingFollow.ts'
 import { statusChangesScenario } from './statusChanges.ts'
@@ -22,4 +23,5 @@ export const SCENARIOS: Scenario[] = [
   statusChangesScenario,
   exportScenario,
   meetingFollowScenario,
+  manyCommentsScenario,
 ]

@@ -3,6 +3,7 @@
  * must be accepted, rejected or withdrawn before the clause can be agreed. Editors and chairs accept and reject,
  * the author withdraws; a refusal (an agreed clause, text changed since) is shown in the server's words.
  */
+import type { ReactNode } from 'react'
 import type { PresentedSuggestion } from '../../shared/api/annotations.ts'
 import { formatWhen } from '../consensus/formatWhen.ts'
 import { ErrorNote } from '../shell/ui.tsx'
@@ -22,6 +23,30 @@ const DONE: Record<SuggestionDecision, string> = {
   withdraw: 'Suggestion withdrawn',
 }
 
+/** An editor's or chair's two decisions, first the one that changes the text; `children` ends their labels. */
+function DecisionButtons(props: {
+  busy: boolean
+  onDecide: (decision: 'accept' | 'reject') => void
+  children: ReactNode
+}) {
+  const decisions = [
+    ['accept', 'Accept', 'button small primary'],
+    ['reject', 'Reject', 'button small'],
+  ] as const
+  return decisions.map(([decision, label, style]) => (
+    <button
+      key={decision}
+      type="button"
+      className={style}
+      disabled={props.busy}
+      onClick={() => props.onDecide(decision)}
+    >
+      {label}
+      {props.children}
+    </button>
+  ))
+}
+
 export function ClauseAnnotations({ clauseId, annotations }: Props) {
   const open = annotations.suggestions.filter((s) => s.sectionId === clauseId && s.status === 'open')
   const threads = threadsOf(annotations.comments).filter(
@@ -31,6 +56,9 @@ export function ClauseAnnotations({ clauseId, annotations }: Props) {
     <>
       <section className="panel-section" aria-labelledby="clause-suggestions-title">
         <h3 id="clause-suggestions-title">Suggestions</h3>
+        {open.length > 1 && annotations.mayDecide && (
+          <DecideAll clauseId={clauseId} count={open.length} annotations={annotations} />
+        )}
         {open.length === 0 ? (
           <p className="small muted">No open suggestions.</p>
         ) : (
@@ -113,32 +141,12 @@ function SuggestionItem({
       </p>
       <div className="suggestion-actions">
         {annotations.mayDecide && (
-          <>
-            <button
-              type="button"
-              className="button small primary"
-              disabled={request.busy}
-              onClick={() => decide('accept')}
-            >
-              Accept
-              <span className="visually-hidden">
-                {' '}
-                suggestion by {annotations.authorName(suggestion.authorId)}
-              </span>
-            </button>
-            <button
-              type="button"
-              className="button small"
-              disabled={request.busy}
-              onClick={() => decide('reject')}
-            >
-              Reject
-              <span className="visually-hidden">
-                {' '}
-                suggestion by {annotations.authorName(suggestion.authorId)}
-              </span>
-            </button>
-          </>
+          <DecisionButtons busy={request.busy} onDecide={decide}>
+            <span className="visually-hidden">
+              {' '}
+              suggestion by {annotations.authorName(suggestion.authorId)}
+            </span>
+          </DecisionButtons>
         )}
         {own && annotations.maySuggest && (
           <button
@@ -153,5 +161,39 @@ function SuggestionItem({
       </div>
       <ErrorNote error={request.error} />
     </li>
+  )
+}
+
+/**
+ * Accept all or reject all of the clause's open suggestions in one step: the server applies them oldest first as
+ * one edit, or refuses, naming the one that no longer applies, and changes nothing.
+ */
+function DecideAll({
+  clauseId,
+  count,
+  annotations,
+}: {
+  clauseId: string
+  count: number
+  annotations: AnnotationsController
+}) {
+  const request = useRequest()
+  const decideAll = (decision: 'accept' | 'reject') =>
+    request.run(async () => {
+      const answer = await annotationsApi.decideAll(annotations.deliverableId, clauseId, decision)
+      annotations.merge([], answer.suggestions)
+      const n = answer.suggestions.length
+      annotations.announce(
+        `${n} suggestion${n === 1 ? '' : 's'} ${decision === 'accept' ? 'accepted' : 'rejected'}`,
+      )
+    })
+  return (
+    <div className="suggestion-bulk">
+      <DecisionButtons busy={request.busy} onDecide={decideAll}>
+        {' '}
+        all {count}
+      </DecisionButtons>
+      <ErrorNote error={request.error} />
+    </div>
   )
 }

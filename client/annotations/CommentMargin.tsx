@@ -3,19 +3,21 @@
  * a filter, and the threads in the order of their anchors, lined up with them where there is room.
  */
 import type { Editor } from '@tiptap/core'
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import type { Anchor } from '../../shared/domain/annotations.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseAt } from '../editor/outline.ts'
 import { ErrorNote } from '../shell/ui.tsx'
-import { annotationsApi } from './annotationsApi.ts'
+import { MAPPED_ABOVE } from './annotationDecorations.ts'
 import { CommentThread } from './CommentThread.tsx'
-import { anchorFromRange, anchorRemoved, rangeOfAnchor } from './editorAnchors.ts'
-import { FILTER_LABELS, filterThreads, THREAD_FILTERS, type ThreadFilter, threadsOf } from './threads.ts'
+import { anchorFromRange, rangeOfAnchor } from './editorAnchors.ts'
+import { MentionField } from './MentionField.tsx'
+import { FILTER_LABELS, THREAD_FILTERS, type ThreadFilter } from './threads.ts'
 import { useAnchorAlignment } from './useAnchorAlignment.ts'
 import type { AnnotationsController } from './useAnnotations.ts'
+import { useCommentForm } from './useCommentForm.ts'
 import { useDocVersion } from './useDocVersion.ts'
-import { useRequest } from './useRequest.ts'
+import { useMarginThreads } from './useMarginThreads.ts'
 
 interface Props {
   annotations: AnnotationsController
@@ -23,6 +25,11 @@ interface Props {
   outline: readonly OutlineEntry[]
   selectedClauseId: string | null
 }
+
+/** Threads drawn at first, and added by "Show more": the margin stays quick with thousands of comments. */
+const PAGE = 100
+
+const FILTER_OPTIONS = THREAD_FILTERS.map((f) => <option key={f} value={f} label={FILTER_LABELS[f]} />)
 
 interface Composing {
   sectionId: string
@@ -77,39 +84,24 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
     return `${entry.number ? `${entry.number} ` : ''}${entry.title || 'Untitled clause'}`
   }
 
-  const version = useDocVersion(editor)
-  const editorState = editor && !editor.isDestroyed ? editor.state : null
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version says the document changed
-  const { positions, removed } = useMemo(() => {
-    const positions = new Map<string, number>()
-    const removed = new Set<string>()
-    if (!editorState) return { positions, removed }
-    for (const comment of annotations.comments) {
-      if (comment.replyTo) continue
-      if (anchorRemoved(editorState, comment.sectionId, comment.anchor, comment.quote))
-        removed.add(comment.id)
-      const range = comment.anchor ? rangeOfAnchor(editorState, comment.anchor) : null
-      const clausePos = outline.find((e) => e.id === comment.sectionId)?.pos
-      const pos = range?.from ?? clausePos
-      if (pos !== undefined) positions.set(comment.id, pos)
-    }
-    return { positions, removed }
-  }, [annotations.comments, editorState, outline, version])
-
-  const threads = useMemo(() => {
-    const shown = filterThreads(threadsOf(annotations.comments), filter, {
-      userId: annotations.userId,
-      clauseId: selectedClauseId,
-    })
-    const at = (id: string) => positions.get(id) ?? Number.MAX_SAFE_INTEGER
-    return shown.sort(
-      (a, b) => at(a.first.id) - at(b.first.id) || a.first.createdAt.localeCompare(b.first.createdAt),
-    )
-  }, [annotations.comments, annotations.userId, filter, selectedClauseId, positions])
+  const { activeThreadId } = annotations
+  // Many comments: measured once the typing pauses, not on every keystroke.
+  const version = useDocVersion(editor, annotations.comments.length > MAPPED_ABOVE ? 300 : 0)
+  const [limit, setLimit] = useState(PAGE)
+  const { threads, hidden, positions, removed } = useMarginThreads({
+    comments: annotations.comments,
+    filter,
+    userId: annotations.userId,
+    selectedClauseId,
+    activeThreadId,
+    outline,
+    editorState: editor && !editor.isDestroyed ? editor.state : null,
+    version,
+    limit,
+  })
   useAnchorAlignment(list, editor, positions, version)
 
   // A thread chosen elsewhere (the clause panel) comes into view here.
-  const { activeThreadId } = annotations
   useEffect(() => {
     if (!activeThreadId) return
     const item = list.current?.querySelector<HTMLElement>(
@@ -118,15 +110,16 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
     item?.scrollIntoView({ block: 'nearest' })
   }, [activeThreadId])
 
-  const showInText = (anchor: Anchor | null) => {
-    if (!editor || !anchor) return null
-    return () => {
+  const showInText = useCallback(
+    (anchor: Anchor) => {
+      if (!editor || editor.isDestroyed) return
       const range = rangeOfAnchor(editor.state, anchor)
       if (!range) return
       editor.chain().setTextSelection(range).scrollIntoView().run()
       editor.view.focus()
-    }
-  }
+    },
+    [editor],
+  )
 
   return (
     <aside className="comment-margin" aria-labelledby={headingId} data-testid="comment-margin">
@@ -155,12 +148,15 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
       )}
       <div className="margin-filter">
         <label htmlFor={filterId}>Show</label>
-        <select id={filterId} value={filter} onChange={(e) => setFilter(e.target.value as ThreadFilter)}>
-          {THREAD_FILTERS.map((f) => (
-            <option key={f} value={f}>
-              {FILTER_LABELS[f]}
-            </option>
-          ))}
+        <select
+          id={filterId}
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value as ThreadFilter)
+            setLimit(PAGE)
+          }}
+        >
+          {FILTER_OPTIONS}
         </select>
       </div>
       {threads.length === 0 && <p className="small muted">No comments to show.</p>}
@@ -172,11 +168,16 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
               annotations={annotations}
               clauseLabel={label(thread.first.sectionId)}
               removed={thread.first.removed || removed.has(thread.first.id)}
-              onShowInText={showInText(thread.first.anchor)}
+              onShowInText={editor ? showInText : null}
             />
           </li>
         ))}
       </ol>
+      {hidden > 0 && (
+        <button type="button" className="button small" onClick={() => setLimit((n) => n + PAGE)}>
+          Show {Math.min(PAGE, hidden)} more of {hidden} threads not shown
+        </button>
+      )}
     </aside>
   )
 }
@@ -188,39 +189,30 @@ function NewComment(props: {
   onDone: () => void
 }) {
   const { composing, annotations, onDone } = props
-  const [body, setBody] = useState('')
-  const request = useRequest()
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    void request.run(async () => {
-      const { comment } = await annotationsApi.addComment(annotations.deliverableId, {
-        sectionId: composing.sectionId,
-        ...(composing.anchor ? { anchor: composing.anchor } : {}),
-        body,
-      })
-      annotations.merge([comment], [])
-      annotations.announce('Comment posted')
-      onDone()
-    })
-  }
+  const form = useCommentForm(annotations)
+  const { sectionId, anchor } = composing
   return (
-    <form className="new-comment" onSubmit={submit} data-testid="new-comment">
+    <form
+      className="new-comment"
+      onSubmit={form.postComment({ sectionId, anchor }, 'Comment posted', onDone)}
+      data-testid="new-comment"
+    >
       <p className="small">
         On {props.clauseLabel}
         {composing.quote ? `: “${composing.quote}”` : ' (the whole clause)'}
       </p>
-      <label>
-        Your comment
-        {/* biome-ignore lint/a11y/noAutofocus: the form opens because the user asked to write in it */}
-        <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={3} required autoFocus />
-      </label>
-      <button type="submit" className="button small primary" disabled={request.busy || !body.trim()}>
+      <MentionField label="Your comment" {...form.field} rows={3} autoFocus />
+      <button
+        type="submit"
+        className="button small primary"
+        disabled={form.request.busy || !form.body.trim()}
+      >
         Post comment
       </button>
       <button type="button" className="button small" onClick={onDone}>
         Cancel
       </button>
-      <ErrorNote error={request.error} />
+      <ErrorNote error={form.request.error} />
     </form>
   )
 }

@@ -2,13 +2,16 @@
  * One comment thread in the margin: what it is anchored to (or that the text was removed), its messages with their
  * authors and times, reply, edit and delete of one's own messages, resolve and reopen.
  */
-import { type FormEvent, useId, useState } from 'react'
+import { memo, useId, useState } from 'react'
 import type { PresentedComment } from '../../shared/api/annotations.ts'
+import type { Anchor } from '../../shared/domain/annotations.ts'
 import { formatWhen } from '../consensus/formatWhen.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { annotationsApi } from './annotationsApi.ts'
+import { MentionField } from './MentionField.tsx'
 import type { Thread } from './threads.ts'
 import type { AnnotationsController } from './useAnnotations.ts'
+import { useCommentForm } from './useCommentForm.ts'
 import { useRequest } from './useRequest.ts'
 
 interface Props {
@@ -17,10 +20,17 @@ interface Props {
   clauseLabel: string
   /** Its anchored text is gone (as the server said, or as this replica sees now). */
   removed: boolean
-  onShowInText: (() => void) | null
+  onShowInText: ((anchor: Anchor) => void) | null
 }
 
-export function CommentThread({ thread, annotations, clauseLabel, removed, onShowInText }: Props) {
+/** Drawn again only when its own props change (not on every keystroke in the text). */
+export const CommentThread = memo(function CommentThread({
+  thread,
+  annotations,
+  clauseLabel,
+  removed,
+  onShowInText,
+}: Props) {
   const { first } = thread
   const titleId = useId()
   const request = useRequest()
@@ -62,8 +72,12 @@ export function CommentThread({ thread, annotations, clauseLabel, removed, onSho
         ))}
       </ol>
       <div className="thread-actions">
-        {onShowInText && !removed && (
-          <button type="button" className="button small" onClick={onShowInText}>
+        {onShowInText && first.anchor && !removed && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => first.anchor && onShowInText(first.anchor)}
+          >
             Show in text
           </button>
         )}
@@ -77,7 +91,7 @@ export function CommentThread({ thread, annotations, clauseLabel, removed, onSho
       {annotations.mayComment && <ReplyForm thread={thread} annotations={annotations} />}
     </article>
   )
-}
+})
 
 function Message({
   comment,
@@ -87,18 +101,15 @@ function Message({
   annotations: AnnotationsController
 }) {
   const [editing, setEditing] = useState(false)
-  const [draft, setDraft] = useState(comment.body)
-  const request = useRequest()
+  const edit = useCommentForm(annotations, comment.body)
+  const { request } = edit
   const own = comment.authorId === annotations.userId && !comment.deleted
   const { deliverableId } = annotations
-  const save = (event: FormEvent) => {
-    event.preventDefault()
-    void request.run(async () => {
-      const answer = await annotationsApi.editComment(deliverableId, comment.id, draft)
-      annotations.merge([answer.comment], [])
-      setEditing(false)
-    })
-  }
+  const save = edit.onSubmit(async (body, mentions) => {
+    const answer = await annotationsApi.editComment(deliverableId, comment.id, { body, mentions })
+    annotations.merge([answer.comment], [])
+    setEditing(false)
+  })
   const remove = () =>
     request.run(async () => {
       const answer = await annotationsApi.deleteComment(deliverableId, comment.id)
@@ -116,10 +127,7 @@ function Message({
         <p className="muted">Message deleted.</p>
       ) : editing ? (
         <form onSubmit={save} className="message-edit">
-          <label>
-            Edit your message
-            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} required />
-          </label>
+          <MentionField label="Edit your message" {...edit.field} rows={3} />
           <button type="submit" className="button small primary" disabled={request.busy}>
             Save
           </button>
@@ -136,7 +144,7 @@ function Message({
             type="button"
             className="button small link"
             onClick={() => {
-              setDraft(comment.body)
+              edit.setBody(comment.body)
               setEditing(true)
             }}
           >
@@ -153,31 +161,18 @@ function Message({
 }
 
 function ReplyForm({ thread, annotations }: { thread: Thread; annotations: AnnotationsController }) {
-  const [body, setBody] = useState('')
-  const request = useRequest()
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    void request.run(async () => {
-      const { comment } = await annotationsApi.addComment(annotations.deliverableId, {
-        sectionId: thread.first.sectionId,
-        body,
-        replyTo: thread.first.id,
-      })
-      annotations.merge([comment], [])
-      setBody('')
-      annotations.announce('Reply posted')
-    })
-  }
+  const form = useCommentForm(annotations)
+  const { sectionId, id } = thread.first
   return (
-    <form className="reply-form" onSubmit={submit}>
-      <label>
-        Reply
-        <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={2} required />
-      </label>
-      <button type="submit" className="button small" disabled={request.busy || !body.trim()}>
+    <form
+      className="reply-form"
+      onSubmit={form.postComment({ sectionId, replyTo: id }, 'Reply posted', () => form.setBody(''))}
+    >
+      <MentionField label="Reply" {...form.field} rows={2} />
+      <button type="submit" className="button small" disabled={form.request.busy || !form.body.trim()}>
         Post reply
       </button>
-      <ErrorNote error={request.error} />
+      <ErrorNote error={form.request.error} />
     </form>
   )
 }

@@ -34,11 +34,6 @@ const EMPTY: AnnotationView = {
   authorOf: () => ({ name: 'Someone' }),
 }
 
-interface PluginState {
-  view: AnnotationView
-  decorations: DecorationSet
-}
-
 export const annotationKey = new PluginKey<PluginState>('accordAnnotations')
 
 const when = (iso: string) =>
@@ -120,6 +115,25 @@ export function annotationViewOf(state: EditorState): AnnotationView {
   return annotationKey.getState(state)?.view ?? EMPTY
 }
 
+/**
+ * Above this many anchored comments and suggestions, an edit moves the drawn highlights along with the text
+ * (mapping, as cheap as the edit) and they are computed again from their anchors once the typing pauses: resolving
+ * thousands of anchors on every keystroke would cost more than the keystroke itself.
+ */
+export const MAPPED_ABOVE = 150
+const RECOMPUTE_AFTER_MS = 300
+
+const anchoredCount = (view: AnnotationView) =>
+  view.comments.reduce((n, c) => n + (c.anchor && !c.replyTo && !c.resolved ? 1 : 0), 0) +
+  view.suggestions.reduce((n, s) => n + (s.status === 'open' ? 1 : 0), 0)
+
+interface PluginState {
+  view: AnnotationView
+  decorations: DecorationSet
+  /** Mapped since last computed from the anchors: to be computed again when the typing pauses. */
+  stale: boolean
+}
+
 export const AnnotationDecorations = Extension.create({
   name: 'accordAnnotations',
   addProseMirrorPlugins() {
@@ -127,16 +141,32 @@ export const AnnotationDecorations = Extension.create({
       new Plugin<PluginState>({
         key: annotationKey,
         state: {
-          init: () => ({ view: EMPTY, decorations: DecorationSet.empty }),
+          init: () => ({ view: EMPTY, decorations: DecorationSet.empty, stale: false }),
           apply(tr, previous, _old, state) {
             const next = tr.getMeta(annotationKey) as AnnotationView | undefined
-            if (next) return { view: next, decorations: decorate(state, next) }
+            if (next) return { view: next, decorations: decorate(state, next), stale: false }
             if (!tr.docChanged) return previous
-            return { view: previous.view, decorations: decorate(state, previous.view) }
+            if (anchoredCount(previous.view) <= MAPPED_ABOVE)
+              return { view: previous.view, decorations: decorate(state, previous.view), stale: false }
+            return { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc), stale: true }
           },
         },
         props: {
           decorations: (state) => annotationKey.getState(state)?.decorations ?? null,
+        },
+        view: () => {
+          let timer: ReturnType<typeof setTimeout> | undefined
+          return {
+            update(view) {
+              if (!annotationKey.getState(view.state)?.stale) return
+              clearTimeout(timer)
+              timer = setTimeout(() => {
+                const current = annotationKey.getState(view.state)
+                if (!view.isDestroyed && current?.stale) setAnnotationView(view, current.view)
+              }, RECOMPUTE_AFTER_MS)
+            },
+            destroy: () => clearTimeout(timer),
+          }
         },
       }),
     ]

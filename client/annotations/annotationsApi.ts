@@ -2,6 +2,7 @@
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import type { Anchor } from '../../shared/domain/annotations.ts'
 import { http, request } from '../api/http.ts'
+import type { Mentionable } from './mentions.ts'
 
 export type SuggestionDecision = 'accept' | 'reject' | 'withdraw'
 
@@ -23,10 +24,8 @@ export const annotationsApi = {
     http.get<{ suggestions: PresentedSuggestion[] }>(`${base(deliverableId)}/suggestions`, { signal }),
   addComment: (deliverableId: string, body: NewComment) =>
     http.post<{ comment: PresentedComment }>(`${base(deliverableId)}/comments`, body),
-  editComment: (deliverableId: string, commentId: string, body: string) =>
-    request<{ comment: PresentedComment }>('PATCH', `${base(deliverableId)}/comments/${id(commentId)}`, {
-      body,
-    }),
+  editComment: (deliverableId: string, commentId: string, body: { body: string; mentions: string[] }) =>
+    request<{ comment: PresentedComment }>('PATCH', `${base(deliverableId)}/comments/${id(commentId)}`, body),
   deleteComment: (deliverableId: string, commentId: string) =>
     http.delete<{ comment: PresentedComment }>(`${base(deliverableId)}/comments/${id(commentId)}`),
   resolveComment: (deliverableId: string, commentId: string, resolve: boolean) =>
@@ -49,4 +48,11 @@ export const annotationsApi = {
     http.post<{ suggestion: PresentedSuggestion }>(
       `${base(deliverableId)}/suggestions/${id(suggestionId)}/${decision}`,
     ),
+  /** Every open suggestion of a section at once; accepting applies them as one edit, or changes nothing. */
+  decideAll: (deliverableId: string, sectionId: string, decision: 'accept' | 'reject') =>
+    http.post<{ suggestions: PresentedSuggestion[] }>(`${base(deliverableId)}/suggestions/${decision}-all`, {
+      sectionId,
+    }),
+  mentionable: (deliverableId: string, signal?: AbortSignal) =>
+    http.get<{ users: Mentionable[] }>(`${base(deliverableId)}/mentionable`, { signal }),
 }

@@ -12,6 +12,8 @@ import { userName } from '../consensus/useClauseRecord.ts'
 import { setSuggestionHandler } from '../editor/suggestionMode.ts'
 import { type Author, setAnnotationView } from './annotationDecorations.ts'
 import { AnnotationStore } from './annotationStore.ts'
+import { annotationsApi } from './annotationsApi.ts'
+import type { Mentionable } from './mentions.ts'
 import { type SuggestionDraft, SuggestionDrafts } from './suggestionDrafts.ts'
 
 export interface AnnotationsInput {
@@ -46,6 +48,8 @@ export interface AnnotationsController {
   intercepting: boolean
   setSuggesting: (on: boolean) => void
   draft: SuggestionDraft | null
+  /** Whom a comment may mention (those who may see the deliverable), for the mention picker. */
+  members: readonly Mentionable[]
   activeThreadId: string | null
   setActiveThread: (id: string | null) => void
   /** An item the user made or changed, from the server's answer (live messages bring it to others). */
@@ -69,6 +73,7 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
   )
 
   const mayComment = !!abilities.comment
+  const members = useMentionable(deliverableId, mayComment)
   const maySuggest = !!abilities.suggest
   const mayEditText = !!abilities['edit-text']
   const suggestionModeForced = maySuggest && !mayEditText
@@ -133,25 +138,50 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
   }, [editor, snapshot, draft, activeThreadId, authorOf])
 
   const authorName = useCallback((id: string) => userName(users, id), [users])
-  return {
+  const intercepting = suggesting && !!editor && interceptedEditor === editor
+  const error = draftError ?? snapshot.error
+  const mayDecide = !!abilities['decide-suggestion']
+  const mayResolveAny = !!abilities['resolve-comment']
+  const controller: AnnotationsController = {
     deliverableId,
     userId,
     comments: snapshot.comments,
     suggestions: snapshot.suggestions,
-    error: draftError ?? snapshot.error,
+    error,
     mayComment,
     maySuggest,
-    mayDecide: !!abilities['decide-suggestion'],
-    mayResolveAny: !!abilities['resolve-comment'],
+    mayDecide,
+    mayResolveAny,
     suggestionModeForced,
     suggesting,
-    intercepting: suggesting && !!editor && interceptedEditor === editor,
+    intercepting,
     setSuggesting,
     draft,
+    members,
     activeThreadId,
     setActiveThread,
     merge,
     authorName,
     announce,
   }
+  // One object while none of its fields changed: the margin's threads are not drawn again on every keystroke.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the dependencies are the object's own fields
+  return useMemo(() => controller, Object.values(controller))
+}
+
+const NOBODY: readonly Mentionable[] = []
+
+/** Whom the user may mention, fetched once when they may comment (a failure leaves the picker empty). */
+function useMentionable(deliverableId: string, mayComment: boolean): readonly Mentionable[] {
+  const [members, setMembers] = useState<readonly Mentionable[]>(NOBODY)
+  useEffect(() => {
+    if (!mayComment) return
+    const controller = new AbortController()
+    annotationsApi.mentionable(deliverableId, controller.signal).then(
+      ({ users }) => setMembers(users),
+      () => undefined,
+    )
+    return () => controller.abort()
+  }, [deliverableId, mayComment])
+  return members
 }

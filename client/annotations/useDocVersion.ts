@@ -3,29 +3,35 @@
  * other people's edits) count once, after a short pause or at the latest MAX_WAIT_MS after the first: each new
  * number renders the margin again, and a render while the caret is in the text costs React a walk of the whole
  * editor's DOM (it saves the selection around every commit), which per keystroke slowed typing on big deliverables.
+ * With `idleMs`, only once the changes paused that long (a margin with thousands of threads is not measured while
+ * someone types).
  */
 import type { Editor } from '@tiptap/core'
 import { useEffect, useState } from 'react'
-import { afterPause } from '../editor/afterPause.ts'
+import { debounce } from '../shell/debounce.ts'
 
 const PAUSE_MS = 100
 const MAX_WAIT_MS = 400
 
-export function useDocVersion(editor: Editor | null): number {
+export function useDocVersion(editor: Editor | null, idleMs = 0): number {
   const [version, setVersion] = useState(0)
   useEffect(() => {
     if (!editor) return
-    const later = afterPause(() => setVersion((v) => v + 1), PAUSE_MS, MAX_WAIT_MS)
+    const later =
+      idleMs > 0
+        ? debounce(() => setVersion((v) => v + 1), idleMs)
+        : debounce(() => setVersion((v) => v + 1), PAUSE_MS, MAX_WAIT_MS)
     const bump = () => later.schedule()
-    editor.on('update', bump)
-    editor.on('transaction', bump)
+    const onTransaction = ({ transaction }: { transaction: { docChanged: boolean } }) => {
+      if (transaction.docChanged) bump()
+    }
+    editor.on('transaction', onTransaction)
     window.addEventListener('resize', bump)
     return () => {
       later.cancel()
-      editor.off('update', bump)
-      editor.off('transaction', bump)
+      editor.off('transaction', onTransaction)
       window.removeEventListener('resize', bump)
     }
-  }, [editor])
+  }, [editor, idleMs])
   return version
 }

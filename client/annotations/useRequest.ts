@@ -9,18 +9,18 @@ export function useRequest(): {
 } {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const run = useCallback(async (task: () => Promise<void>) => {
+  const run = useCallback((task: () => Promise<void>) => {
     setBusy(true)
     setError(null)
-    try {
-      await task()
-      return true
-    } catch (failure) {
-      setError(errorMessage(failure))
-      return false
-    } finally {
-      setBusy(false)
-    }
+    return task()
+      .then(
+        () => true,
+        (failure: unknown) => {
+          setError(errorMessage(failure))
+          return false
+        },
+      )
+      .finally(() => setBusy(false))
   }, [])
   return { busy, error, run }
 }

@@ -13,7 +13,7 @@ import type { Editor } from '@tiptap/core'
 import type { Transaction } from '@tiptap/pm/state'
 import { yCursorPluginKey } from '@tiptap/y-tiptap'
 import { useEffect, useRef, useState } from 'react'
-import { afterPause } from './afterPause.ts'
+import { debounce } from '../shell/debounce.ts'
 
 /** Quiet time after the last change of the document before the state is computed again. */
 const PAUSE_MS = 150
@@ -46,7 +46,7 @@ export function useLazyEditorState<T>(
       const next = selectRef.current(editor)
       setValue((previous) => (equalRef.current(previous, next) ? previous : next))
     }
-    const later = afterPause(refresh, PAUSE_MS, MAX_WAIT_MS)
+    const later = debounce(refresh, PAUSE_MS, MAX_WAIT_MS)
     refresh()
     if (!editor) return
     const onTransaction = ({ transaction }: { transaction: Transaction }) => {

@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core'
 import { useEffect, useState } from 'react'
-import { afterPause } from './afterPause.ts'
+import { debounce } from '../shell/debounce.ts'
 import { buildOutline, type OutlineEntry, sameOutlineRow } from './outline.ts'
 
 /** Quiet time after the last change before the outline is rebuilt: typing never waits for it. */
@@ -21,7 +21,7 @@ export function useOutline(editor: Editor | null): OutlineEntry[] {
       empty = lastDoc.childCount === 0
       setOutline((previous) => reuseUnchanged(previous, buildOutline(lastDoc)))
     }
-    const later = afterPause(rebuild, DEBOUNCE_MS, MAX_WAIT_MS)
+    const later = debounce(rebuild, DEBOUNCE_MS, MAX_WAIT_MS)
     rebuild()
     const onTransaction = () => {
       if (editor.state.doc === lastDoc) return

@@ -7,7 +7,6 @@
 import type * as Y from 'yjs'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import { anchorProblemMessage, resolveAnchor, singleTextRange } from '../../shared/clauses/anchors.ts'
-import { findClauseElement } from '../../shared/clauses/clauseText.ts'
 import {
   type Anchor,
   type AnnotationEvent,
@@ -28,13 +27,13 @@ import {
 import { newId } from '../../shared/domain/ids.ts'
 import { type DeliverableAction, mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { Deliverable, User } from '../../shared/domain/types.ts'
-import { BODY_FIELD } from '../../shared/editor/extensions.ts'
 import { AuthorizationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { SerialQueue } from '../serialQueue.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import { editOnCopy } from '../sync/editOnCopy.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
+import { anchoredText, presentComment, presentSuggestion, rangeIn } from './annotationPlaces.ts'
 import type { ConsensusHooks, ConsensusService } from './consensusService.ts'
 import type { EventRecord } from './decisionRecordFile.ts'
 
@@ -58,7 +57,15 @@ export interface NewSuggestion {
   replacement: string
 }
 
+/** What an annotations message carried. */
+interface Pushed {
+  comments: PresentedComment[]
+  suggestions: PresentedSuggestion[]
+}
+
 export type SuggestionDecision = 'accept' | 'reject' | 'withdraw'
+
+const STATUS_OF = { accept: 'accepted', reject: 'rejected', withdraw: 'withdrawn' } as const
 
 export class AnnotationService implements ConsensusHooks {
   private readonly books = new Map<string, Promise<AnnotationBook>>()
@@ -145,8 +152,8 @@ export class AnnotationService implements ConsensusHooks {
         replyTo,
         mentions: this.mentions(deliverable, input.mentions),
       }
-      await this.record(live, book, { type: 'comment', at: comment.createdAt, comment })
-      return presentComment(live, book.state.comments.get(comment.id)!)
+      const pushed = await this.record(live, book, { type: 'comment', at: comment.createdAt, comment })
+      return pushed.comments[0]!
     })
   }
 
@@ -206,7 +213,7 @@ export class AnnotationService implements ConsensusHooks {
       const original = this.suggestedRange(live, suggestion.sectionId, input)
       const at = new Date().toISOString()
       const { anchor, replacement } = input
-      await this.record(live, book, {
+      const revised: AnnotationEvent = {
         type: 'suggestion-revised',
         at,
         id: suggestion.id,
@@ -214,8 +221,8 @@ export class AnnotationService implements ConsensusHooks {
         anchor,
         original,
         replacement,
-      })
-      return presentSuggestion(live, suggestion)
+      }
+      return (await this.record(live, book, revised)).suggestions[0]!
     })
   }
 
@@ -252,8 +259,8 @@ export class AnnotationService implements ConsensusHooks {
         authorId: user.id,
         createdAt: new Date().toISOString(),
       }
-      await this.record(live, book, { type: 'suggestion', at: suggestion.createdAt, suggestion })
-      return presentSuggestion(live, book.state.suggestions.get(suggestion.id)!)
+      const event = { type: 'suggestion', at: suggestion.createdAt, suggestion } as const
+      return (await this.record(live, book, event)).suggestions[0]!
     })
   }
 
@@ -270,49 +277,98 @@ export class AnnotationService implements ConsensusHooks {
     options: { reopenNote?: string | undefined } = {},
   ): Promise<PresentedSuggestion> {
     this.authorize(user, decision === 'withdraw' ? 'suggest' : 'decide-suggestion', deliverable)
-    const status = ({ accept: 'accepted', reject: 'rejected', withdraw: 'withdrawn' } as const)[decision]
     return this.exclusive(deliverable, async (live, book) => {
       const suggestion = book.state.suggestions.get(suggestionId)
       if (!suggestion) throw new NotFoundError('No such suggestion on this deliverable.')
-      allowed(checkDecision(suggestion, user.id, status))
-      if (decision === 'accept') {
-        if (options.reopenNote !== undefined)
-          await this.consensus.act(deliverable, user, {
-            action: 'reopen',
-            note: options.reopenNote,
-            sectionId: suggestion.sectionId,
-          })
-        this.applySuggestion(live, user, suggestion)
-        await live.flush()
-      }
-      await this.record(live, book, {
-        type: 'suggestion-decided',
-        at: new Date().toISOString(),
-        id: suggestion.id,
-        by: user.id,
-        status,
-      })
-      return presentSuggestion(live, suggestion)
+      allowed(checkDecision(suggestion, user.id, STATUS_OF[decision]))
+      const [decided] = await this.settle(deliverable, user, { live, book }, [suggestion], decision, options)
+      return decided!
     })
   }
 
-  private applySuggestion(live: LiveDocument, user: User, suggestion: Suggestion): void {
+  /**
+   * Accepts or rejects every open suggestion of a section at once, oldest first. Accepting applies them all as one
+   * edit by the acceptor: if one of them no longer applies (its text changed, or an earlier one of the batch
+   * changed it), nothing is changed and nothing is recorded.
+   */
+  async decideAll(
+    deliverable: Deliverable,
+    user: User,
+    sectionId: string,
+    decision: 'accept' | 'reject',
+    options: { reopenNote?: string | undefined } = {},
+  ): Promise<PresentedSuggestion[]> {
+    this.authorize(user, 'decide-suggestion', deliverable)
+    return this.exclusive(deliverable, async (live, book) => {
+      this.clause(live, sectionId)
+      const open = openSuggestionsOf(book.state, sectionId).sort(
+        (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+      )
+      if (open.length === 0)
+        throw new ConflictError('The section has no open suggestions.', 'no_open_suggestions')
+      return this.settle(deliverable, user, { live, book }, open, decision, options)
+    })
+  }
+
+  /** Records a decision on open suggestions of one section; accepting edits the document first. */
+  private async settle(
+    deliverable: Deliverable,
+    user: User,
+    { live, book }: { live: LiveDocument; book: AnnotationBook },
+    suggestions: Suggestion[],
+    decision: SuggestionDecision,
+    options: { reopenNote?: string | undefined },
+  ): Promise<PresentedSuggestion[]> {
+    if (decision === 'accept') {
+      // Whether they still apply is known before anything is reopened.
+      let edit = this.acceptanceEdit(live, suggestions)
+      if (options.reopenNote !== undefined) {
+        await this.consensus.act(deliverable, user, {
+          action: 'reopen',
+          note: options.reopenNote,
+          sectionId: suggestions[0]!.sectionId,
+        })
+        edit = this.acceptanceEdit(live, suggestions)
+      }
+      this.editAs(live, user, edit)
+      await live.flush()
+    }
+    const at = new Date().toISOString()
+    const status = STATUS_OF[decision]
+    const events = suggestions.map(
+      (s): AnnotationEvent => ({ type: 'suggestion-decided', at, id: s.id, by: user.id, status }),
+    )
+    return (await this.record(live, book, events)).suggestions
+  }
+
+  /**
+   * The update that applies `suggestions` in order, made on a copy of the document, or a 409 naming the first that
+   * no longer applies.
+   */
+  private acceptanceEdit(live: LiveDocument, suggestions: Suggestion[]): Uint8Array | null {
     let stale: string | null = null
     const owners = live.clientOwners()
     const update = editOnCopy(
       live.doc,
       (client) => owners.has(client),
       (copy) => {
-        const range = rangeIn(copy, suggestion)
-        if (typeof range === 'string') {
-          stale = range
-          return
+        for (const [index, suggestion] of suggestions.entries()) {
+          const range = rangeIn(copy, suggestion)
+          if (typeof range === 'string') {
+            stale =
+              suggestions.length === 1 ? range : staleInBatch(suggestion, index, suggestions.length, range)
+            return
+          }
+          range.text.delete(range.from, range.to - range.from)
+          if (suggestion.replacement) range.text.insert(range.from, suggestion.replacement)
         }
-        range.text.delete(range.from, range.to - range.from)
-        if (suggestion.replacement) range.text.insert(range.from, suggestion.replacement)
       },
     )
     if (stale) throw new ConflictError(stale, 'stale_suggestion')
+    return update
+  }
+
+  private editAs(live: LiveDocument, user: User, update: Uint8Array | null): void {
     const refusal = update && live.editAs(user.id, update)
     if (refusal)
       throw new ConflictError(
@@ -331,8 +387,7 @@ export class AnnotationService implements ConsensusHooks {
     return this.exclusive(deliverable, async (live, book) => {
       const comment = book.state.comments.get(commentId)
       if (!comment) throw new NotFoundError('No such comment on this deliverable.')
-      await this.record(live, book, eventFor(comment))
-      return presentComment(live, comment)
+      return (await this.record(live, book, eventFor(comment))).comments[0]!
     })
   }
 
@@ -345,16 +400,32 @@ export class AnnotationService implements ConsensusHooks {
     return book.queue.run(() => task(live, book))
   }
 
-  /** Durable first, then folded and pushed: nobody hears of an event the server could still lose. */
-  private async record(live: LiveDocument, book: AnnotationBook, event: AnnotationEvent): Promise<void> {
-    await book.record.append(event)
-    foldAnnotation(book.state, event)
-    const { comment, suggestion } = touchedBy(event)
-    live.tellAll({
-      type: 'annotations',
-      comments: comment ? [presentComment(live, book.state.comments.get(comment)!)] : [],
-      suggestions: suggestion ? [presentSuggestion(live, book.state.suggestions.get(suggestion)!)] : [],
-    })
+  /**
+   * Durable first, then folded and pushed (in one message): nobody hears of an event the server could still lose.
+   * Returns what was pushed: the changed comments and suggestions in the order of the events.
+   */
+  private async record(
+    live: LiveDocument,
+    book: AnnotationBook,
+    events: AnnotationEvent | AnnotationEvent[],
+  ): Promise<Pushed> {
+    const all = Array.isArray(events) ? events : [events]
+    // Appended together: one group commit makes them durable.
+    await Promise.all(all.map((event) => book.record.append(event)))
+    const comments = new Set<string>()
+    const suggestions = new Set<string>()
+    for (const event of all) {
+      foldAnnotation(book.state, event)
+      const { comment, suggestion } = touchedBy(event)
+      if (comment) comments.add(comment)
+      if (suggestion) suggestions.add(suggestion)
+    }
+    const pushed: Pushed = {
+      comments: [...comments].map((id) => presentComment(live, book.state.comments.get(id)!)),
+      suggestions: [...suggestions].map((id) => presentSuggestion(live, book.state.suggestions.get(id)!)),
+    }
+    live.tellAll({ type: 'annotations', ...pushed })
+    return pushed
   }
 
   private clause(live: LiveDocument, sectionId: string): Y.XmlElement {
@@ -363,13 +434,20 @@ export class AnnotationService implements ConsensusHooks {
     return entry.element
   }
 
+  /** Who may be mentioned on this deliverable: every active user who may see it (the mention picker's list). */
+  mentionable(deliverable: Deliverable, user: User): User[] {
+    this.authorize(user, 'comment', deliverable)
+    return this.metadata.data.users.filter((u) => !u.removed && this.mayView(u.id, deliverable))
+  }
+
   /** The mentioned users who may see the deliverable; anyone else named is dropped, never told. */
   private mentions(deliverable: Deliverable, userIds: string[] | undefined): string[] {
-    const visible = (id: string) => {
-      const user = this.metadata.user(id)
-      return !!user && mayOnDeliverable(user, 'view', deliverable, this.metadata.groupLookup)
-    }
-    return [...new Set(userIds ?? [])].filter(visible)
+    return [...new Set(userIds ?? [])].filter((id) => this.mayView(id, deliverable))
+  }
+
+  private mayView(userId: string, deliverable: Deliverable): boolean {
+    const user = this.metadata.user(userId)
+    return !!user && mayOnDeliverable(user, 'view', deliverable, this.metadata.groupLookup)
   }
 
   private authorize(user: User, action: DeliverableAction, deliverable: Deliverable): void {
@@ -395,51 +473,15 @@ function touchedBy(event: AnnotationEvent): { comment?: string; suggestion?: str
   }
 }
 
+/** Why accepting a batch changed nothing: which of its suggestions no longer applies. */
+function staleInBatch(suggestion: Suggestion, index: number, count: number, why: string): string {
+  const change = `“${suggestion.original}” → “${suggestion.replacement}”`
+  return `Suggestion ${index + 1} of ${count} (${change}) no longer applies: ${why} Nothing was changed; decide the suggestions one by one.`
+}
+
 function allowed(verdict: AnnotationVerdict): void {
   if (verdict.ok) return
   throw verdict.kind === 'forbidden'
     ? new AuthorizationError(verdict.message)
     : new ConflictError(verdict.message)
-}
-
-function anchoredText(doc: Y.Doc, clause: Y.XmlElement, anchor: Anchor): string {
-  const resolved = resolveAnchor(doc, clause, anchor)
-  if (typeof resolved === 'string') throw new ValidationError(`anchor: ${anchorProblemMessage(resolved)}`)
-  return resolved.text
-}
-
-/**
- * The range a suggestion replaces in `doc` (the copy an acceptance is made on), or why it cannot be replaced:
- * only the very text it was made on is replaced, never what others wrote into the range since.
- */
-function rangeIn(doc: Y.Doc, suggestion: Suggestion): { text: Y.XmlText; from: number; to: number } | string {
-  const clause = findClauseElement(doc.getXmlFragment(BODY_FIELD), suggestion.sectionId)
-  if (!clause) return 'The section of this suggestion no longer exists.'
-  const resolved = resolveAnchor(doc, clause, suggestion.anchor)
-  const range = typeof resolved === 'string' ? null : singleTextRange(resolved)
-  if (!range || typeof resolved === 'string' || resolved.text !== suggestion.original)
-    return 'The text this suggestion was made on has changed since; review the suggestion again.'
-  return range
-}
-
-/** Where an anchor stands now: `removed` once the text it was made on is gone (or its section is). */
-function isRemoved(live: LiveDocument, sectionId: string, anchor: Anchor | null, made: string): boolean {
-  if (!anchor) return false
-  const entry = live.clauses().find((c) => c.id === sectionId)
-  if (!entry) return true
-  const resolved = resolveAnchor(live.doc, entry.element, anchor)
-  // A position that no longer resolves inside the section (its text collected) counts as removed.
-  if (typeof resolved === 'string') return true
-  return made.length > 0 && resolved.text.length === 0
-}
-
-function presentComment(live: LiveDocument, comment: Comment): PresentedComment {
-  return { ...comment, removed: isRemoved(live, comment.sectionId, comment.anchor, comment.quote) }
-}
-
-function presentSuggestion(live: LiveDocument, suggestion: Suggestion): PresentedSuggestion {
-  return {
-    ...suggestion,
-    removed: isRemoved(live, suggestion.sectionId, suggestion.anchor, suggestion.original),
-  }
 }

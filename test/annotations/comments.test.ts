@@ -178,3 +178,16 @@ test('mentions, replies to one’s threads and decisions on one’s suggestions 
   const participantItems = await forMe(ws.participant)
   expect(participantItems[0]).toMatchObject({ kind: 'decision', by: ws.editor.user.id, unread: true })
 })
+
+test('the mention picker offers exactly those who may see the deliverable, to those who may comment', async () => {
+  const { ws } = fixture
+  const answer = await ws.participant.api.get(`/api/deliverables/${id}/mentionable`)
+  expect(answer.status).toBe(200)
+  const ids = answer.body.users.map((u: { id: string }) => u.id)
+  for (const member of [ws.editor, ws.editor2, ws.participant, ws.observer, ws.chair])
+    expect(ids).toContain(member.user.id)
+  expect(ids).not.toContain(ws.outsider.user.id)
+  expect(Object.keys(answer.body.users[0]).sort()).toEqual(['id', 'name', 'organization'])
+  expect((await ws.observer.api.get(`/api/deliverables/${id}/mentionable`)).status).toBe(403)
+  expect((await ws.outsider.api.get(`/api/deliverables/${id}/mentionable`)).status).toBe(404)
+})

@@ -15,7 +15,9 @@ import { routeDeliverable } from '../routeDeliverable.ts'
 import { parseBody, routeId } from '../validation.ts'
 
 /** `accept` may reopen an agreed section in the same step (chairs): both are recorded. */
-const acceptBody = z.object({ reopenNote: fields.note.min(1, 'must not be empty').optional() })
+const reopenNote = fields.note.min(1, 'must not be empty').optional()
+const acceptBody = z.object({ reopenNote })
+const decideAllBody = z.object({ sectionId: fields.id, reopenNote })
 
 export function annotationRoutes(ctx: AppContext): Router {
   const router = Router()
@@ -82,6 +84,15 @@ export function annotationRoutes(ctx: AppContext): Router {
     res.json({ suggestion })
   })
 
+  // Before `/:suggestionId/...`: a section's open suggestions all at once, accepted as one edit.
+  for (const decision of ['accept', 'reject'] as const)
+    router.post(`/:id/suggestions/${decision}-all`, async (req, res) => {
+      const { user, deliverable } = caller(req)
+      const { sectionId, reopenNote } = parseBody(decideAllBody, req.body)
+      const options = decision === 'accept' ? { reopenNote } : {}
+      res.json({ suggestions: await annotations.decideAll(deliverable, user, sectionId, decision, options) })
+    })
+
   for (const decision of ['accept', 'reject', 'withdraw'] as const satisfies SuggestionDecision[])
     router.post(`/:id/suggestions/:suggestionId/${decision}`, async (req, res) => {
       const { user, deliverable } = caller(req)
@@ -90,6 +101,12 @@ export function annotationRoutes(ctx: AppContext): Router {
       const suggestion = await annotations.decide(deliverable, user, id, decision, options)
       res.json({ suggestion })
     })
+
+  router.get('/:id/mentionable', (req, res) => {
+    const { user, deliverable } = caller(req)
+    const users = annotations.mentionable(deliverable, user)
+    res.json({ users: users.map(({ id, name, organization }) => ({ id, name, organization })) })
+  })
 
   router.get('/:id/for-me', async (req, res) => {
     const { user, deliverable } = caller(req)

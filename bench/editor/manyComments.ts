@@ -1,0 +1,212 @@
+/**
+ * 2,000 comments on the 120,000-word, 400-clause deliverable (test/support/largeDeliverable.ts), against the same
+ * deliverable without comments, on one server run as its own process: the server's memory before and after the
+ * comments, the time of `GET /comments`, and in headless Chromium the time until the editor is editable with its
+ * last clause and the comment margin shown, and keystroke-to-screen (bench/editor/keyToScreen.ts) while typing
+ * with the margin open. Run by the bench's `comments` scenario; alone: `npx tsx bench/editor/manyComments.ts
+ * [--runs N]`. Prints one JSON line last.
+ */
+import { execFileSync } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import type * as Y from 'yjs'
+import { anchorInText } from '../../shared/clauses/anchors.ts'
+import { findClauseElement } from '../../shared/clauses/clauseText.ts'
+import { ensureClientBuilt, openPage } from '../../test/browser/pages.ts'
+import { launchBrowser } from '../../test/support/browser.ts'
+import {
+  buildWorkspace,
+  createDeliverable,
+  type Session,
+  setDeliverableRole,
+} from '../../test/support/factories.ts'
+import { appendLargeDeliverable, largeDeliverable } from '../../test/support/largeDeliverable.ts'
+import {
+  connectClient,
+  firstParagraphText,
+  type LiveClient,
+  waitFor,
+} from '../../test/support/syncClients.ts'
+import { startTestServer } from '../../test/support/testServer.ts'
+import { memoryUse } from '../lib/processes.ts'
+import { installKeyProbe, median, type Spread, spread, takeKeyTimes, typePaced } from './keyToScreen.ts'
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '1' } } })
+const RUNS = Number(args.runs)
+const COMMENTS = 2_000
+/** Per clause: three threads on words of its first paragraph, one on the whole clause, one reply. */
+const PER_CLAUSE = 5
+const KEYSTROKES = 100
+const KEY_INTERVAL_MS = 100
+
+ensureClientBuilt()
+const server = await startTestServer({ childProcess: true })
+const serverPid = Number(
+  /pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', `sport = :${server.port}`], { encoding: 'utf8' }))?.[1],
+)
+const rssMb = () => Math.round(memoryUse(serverPid).rssMb)
+const ws = await buildWorkspace(server)
+const plainId = ws.deliverable.id
+const annotatedId = (await createDeliverable(ws.chair, ws.wg.id)).id
+for (const [who, role] of [
+  [ws.editor, 'editor'],
+  [ws.editor2, 'editor'],
+  [ws.participant, 'participant'],
+] as const)
+  await setDeliverableRole(ws.chair, annotatedId, who.user.id, role)
+
+const fixture = largeDeliverable()
+/** Writes the large deliverable with a real client, which stays connected so that the document stays loaded. */
+async function written(id: string): Promise<LiveClient> {
+  const writer = connectClient(server, id, ws.editor.cookie)
+  await writer.synced()
+  appendLargeDeliverable(writer.body, fixture)
+  const expected = writer.body.toString()
+  const check = connectClient(server, id, ws.chair.cookie)
+  await check.synced()
+  await waitFor(() => check.body.toString() === expected, 'the large deliverable on the server', 120_000)
+  check.destroy()
+  return writer
+}
+const writers = [await written(plainId), await written(annotatedId)]
+const rssBeforeComments = rssMb()
+
+/** The comment requests, spread over the clauses; anchors made on the writer's replica, as the browser makes them. */
+function commentBodies(
+  body: Y.XmlFragment,
+): { author: Session; body: Record<string, unknown>; reply: boolean }[] {
+  const out: { author: Session; body: Record<string, unknown>; reply: boolean }[] = []
+  for (const [i, clauseId] of fixture.clauseIds.entries()) {
+    const element = findClauseElement(body, clauseId)
+    if (!element) throw new Error(`no clause ${clauseId}`)
+    const text = firstParagraphText(element)
+    for (let k = 0; k < PER_CLAUSE && out.length < COMMENTS; k++) {
+      const author = (i + k) % 2 === 0 ? ws.participant : ws.editor2
+      const from = Math.min(text.length - 1, 10 * k)
+      const anchored = k < 3 && text.length > from + 5
+      out.push({
+        author,
+        reply: k === 4,
+        body: {
+          sectionId: clauseId,
+          body: `Comment ${i}.${k}: does this sentence say what the group agreed?`,
+          ...(anchored ? { anchor: anchorInText(text, from, from + 5) } : {}),
+        },
+      })
+    }
+  }
+  return out
+}
+
+const requests = commentBodies(writers[1]!.body)
+const threadOf = new Map<string, string>()
+let next = 0
+const postStarted = performance.now()
+// Eight writers at a time, as many people commenting at once would.
+await Promise.all(
+  Array.from({ length: 8 }, async () => {
+    while (next < requests.length) {
+      const request = requests[next++]!
+      const sectionId = request.body.sectionId as string
+      const replyTo = request.reply ? threadOf.get(sectionId) : undefined
+      const answer = await request.author.api.post(`/api/deliverables/${annotatedId}/comments`, {
+        ...request.body,
+        ...(replyTo ? { replyTo } : {}),
+      })
+      if (answer.status !== 201) throw new Error(`comment refused: ${JSON.stringify(answer.body)}`)
+      if (!request.reply) threadOf.set(sectionId, answer.body.comment.id)
+    }
+  }),
+)
+const postMs = performance.now() - postStarted
+const rssAfterComments = rssMb()
+
+const listTimes: number[] = []
+let listBytes = 0
+for (let i = 0; i < 7; i++) {
+  const started = performance.now()
+  const response = await fetch(`${server.url}/api/deliverables/${annotatedId}/comments`, {
+    headers: { cookie: ws.editor2.cookie },
+  })
+  const text = await response.text()
+  listTimes.push(performance.now() - started)
+  listBytes = text.length
+  if (JSON.parse(text).comments.length !== COMMENTS) throw new Error('not every comment was listed')
+}
+const rssAfterList = rssMb()
+
+interface Opening {
+  editableMs: number
+  threadsShown: number
+  keys: Spread
+}
+
+const browser = await launchBrowser()
+/** Opens a deliverable as the second editor, waits for its last clause (and margin), then types with it open. */
+async function open(id: string, withComments: boolean): Promise<Opening> {
+  const { page, context } = await openPage(browser.browser, server.url, ws.editor2.cookie)
+  await page.goto('/')
+  const started = Date.now()
+  await page.goto(`/d/${id}`)
+  const shown = [
+    page.locator('.itu-document[contenteditable="true"]'),
+    page.locator(`.itu-document [data-clause-id="${fixture.clauseIds.at(-1)}"]`),
+    ...(withComments ? [page.getByTestId('comment-thread').first()] : []),
+  ]
+  await Promise.all(shown.map((locator) => locator.waitFor({ timeout: 300_000 })))
+  const editableMs = Date.now() - started
+  const threadsShown = await page.getByTestId('comment-thread').count()
+  // The caret at the end of a paragraph in the middle of the document; only the keys typed after it are timed.
+  await page
+    .locator(`.itu-document [data-clause-id="${fixture.clauseIds[200]}"] p`)
+    .first()
+    .click({ timeout: 300_000 })
+  await page.keyboard.press('End')
+  await installKeyProbe(page)
+  await page.waitForTimeout(500)
+  await typePaced(page, KEYSTROKES, KEY_INTERVAL_MS)
+  await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
+    timeout: 600_000,
+  })
+  const keys = spread(await takeKeyTimes(page))
+  await context.close()
+  return { editableMs, threadsShown, keys }
+}
+
+const runs: { without: Opening; with: Opening }[] = []
+for (let run = 0; run < RUNS; run++) {
+  // Alternating order, so that neither side always runs on a warmer server.
+  const first = run % 2 === 0
+  const a = await open(first ? plainId : annotatedId, !first)
+  const b = await open(first ? annotatedId : plainId, first)
+  runs.push(first ? { without: a, with: b } : { without: b, with: a })
+  console.error(`run ${run + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`)
+}
+const rssAtEnd = rssMb()
+await browser.close()
+for (const writer of writers) writer.destroy()
+await server.stop()
+
+const med = (pick: (run: (typeof runs)[number]) => number) => median(runs.map(pick))
+console.log(
+  JSON.stringify({
+    comments: COMMENTS,
+    words: fixture.words,
+    clauses: fixture.clauseIds.length,
+    runs: RUNS,
+    postSeconds: postMs / 1000,
+    serverRssMb: {
+      beforeComments: rssBeforeComments,
+      afterComments: rssAfterComments,
+      afterList: rssAfterList,
+      atEnd: rssAtEnd,
+    },
+    list: { medianMs: median(listTimes), maxMs: Math.max(...listTimes), bytes: listBytes },
+    editableMs: { without: med((r) => r.without.editableMs), with: med((r) => r.with.editableMs) },
+    threadsShown: runs[0]?.with.threadsShown,
+    keyToScreenP95Ms: { without: med((r) => r.without.keys.p95), with: med((r) => r.with.keys.p95) },
+    keyToScreenP50Ms: { without: med((r) => r.without.keys.p50), with: med((r) => r.with.keys.p50) },
+    loadAverage: (await import('node:os')).loadavg(),
+    perRun: runs,
+  }),
+)
+process.exit(0)

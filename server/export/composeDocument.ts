@@ -72,7 +72,13 @@ export function composeDocument(source: ExportSource, doc: Y.Doc): ExportDocumen
   let comments: ExportDocument['comments']
   if (source.annotations && texts) {
     const names = new Map(source.names)
-    const placed = placeAnnotations(doc, clauses, texts, source.annotations, (id) => names.get(id) ?? 'Unknown user')
+    const placed = placeAnnotations(
+      doc,
+      clauses,
+      texts,
+      source.annotations,
+      (id) => names.get(id) ?? 'Unknown user',
+    )
     clauses = placed.clauses
     comments = placed.comments
   }

@@ -4,8 +4,22 @@
  */
 import { spawnSync } from 'node:child_process'
 
-const parts: { name: string; args: string[] }[] = [
+const parts: { name: string; args: string[]; env?: Record<string, string> }[] = [
   { name: 'node suites', args: ['vitest', 'run', '--project', 'node'] },
+  // The same integration suites of sync and consensus once more, stored in PostgreSQL (docs/STORAGE.md).
+  {
+    name: 'sync and consensus suites on PostgreSQL',
+    args: [
+      'vitest',
+      'run',
+      '--project',
+      'node',
+      'test/sync',
+      'test/consensus',
+      'test/storage/postgresStores.test.ts',
+    ],
+    env: { ACCORD_TEST_BACKEND: 'postgres' },
+  },
   { name: 'browser suites', args: ['vitest', 'run', '--project', 'browser'] },
 ]
 
@@ -13,7 +27,7 @@ let failed = false
 const timings: string[] = []
 for (const part of parts) {
   const started = Date.now()
-  const result = spawnSync('npx', part.args, { stdio: 'inherit', env: process.env })
+  const result = spawnSync('npx', part.args, { stdio: 'inherit', env: { ...process.env, ...part.env } })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   timings.push(`${part.name}: ${seconds} s (exit ${result.status})`)
   if (result.status !== 0) failed = true

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { type ApiClient, client, request } from '../../test/support/http.ts'
-import { freePort } from '../lib/processes.ts'
+import { freePort } from '../../test/support/ports.ts'
 import { PinnedServer, ROOT } from './pinnedServer.ts'
 import type { DocumentTarget, PeerServer, PeerStartOptions } from './types.ts'
 

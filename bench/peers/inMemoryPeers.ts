@@ -5,7 +5,7 @@
  * the floor, a bare forwarder (see forwarderServer.ts), spoken to like the reference server.
  */
 import path from 'node:path'
-import { freePort } from '../lib/processes.ts'
+import { freePort } from '../../test/support/ports.ts'
 import { PinnedServer } from './pinnedServer.ts'
 import type { DocumentTarget, PeerKind, PeerServer, PeerStartOptions } from './types.ts'
 

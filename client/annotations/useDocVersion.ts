@@ -17,10 +17,8 @@ export function useDocVersion(editor: Editor | null, idleMs = 0): number {
   const [version, setVersion] = useState(0)
   useEffect(() => {
     if (!editor) return
-    const later =
-      idleMs > 0
-        ? debounce(() => setVersion((v) => v + 1), idleMs)
-        : debounce(() => setVersion((v) => v + 1), PAUSE_MS, MAX_WAIT_MS)
+    const next = () => setVersion((v) => v + 1)
+    const later = idleMs > 0 ? debounce(next, idleMs) : debounce(next, PAUSE_MS, MAX_WAIT_MS)
     const bump = () => later.schedule()
     const onTransaction = ({ transaction }: { transaction: { docChanged: boolean } }) => {
       if (transaction.docChanged) bump()

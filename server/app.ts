@@ -12,6 +12,7 @@ import helmet from 'helmet'
 import { CLOSE_CODES } from '../shared/protocol/messages.ts'
 import { LoginLimiter } from './auth/loginLimiter.ts'
 import { SessionService } from './auth/sessions.ts'
+import { ClusterNode } from './cluster/clusterNode.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
 import { AccountService } from './domain/accountService.ts'
@@ -25,6 +26,7 @@ import { MeetingService } from './domain/meetingService.ts'
 import { MembershipService } from './domain/membershipService.ts'
 import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
+import { forwardToOwner } from './http/forwardToOwner.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { ContributionDocuments } from './meetings/contributionDocuments.ts'
@@ -54,6 +56,10 @@ export async function createAccordServer(
   const logger = options.logger ?? createLogger(config.logLevel)
   const fs = options.fileSystem ?? nodeFileSystem
   await mkdir(config.dataDir, { recursive: true })
+  if (config.redisUrl && !config.databaseUrl)
+    throw new Error(
+      'REDIS_URL (a cluster node) needs DATABASE_URL: the nodes share their state in PostgreSQL.',
+    )
   const storage = await openStorage(config, fs, logger)
   const metadata = storage.metadata
   if (metadata.unreadable) logger.error(metadata.unreadable)
@@ -114,6 +120,22 @@ export async function createAccordServer(
           logger.error({ err: error, deliverableId }, 'automatic version not saved'),
         ),
   })
+  // A cluster node (docs/CLUSTER.md): leases, relay and metadata in step with the other nodes.
+  let listeningPort = config.port
+  const cluster =
+    config.redisUrl && storage.database
+      ? await ClusterNode.start(
+          {
+            config: { ...config, redisUrl: config.redisUrl },
+            pool: storage.database,
+            hub,
+            metadata,
+            recheckAccess: () => access.recheckAll(),
+            logger,
+          },
+          () => `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${listeningPort}`,
+        )
+      : null
   const setupToken = config.setupToken ?? randomBytes(18).toString('base64url')
   const passwordCost = config.scryptCost
   const ctx: AppContext = {
@@ -140,6 +162,16 @@ export async function createAccordServer(
     access,
     setupToken,
     passwordCost,
+    ...(cluster ? { refreshOnMiss: () => cluster.metadataSync.refreshOnMiss() } : {}),
+    health: async () => {
+      if (cluster) return cluster.health()
+      if (!storage.database) return {}
+      const database = await storage.database.query('SELECT 1').then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      )
+      return { dependencies: { database } }
+    },
   }
   hub.use(consensusExtension(consensus, logger))
   hub.use(meetingExtension({ rooms: meetingRooms, meetings, metadata }, logger))
@@ -178,12 +210,13 @@ export async function createAccordServer(
     })
     next()
   })
+  if (cluster) app.use('/api/deliverables/:id', forwardToOwner(cluster, logger))
   app.use('/api', apiRouter(ctx))
   serveClient(app, config)
   app.use(errorHandler(logger))
 
   const server = http.createServer(app)
-  const wss = attachSyncServer(server, ctx)
+  const wss = attachSyncServer(server, ctx, cluster ?? undefined)
 
   return {
     ctx,
@@ -193,14 +226,17 @@ export async function createAccordServer(
         server.once('error', reject)
         server.listen(config.port, config.host, () => {
           const address = server.address()
-          resolve(typeof address === 'object' && address ? address.port : config.port)
+          listeningPort = typeof address === 'object' && address ? address.port : config.port
+          resolve(listeningPort)
         })
       }),
     async close(code = CLOSE_CODES.goingAway) {
       server.close()
       // Automatic versions (every clause agreed, a meeting closed) are written in the background: finish them first.
       await versions.settled()
+      await cluster?.close()
       await hub.shutdown(code, 'server shutting down')
+      await cluster?.disconnect()
       for (const client of wss.clients) client.terminate()
       await metadata.flush()
       await storage.close()

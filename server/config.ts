@@ -1,4 +1,5 @@
 /** The process's settings, from the environment (API.md "Process"), with defaults for an embedded start. */
+import os from 'node:os'
 import path from 'node:path'
 import { DEFAULT_MAX_UPDATE_STRUCTS } from './sync/checks/limits.ts'
 
@@ -8,6 +9,17 @@ export interface Config {
   dataDir: string
   /** DATABASE_URL: keep durable state in PostgreSQL instead of files under dataDir (docs/STORAGE.md). */
   databaseUrl: string | undefined
+  /**
+   * REDIS_URL: run as one node of a cluster (docs/CLUSTER.md): messages between nodes go through this Redis, and
+   * every document has one owner node (a lease in PostgreSQL). Needs DATABASE_URL.
+   */
+  redisUrl: string | undefined
+  /** NODE_ID: this node's name in the cluster (leases, logs, /api/health); the host name when unset. */
+  nodeId: string
+  /** NODE_URL: where the other nodes reach this one directly (requests for a document it owns). */
+  nodeUrl: string | undefined
+  /** How long a document's lease lasts without renewal; a dead owner's documents move after this. */
+  leaseMs: number
   setupToken: string | undefined
   /** Origins (PUBLIC_ORIGIN) accepted besides the address we listen at, e.g. a reverse proxy's https origin. */
   publicOrigins: string[]
@@ -81,6 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host,
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    nodeId: env.NODE_ID || os.hostname(),
+    nodeUrl: env.NODE_URL || undefined,
+    leaseMs: intFrom(env.LEASE_MS, 10_000),
     setupToken: env.SETUP_TOKEN || undefined,
     publicOrigins: originsFrom(env.PUBLIC_ORIGIN),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),

@@ -43,4 +43,14 @@ export interface AppContext {
   /** The first-run setup token while setup is still needed. */
   setupToken: string
   passwordCost: number
+  /** In a cluster: reads the metadata again (a session not found here may have been created on another node). */
+  refreshOnMiss?: () => Promise<void>
+  /** What /api/health reports of this process and what it depends on (database, Redis, cluster). */
+  health(): Promise<HealthReport>
+}
+
+export interface HealthReport {
+  node?: string
+  dependencies?: Record<string, 'ok' | 'unreachable'>
+  cluster?: { documentsOwned: number; relayedIn: number; relayedOut: number; peers: string[] }
 }

@@ -16,10 +16,14 @@ import { versionRoutes } from './routes/versions.ts'
 export function apiRouter(ctx: AppContext): Router {
   const api = Router()
   const unreadable = ctx.metadata.unreadable
-  api.get('/health', (_req, res) => {
+  // ok: this process serves; the node and what it depends on are reported beside it (docs/API.md).
+  api.get('/health', async (_req, res) => {
+    const report = await ctx.health()
     if (unreadable)
-      res.status(503).json({ ok: false, error: { code: 'storage_unavailable', message: unreadable } })
-    else res.json({ ok: true })
+      res
+        .status(503)
+        .json({ ok: false, error: { code: 'storage_unavailable', message: unreadable }, ...report })
+    else res.json({ ok: true, ...report })
   })
   // Unreadable metadata: the server stays up to say so, but serves nothing that could act on empty data
   // (a second first-run setup, for one) and never writes the file.
@@ -29,7 +33,7 @@ export function apiRouter(ctx: AppContext): Router {
     })
   api.use(originCheck(ctx.config))
   api.use(express.json({ limit: '1mb' }))
-  api.use(attachSession(ctx.sessions))
+  api.use(attachSession(ctx.sessions, ctx.refreshOnMiss))
   api.use('/', accountRoutes(ctx))
   api.use('/groups', groupRoutes(ctx))
   api.use('/deliverables', importRoutes(ctx))

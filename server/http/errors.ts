@@ -13,7 +13,7 @@ import {
 } from '../errors.ts'
 import { StorageError } from '../storage/errors.ts'
 import { MetadataUnreadableError } from '../storage/metadataStore.ts'
-import { DocumentStorageMissingError } from '../sync/documentHub.ts'
+import { DocumentHeldElsewhereError, DocumentStorageMissingError } from '../sync/documentHub.ts'
 
 /** Each domain error's status and code in the API (API.md "Conventions"). */
 function statusOf(error: DomainError): { status: number; code: string } {
@@ -43,9 +43,17 @@ function frameworkError(error: unknown): { status: number; code: string; message
   return known && { status, ...known }
 }
 
+export const MOVING = 'This document is moving to another server. Try again in a moment.'
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds))
+    // A cluster node asked for a document another node holds (moving between owners): retry shortly.
+    if (error instanceof DocumentHeldElsewhereError) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.validForMs / 1000))))
+      res.status(503).json({ error: { code: 'document_moving', message: MOVING } })
+      return
+    }
     if (error instanceof DomainError) {
       const { status, code } = statusOf(error)
       res.status(status).json({ error: { code, message: error.message } })

@@ -34,12 +34,23 @@ export function originCheck(config: Config): RequestHandler {
   }
 }
 
-/** Attaches the session, if any; `requireUser` then refuses requests without one. */
-export function attachSession(sessions: SessionService): RequestHandler {
+/**
+ * Attaches the session, if any; `requireUser` then refuses requests without one. `refreshOnMiss` (a cluster node):
+ * a cookie not known here may belong to a session another node created a moment ago.
+ */
+export function attachSession(sessions: SessionService, refreshOnMiss?: () => Promise<void>): RequestHandler {
   return (req, _res, next) => {
-    const resolved = sessions.resolve(sessionToken(req.headers.cookie))
-    if (resolved) req.auth = resolved
-    next()
+    const token = sessionToken(req.headers.cookie)
+    const resolved = sessions.resolve(token)
+    if (resolved || !token || !refreshOnMiss) {
+      if (resolved) req.auth = resolved
+      return next()
+    }
+    refreshOnMiss().then(() => {
+      const again = sessions.resolve(token)
+      if (again) req.auth = again
+      next()
+    }, next)
   }
 }
 

@@ -3,6 +3,7 @@
  * PostgreSQL when DATABASE_URL is set (postgres/backend.ts). Every store the server has goes through here
  * (docs/STORAGE.md lists them with their guarantees).
  */
+import type pg from 'pg'
 import type { Logger } from '../logger.ts'
 import { type VersionStorage, VersionStore } from '../versions/versionStore.ts'
 import { type DocumentStore, FileDocumentStore } from './documentStore.ts'
@@ -19,6 +20,8 @@ export interface StorageBackend {
   /** Decision and annotation records. */
   eventLogs: EventLogOpener
   versions: VersionStorage
+  /** The PostgreSQL pool (cluster leases, health), when that is the backend. */
+  database?: pg.Pool
   /** Lets go of connections; call after everything above has been flushed. */
   close(): Promise<void>
 }

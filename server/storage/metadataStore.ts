@@ -5,6 +5,7 @@
  *
  * A file that cannot be read is never overwritten: the store opens read-only and says what it could not read.
  */
+import { EventEmitter } from 'node:events'
 import path from 'node:path'
 import { type Adapter, Low } from 'lowdb'
 import type { ItemId } from '../../shared/domain/consensus.ts'
@@ -58,7 +59,12 @@ const emptyData = (): MetadataSchema => ({
 
 export class MetadataUnreadableError extends Error {}
 
-export class MetadataStore {
+export interface MetadataEvents {
+  /** A change was written (durable): in a cluster, the other nodes are told to read the metadata again. */
+  written: []
+}
+
+export class MetadataStore extends EventEmitter<MetadataEvents> {
   private readonly writes = new SerialQueue()
 
   private constructor(
@@ -67,7 +73,9 @@ export class MetadataStore {
     readonly file: string,
     /** Set when the file could not be read: nothing is written then. */
     readonly unreadable: string | null,
-  ) {}
+  ) {
+    super()
+  }
 
   static open(dataDir: string, fileSystem: FileSystem = nodeFileSystem): Promise<MetadataStore> {
     const file = path.join(dataDir, 'metadata.json')
@@ -119,7 +127,22 @@ export class MetadataStore {
         this.db.data = before
         throw writeError(this.file, error)
       }
+      this.emit('written')
       return result
+    })
+  }
+
+  /**
+   * Reads everything again from storage (in a cluster, another node wrote), between two writes of this process.
+   * Unreadable data keeps what is in memory and throws.
+   */
+  reload(): Promise<void> {
+    return this.writes.run(async () => {
+      const parsed = await this.db.adapter.read()
+      if (parsed === null) return
+      if (parsed?.version !== 1 || !Array.isArray(parsed.users)) throw new Error('unexpected structure')
+      parsed.meetings ??= []
+      this.db.data = parsed
     })
   }
 

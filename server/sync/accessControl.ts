@@ -41,6 +41,11 @@ export class AccessControl {
         if (ids.has(connection.sessionId)) this.endSession(connection)
   }
 
+  /** Everything may have changed (in a cluster: another node wrote the metadata): every connection re-checked. */
+  recheckAll(): void {
+    for (const live of this.hub.loadedDocuments()) this.refresh(live)
+  }
+
   deliverableChanged(deliverableId: string): void {
     const live = this.hub.loaded(deliverableId)
     if (live) this.refresh(live)

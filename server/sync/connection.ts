@@ -1,9 +1,21 @@
 /** One client socket on a live document: who it is, what it may do, and how to tell it things. */
-import type { WebSocket } from 'ws'
 import { CLOSE_CODES, REFUSAL_CLOSE_CODE, type ServerMessage } from '../../shared/protocol/messages.ts'
 import type { Verdict } from './checks/types.ts'
 import type { PresenceUser } from './presence.ts'
 import { encodeAccord } from './wire.ts'
+
+/**
+ * What a connection needs of its socket: a `ws` WebSocket, or on a cluster's owner node a client connected to
+ * another node, relayed (server/cluster/relayOwner.ts).
+ */
+export interface SyncSocket {
+  readonly readyState: number
+  readonly OPEN: number
+  readonly bufferedAmount: number
+  send(frame: Uint8Array): void
+  close(code: number, reason: string): void
+  terminate(): void
+}
 
 /** A client that reads this far behind is cut off rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024
@@ -19,7 +31,7 @@ export class SyncConnection {
   closed = false
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: SyncSocket,
     readonly user: PresenceUser,
     readonly sessionId: string,
     public canEdit: boolean,

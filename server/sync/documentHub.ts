@@ -21,6 +21,11 @@ export interface HubOptions extends Limits {
 /** A part of the server that hooks into every live document, in the order extensions were added. */
 export interface DocumentExtension {
   name: string
+  /**
+   * Before a document is read from storage or created (e.g. take its lease in a cluster). A throw refuses the
+   * load; the document's `unload` hook does not run then, so undo here what fails.
+   */
+  beforeLoad?(id: string): Promise<void>
   /** Once a document is loaded, before any client sees it (e.g. restore locks). A throw fails the load. */
   load?(live: LiveDocument): Promise<void>
   /** A connection said hello (once per connection). */
@@ -36,6 +41,17 @@ export interface DocumentExtension {
   message?(live: LiveDocument, connection: SyncConnection, message: { type: string }): void
   /** The document is leaving memory (idle, reloaded or shutdown), everything accepted being durable. */
   unload?(live: LiveDocument): void
+}
+
+/** A `beforeLoad` refusal: another process holds the document (a cluster's owner node); try again shortly. */
+export class DocumentHeldElsewhereError extends Error {
+  constructor(
+    readonly docId: string,
+    readonly holder: string,
+    readonly validForMs: number,
+  ) {
+    super(`Document ${docId} is held by node ${holder}.`)
+  }
 }
 
 export class DocumentStorageMissingError extends Error {
@@ -74,6 +90,11 @@ export class DocumentHub {
     return this.live.get(id)
   }
 
+  /** Loaded or being loaded. */
+  has(id: string): boolean {
+    return this.live.has(id) || this.loading.has(id)
+  }
+
   loadedDocuments(): LiveDocument[] {
     return [...this.live.values()]
   }
@@ -95,6 +116,7 @@ export class DocumentHub {
 
   private async load(id: string): Promise<LiveDocument> {
     await this.dropping.get(id)
+    await this.beforeLoad(id)
     const stored = await this.store.load(id)
     // Never replace missing storage by an empty document: that would silently lose the text.
     if (!stored) throw new DocumentStorageMissingError(id)
@@ -117,10 +139,15 @@ export class DocumentHub {
     const doc = new Y.Doc({ gc: true })
     doc.transact(() => seed(doc), 'load')
     const initial = Y.encodeStateAsUpdate(doc)
+    await this.beforeLoad(id)
     await this.store.create(id, initial, SYSTEM_USER)
     const owners = new ClientOwners()
     owners.claimFrom(initial, SYSTEM_USER)
     return this.register(id, doc, owners)
+  }
+
+  private async beforeLoad(id: string): Promise<void> {
+    for (const extension of this.extensions) await extension.beforeLoad?.(id)
   }
 
   private readonly hooks: LiveDocumentHooks = {
@@ -173,6 +200,15 @@ export class DocumentHub {
     }
     this.live.set(id, live)
     return live
+  }
+
+  /**
+   * The document is no longer this process's to hold (a cluster node lost its lease): as a drop, its clients
+   * reconnect and are routed to the new owner.
+   */
+  moveAway(id: string, reason: string): Promise<void> {
+    const live = this.live.get(id)
+    return live ? this.drop(live, reason) : Promise.resolve()
   }
 
   /**

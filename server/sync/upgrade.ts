@@ -6,14 +6,35 @@
 
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { type RawData, WebSocketServer } from 'ws'
+import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import { colorFor } from '../../shared/domain/colors.ts'
 import { isWellFormedId } from '../../shared/domain/ids.ts'
 import { sessionToken } from '../auth/sessions.ts'
 import { isOwnOrigin } from '../config.ts'
 import type { AppContext } from '../context.ts'
 import { SyncConnection } from './connection.ts'
+import { DocumentHeldElsewhereError } from './documentHub.ts'
 import type { LiveDocument } from './liveDocument.ts'
+import type { PresenceUser } from './presence.ts'
+
+/**
+ * Where a document's clients are served, in a cluster (server/cluster/): here, relayed to the node that owns it,
+ * or nowhere for a moment (its owner was lost and its lease has not expired yet).
+ */
+export type DocumentRoute =
+  | { kind: 'local' }
+  | { kind: 'remote'; relay(socket: WebSocket, client: RelayedClient): void }
+  | { kind: 'unavailable'; retryAfterSeconds: number }
+
+export interface RelayedClient {
+  user: PresenceUser
+  sessionId: string
+  canEdit: boolean
+}
+
+export interface DocumentRouter {
+  route(deliverableId: string): Promise<DocumentRoute>
+}
 
 /** ws refuses frames over this outright (code 1009); our own, smaller limits answer with 44xx codes first. */
 const HARD_FRAME_LIMIT = 64 * 1024 * 1024
@@ -26,13 +47,17 @@ function refuseUpgrade(socket: Duplex, status: number, message: string, retryAft
   )
 }
 
-function toBytes(data: RawData): Uint8Array {
+export function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 }
 
-export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServer {
+export function attachSyncServer(
+  server: Server,
+  ctx: AppContext,
+  router: DocumentRouter = { route: async () => ({ kind: 'local' }) },
+): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false })
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -54,7 +79,12 @@ export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServ
     if (!match || !isWellFormedId(deliverableId)) return refuseUpgrade(socket, 404, 'Not found.')
     if (!isOwnOrigin(req.headers.origin, req.socket, ctx.config))
       return refuseUpgrade(socket, 403, 'Connections from another site are not accepted.')
-    const resolved = ctx.sessions.resolve(sessionToken(req.headers.cookie))
+    const token = sessionToken(req.headers.cookie)
+    let resolved = ctx.sessions.resolve(token)
+    if (!resolved && token && ctx.refreshOnMiss) {
+      await ctx.refreshOnMiss()
+      resolved = ctx.sessions.resolve(token)
+    }
     if (!resolved) return refuseUpgrade(socket, 401, 'Log in to open this deliverable.')
     const { user, session } = resolved
     const retryAfter = await ctx.connectionLimiter.attempt(session.id)
@@ -66,10 +96,42 @@ export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServ
         retryAfter,
       )
     if (!ctx.access.mayView(user, deliverableId)) return refuseUpgrade(socket, 404, 'No such deliverable.')
+    const presenceUser = {
+      id: user.id,
+      name: user.name,
+      organization: user.organization,
+      color: colorFor(user.id),
+    }
+    const route = await router.route(deliverableId)
+    if (route.kind === 'unavailable')
+      return refuseUpgrade(
+        socket,
+        503,
+        'This document is moving to another server. Try again in a moment.',
+        route.retryAfterSeconds,
+      )
+    if (route.kind === 'remote') {
+      if (socket.destroyed) return
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        route.relay(ws, {
+          user: presenceUser,
+          sessionId: session.id,
+          canEdit: ctx.access.mayEdit(user, deliverableId),
+        }),
+      )
+      return
+    }
     let live: LiveDocument
     try {
       live = await ctx.hub.get(deliverableId)
     } catch (error) {
+      if (error instanceof DocumentHeldElsewhereError)
+        return refuseUpgrade(
+          socket,
+          503,
+          'This document is moving to another server. Try again in a moment.',
+          Math.max(1, Math.ceil(error.validForMs / 1000)),
+        )
       ctx.logger.error({ err: error, deliverableId }, 'document storage unreadable')
       return refuseUpgrade(socket, 503, `This document's storage cannot be read: ${(error as Error).message}`)
     }
@@ -77,7 +139,7 @@ export function attachSyncServer(server: Server, ctx: AppContext): WebSocketServ
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new SyncConnection(
         ws,
-        { id: user.id, name: user.name, organization: user.organization, color: colorFor(user.id) },
+        presenceUser,
         session.id,
         ctx.access.mayEdit(user, deliverableId),
       )

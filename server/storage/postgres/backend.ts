@@ -46,6 +46,7 @@ export async function openPostgresStorage(url: string, logger: Logger): Promise<
       metadata,
       eventLogs: postgresEventLogs(pool),
       versions: new PostgresVersionStore(pool),
+      database: pool,
       close: () => pool.end(),
     }
   } catch (error) {

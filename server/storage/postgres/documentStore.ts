@@ -42,6 +42,14 @@ interface OpenDocument {
   compacting: Promise<void> | null
 }
 
+/** The same refusal as the fencing trigger's (SQLSTATE AC001), for the compaction's own check. */
+class StaleEpochError extends Error {
+  readonly code = 'AC001'
+  constructor(docId: string, epoch: number, current: number) {
+    super(`stale epoch ${epoch} for document ${docId} (current: ${current})`)
+  }
+}
+
 function checkId(docId: string): void {
   if (!isWellFormedId(docId)) throw new RangeError(`Not a valid document id: ${JSON.stringify(docId)}`)
 }
@@ -116,15 +124,21 @@ export class PostgresDocumentStore implements DocumentStore {
           'INSERT INTO documents (doc_id) VALUES ($1) ON CONFLICT (doc_id) DO NOTHING',
           [docId],
         )
-        if (inserted.rowCount === 0) return false
-        await client.query(
-          'INSERT INTO document_updates (doc_id, seq, epoch, record) VALUES ($1, 1, 0, $2)',
-          [docId, record],
+        if (inserted.rowCount === 0) return null
+        // In a cluster the creating node took the lease first: its first row carries that epoch.
+        const lease = await client.query<{ epoch: string }>(
+          'SELECT epoch FROM document_leases WHERE doc_id = $1',
+          [docId],
         )
-        return true
+        const epoch = toNumber(lease.rows[0]?.epoch)
+        await client.query(
+          'INSERT INTO document_updates (doc_id, seq, epoch, record) VALUES ($1, 1, $2, $3)',
+          [docId, epoch, record],
+        )
+        return epoch
       }).catch((error) => Promise.reject(databaseWriteError(where, error)))
-      if (!created) throw new DocumentExistsError(docId, where)
-      this.documents.set(docId, this.opened(docId, 0, 2))
+      if (created === null) throw new DocumentExistsError(docId, where)
+      this.documents.set(docId, this.opened(docId, created, 2))
     } finally {
       this.opening.delete(docId)
     }
@@ -281,11 +295,12 @@ export class PostgresDocumentStore implements DocumentStore {
    */
   private async settleRejected(doc: OpenDocument): Promise<void> {
     if (doc.rejected.length === 0) return
-    const { rows } = await this.pool.query<{ last: string | null }>(
-      'SELECT MAX(seq) AS last FROM document_updates WHERE doc_id = $1',
-      [doc.docId],
+    // Counted by our epoch too: after a take-over, the new owner's rows may stand under these numbers.
+    const { rows } = await this.pool.query<{ ours: string }>(
+      'SELECT COUNT(*) AS ours FROM document_updates WHERE doc_id = $1 AND seq >= $2 AND seq < $3 AND epoch = $4',
+      [doc.docId, doc.nextSeq, doc.nextSeq + doc.rejected.length, doc.epoch],
     )
-    if (toNumber(rows[0]?.last) >= doc.nextSeq + doc.rejected.length - 1) {
+    if (toNumber(rows[0]?.ours) === doc.rejected.length) {
       doc.nextSeq += doc.rejected.length
       doc.rejected = []
     }
@@ -312,6 +327,13 @@ export class PostgresDocumentStore implements DocumentStore {
     try {
       const snapshot = job.snapshot(coversSeq)
       await inTransaction(this.pool, async (client) => {
+        // Fenced like an append: a former owner must not replace the new owner's snapshot or delete its rows.
+        const lease = await client.query<{ epoch: string }>(
+          'SELECT epoch FROM document_leases WHERE doc_id = $1 FOR SHARE',
+          [doc.docId],
+        )
+        const current = toNumber(lease.rows[0]?.epoch)
+        if (current !== doc.epoch) throw new StaleEpochError(doc.docId, doc.epoch, current)
         await client.query(
           `INSERT INTO document_snapshots (doc_id, covers_seq, snapshot) VALUES ($1, $2, $3)
            ON CONFLICT (doc_id) DO UPDATE SET covers_seq = EXCLUDED.covers_seq, snapshot = EXCLUDED.snapshot`,

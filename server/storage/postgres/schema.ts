@@ -110,6 +110,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'leases taken before a document exists',
+    sql: `
+      -- A cluster node takes a document's lease before it creates the document (cluster/ownership.ts), so that
+      -- even its first row is written under the lease's epoch. A lease row is never deleted: its epoch must
+      -- never be handed out twice.
+      ALTER TABLE document_leases DROP CONSTRAINT document_leases_doc_id_fkey;
+    `,
+  },
 ]
 
 export class SchemaTooNewError extends Error {}

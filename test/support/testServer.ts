@@ -75,6 +75,8 @@ export interface TestServer {
   output(): string
   /** Child process only: how the last process ended (exit code, or null while running / when signalled). */
   exitCode(): number | null
+  /** Child process only: sends a signal (SIGSTOP / SIGCONT to pause and resume it). */
+  signal(name: NodeJS.Signals): void
 }
 
 export interface TestServerOptions {
@@ -128,6 +130,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       restart: () => Promise.reject(new Error('restart() needs childProcess: true')),
       output: () => '',
       exitCode: () => null,
+      signal: () => {
+        throw new Error('signal() needs childProcess: true')
+      },
     }
   }
 
@@ -167,6 +172,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     restart: launch,
     output: () => output,
     exitCode: () => child?.exitCode ?? null,
+    signal: (name) => void child?.kill(name),
   }
 }
 

@@ -3,16 +3,14 @@
  * HAProxy configuration operators are given (deploy/haproxy.cfg), and nodes that can be killed and restarted
  * behind it.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type ClusterNodes, startClusterNodes } from '../support/clusterNodes.ts'
-import { type Balancer, HAPROXY_TEMPLATE, haproxyConfig, startHaproxy } from '../support/haproxy.ts'
-import { databaseAdmin, startThrowawayPostgres, type ThrowawayPostgres } from '../support/postgres.ts'
-import { answersPing, startThrowawayRedis, type ThrowawayRedis } from '../support/redis.ts'
+import type { ClusterNodes } from '../support/clusterNodes.ts'
+import { HAPROXY_TEMPLATE, haproxyConfig } from '../support/haproxy.ts'
+import { request } from '../support/http.ts'
+import { answersPing, startThrowawayRedis } from '../support/redis.ts'
 import { processAlive } from '../support/serviceProcess.ts'
-import { TEST_ENV } from '../support/testServer.ts'
+import { startTestCluster, type TestCluster } from '../support/testCluster.ts'
 
 describe('throwaway Redis', () => {
   test('answers PING; after stop() it is gone, and start() brings it back on the same port', async () => {
@@ -72,40 +70,20 @@ describe('deploy/haproxy.cfg as the tests and npm run cluster run it', () => {
   })
 })
 
-describe('nodes behind the balancer', () => {
-  let postgres: ThrowawayPostgres
-  let redis: ThrowawayRedis
+describe('a test cluster: nodes behind the balancer', () => {
+  let cluster: TestCluster
   let nodes: ClusterNodes
-  let balancer: Balancer
-  let folder: string
-
   beforeAll(async () => {
-    folder = await mkdtemp(path.join(os.tmpdir(), 'accord-services-test-'))
-    ;[postgres, redis] = await Promise.all([startThrowawayPostgres(), startThrowawayRedis()])
-    const admin = databaseAdmin(postgres.adminUrl)
-    const databaseUrl = await admin.ensureDatabase('accord_services_test')
-    await admin.end()
-    nodes = await startClusterNodes({
-      count: 2,
-      folder,
-      env: { ...TEST_ENV, DATABASE_URL: databaseUrl, REDIS_URL: redis.url },
-    })
-    const backends = nodes.nodes.map((node) => ({ name: node.nodeId, url: node.url }))
-    balancer = await startHaproxy({ backends, folder })
+    cluster = await startTestCluster({ nodes: 2 })
+    nodes = cluster.nodes
   }, 120_000)
-
-  afterAll(async () => {
-    await balancer?.stop()
-    await nodes?.stop()
-    await Promise.all([redis?.close(), postgres?.stop()])
-    await rm(folder, { recursive: true, force: true })
-  })
+  afterAll(async () => cluster?.stop())
 
   /** Which nodes answered `count` health requests through the balancer (all must answer 200). */
   async function servedBy(count: number): Promise<string[]> {
     const names: string[] = []
     for (let i = 0; i < count; i++) {
-      const response = await fetch(`${balancer.url}/api/health`)
+      const response = await fetch(`${cluster.url}/api/health`)
       expect(response.status).toBe(200)
       await response.body?.cancel()
       names.push(response.headers.get('x-served-by') ?? '')
@@ -118,6 +96,19 @@ describe('nodes behind the balancer', () => {
     expect(new Set(nodes.nodes.map((node) => node.port)).size).toBe(2)
     expect(processAlive(nodes.pid(0)!) && processAlive(nodes.pid(1)!)).toBe(true)
     expect(new Set(await servedBy(4))).toEqual(new Set(['node-1', 'node-2']))
+  })
+
+  test('browsers behind the balancer send its origin: the nodes accept it (PUBLIC_ORIGIN), not a foreign one', async () => {
+    const setup = {
+      token: cluster.setupToken,
+      email: 'first@example.org',
+      name: 'First',
+      password: 'long enough pw',
+    }
+    const foreign = await request(cluster.url, 'POST', '/api/setup', setup, { origin: 'http://evil.example' })
+    expect(foreign.status).toBe(403)
+    const own = await request(cluster.url, 'POST', '/api/setup', setup, { origin: cluster.url })
+    expect(own.status).toBe(201)
   })
 
   test('a SIGKILLed node is routed around at once; restart(i) brings it back on the same address', async () => {

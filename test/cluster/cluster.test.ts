@@ -3,11 +3,6 @@
  * owner node; clients of the other nodes are relayed to it. Real processes, a real PostgreSQL and Redis, real
  * y-websocket clients, each client pinned to one node's port so that "on different nodes" is certain.
  */
-import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFailed, test } from 'vitest'
 import * as Y from 'yjs'
@@ -22,8 +17,6 @@ import {
 } from '../consensus/support.ts'
 import { buildWorkspace, type Session } from '../support/factories.ts'
 import { client } from '../support/http.ts'
-import { freePort } from '../support/ports.ts'
-import { databaseAdmin, startThrowawayPostgres, type ThrowawayPostgres } from '../support/postgres.ts'
 import {
   bodyText,
   clauseByTitle,
@@ -32,7 +25,8 @@ import {
   type LiveClient,
   waitFor,
 } from '../support/syncClients.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { startTestCluster, type TestCluster } from '../support/testCluster.ts'
+import type { TestServer } from '../support/testServer.ts'
 
 const LEASE_MS = 3000
 
@@ -50,84 +44,43 @@ async function eventually(
   throw new Error(`timed out waiting: ${what}`)
 }
 
-/** A throwaway redis-server on a free port; kill() and start() restart it on the same port. */
-interface Redis {
-  url: string
-  kill(): void
-  start(): Promise<void>
-  stop(): Promise<void>
-}
-
-async function startRedis(): Promise<Redis> {
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'accord-redis-'))
-  const port = await freePort()
-  const launch = () =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', folder], {
-      stdio: 'ignore',
-    })
-  const answers = () =>
-    eventually(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const socket = net.connect(port, '127.0.0.1')
-          socket.once('connect', () => {
-            socket.end()
-            resolve(true)
-          })
-          socket.once('error', () => resolve(false))
-        }),
-      'Redis answers',
-    )
-  let child = launch()
-  await answers()
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    kill: () => child.kill('SIGKILL'),
-    async start() {
-      child = launch()
-      await answers()
-    },
-    async stop() {
-      child.kill('SIGKILL')
-      await rm(folder, { recursive: true, force: true })
-    },
-  }
-}
-
-let postgres: ThrowawayPostgres
-let redis: Redis
-let databaseUrl: string
-let nodes: TestServer[]
+let cluster: TestCluster
 let ws: Workspace
 const clients: LiveClient[] = []
 
+/** Node i as the test helpers take a server (its own address, bypassing the balancer). */
 function node(i: number): TestServer {
-  return nodes[i]!
+  const { url, wsUrl, port, dataDir } = cluster.nodes.nodes[i]!
+  return {
+    url,
+    wsUrl,
+    port,
+    dataDir,
+    setupToken: cluster.setupToken,
+    stop: () => cluster.nodes.kill(i, 'SIGTERM'),
+    kill: () => cluster.nodes.kill(i, 'SIGKILL'),
+    restart: () => cluster.nodes.restart(i),
+    output: () => cluster.nodes.output(i),
+    exitCode: () => null,
+    signal: (name) => void cluster.nodes.kill(i, name),
+  }
+}
+
+/** The balancer, as a server: what a browser reaches. */
+function balancer(): TestServer {
+  return { ...node(0), url: cluster.url, wsUrl: cluster.wsUrl }
 }
 
 beforeAll(async () => {
-  postgres = await startThrowawayPostgres()
-  const admin = databaseAdmin(postgres.adminUrl)
-  databaseUrl = await admin.ensureDatabase('accord_cluster')
-  await admin.end()
-  redis = await startRedis()
-  nodes = []
-  for (const id of ['node-1', 'node-2', 'node-3'])
-    nodes.push(
-      await startTestServer({
-        childProcess: true,
-        env: { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, NODE_ID: id, LEASE_MS: String(LEASE_MS) },
-      }),
-    )
+  // Warnings logged: the step-down of a paused owner is checked in its log.
+  cluster = await startTestCluster({ env: { LEASE_MS: String(LEASE_MS), LOG_LEVEL: 'warn' } })
   // Set up through node 1: node 1 creates the deliverable, so it owns its document.
   ws = await buildWorkspace(node(0))
 }, 120_000)
 
 afterAll(async () => {
   for (const client of clients) client.destroy()
-  await Promise.all((nodes ?? []).map((n) => n.stop()))
-  await redis?.stop()
-  await postgres?.stop()
+  await cluster?.stop()
 }, 60_000)
 
 /** The same session, its API requests sent to node i. */
@@ -249,7 +202,7 @@ async function convergedReaders(deliverableId: string, liveNodes: number[], writ
 }
 
 async function rowsByEpoch(deliverableId: string) {
-  const db = new pg.Client({ connectionString: databaseUrl })
+  const db = new pg.Client({ connectionString: cluster.databaseUrl })
   await db.connect()
   try {
     const { rows } = await db.query<{ epoch: string; first: string; last: string }>(
@@ -263,10 +216,33 @@ async function rowsByEpoch(deliverableId: string) {
   }
 }
 
+describe('behind the load balancer (HAProxy, no sticky sessions)', () => {
+  test('a session made through one node works on every node; clients through the balancer converge', async () => {
+    const viaBalancer = (session: Session) => ({ ...session, api: client(cluster.url, session.cookie) })
+    for (let i = 0; i < 6; i++) expect((await viaBalancer(ws.editor).api.get('/api/me')).status).toBe(200)
+    const deliverable = await newDeliverable({ ...ws, chair: viaBalancer(ws.chair) })
+    const writers = [ws.editor, ws.editor2, ws.chair, ws.editor].map((session) => {
+      const c = connectClient(balancer(), deliverable.id, session.cookie, { accord: true })
+      clients.push(c)
+      return c
+    })
+    await Promise.all(writers.map((w) => w.synced()))
+    const typing = writers.map((w, i) => typist(w, `w${i}-`, 'Scope', 40))
+    await waitFor(() => writers.every((w) => acknowledged(w) > 10), 'every writer acknowledged')
+    for (const t of typing) t.stop()
+    await Promise.all(writers.map((w) => savedAll(w)))
+    await convergedReaders(deliverable.id, [0, 1, 2], writers)
+    // The four sockets were spread over the nodes, and relayed to one owner.
+    const reports = await Promise.all([0, 1, 2].map(health))
+    expect(reports.filter((r) => r.cluster.documentsOwned > 0).length).toBeGreaterThanOrEqual(1)
+    expect(reports.reduce((n, r) => n + r.cluster.relayedOut, 0)).toBeGreaterThan(0)
+  }, 60_000)
+})
+
 describe('failures', () => {
   beforeEach(() => {
     onTestFailed(() => {
-      for (const [i, n] of (nodes ?? []).entries()) console.log(`--- node ${i + 1}\n${n.output().slice(-6000)}`)
+      for (const i of [0, 1, 2]) console.log(`--- node ${i + 1}\n${cluster.nodes.output(i).slice(-6000)}`)
     })
   })
 
@@ -340,9 +316,9 @@ describe('failures', () => {
     await Promise.all(writers.map((w) => w.synced()))
     const typing = [typist(writers[0]!, 'r', 'Scope'), typist(writers[1]!, 's', 'Scope')]
     await waitFor(() => writers.every((w) => acknowledged(w) > 10), 'edits acknowledged')
-    redis.kill()
+    await cluster.redis.stop('SIGKILL')
     await new Promise((resolve) => setTimeout(resolve, 1500))
-    await redis.start()
+    await cluster.redis.start()
     const ackedAtRestart = writers.map(acknowledged)
     await waitFor(
       () => writers.every((w, i) => acknowledged(w) > ackedAtRestart[i]! + 10),

@@ -115,9 +115,13 @@ describe('npm run cluster', () => {
     for (let i = 0; i < 6; i++) {
       const response = await fetch(`${banner.base}/api/health`)
       expect(response.status).toBe(200)
-      // TODO(issue 25 core): the health body names the node (`node`); assert it equals X-Served-By then.
-      expect(await response.json()).toMatchObject({ ok: true })
-      servedBy.add(response.headers.get('x-served-by') ?? '')
+      const servedByHeader = response.headers.get('x-served-by') ?? ''
+      expect(await response.json()).toMatchObject({
+        ok: true,
+        node: servedByHeader,
+        dependencies: { database: 'ok', redis: 'ok' },
+      })
+      servedBy.add(servedByHeader)
     }
     expect(servedBy.size).toBeGreaterThan(1)
     for (const node of servedBy) expect(NODE_IDS).toContain(node)

@@ -15,7 +15,7 @@ import {
   sendChecked,
   type Workspace,
 } from '../consensus/support.ts'
-import { buildWorkspace, type Session } from '../support/factories.ts'
+import { buildWorkspace, login, type Session } from '../support/factories.ts'
 import { client } from '../support/http.ts'
 import {
   bodyText,
@@ -215,6 +215,35 @@ async function rowsByEpoch(deliverableId: string) {
     await db.end()
   }
 }
+
+describe('sessions and roles on every node', () => {
+  test('a logout through one node ends the socket of that session on another node; a lowered role downgrades it', async () => {
+    // A second session of the editor, logged in through node 3; its socket is on node 2, its document on node 1.
+    const second = await login(node(2), ws.editor.user.email, ws.editor.password)
+    const socket = connectClient(node(1), ws.deliverable.id, second.cookie, { accord: true })
+    const participant = connectClient(node(1), ws.deliverable.id, ws.editor2.cookie, { accord: true })
+    clients.push(socket, participant)
+    await Promise.all([socket.synced(), participant.synced()])
+    // The chair, through node 3, makes the second editor an observer: the owner downgrades its relayed socket.
+    const setRole = (role: string) =>
+      via(2, ws.chair).api.put(`/api/deliverables/${ws.deliverable.id}/members/${ws.editor2.user.id}`, {
+        role,
+      })
+    const lowered = await setRole('observer')
+    expect(lowered.status, JSON.stringify(lowered.body)).toBeLessThan(300)
+    await waitFor(
+      () => participant.messages.some((m) => m.type === 'access' && m.canEdit === false),
+      'the second editor is told it may no longer edit',
+    )
+    expect((await setRole('editor')).status).toBeLessThan(300)
+    expect((await via(2, second).api.post('/api/auth/logout', {})).status).toBe(204)
+    await waitFor(
+      () => socket.closes.some((c) => c.code === 4401),
+      'the socket is closed: session ended',
+      15_000,
+    )
+  })
+})
 
 describe('behind the load balancer (HAProxy, no sticky sessions)', () => {
   test('a session made through one node works on every node; clients through the balancer converge', async () => {

@@ -9,6 +9,7 @@ import http from 'node:http'
 import path from 'node:path'
 import express from 'express'
 import helmet from 'helmet'
+import { isWellFormedId } from '../shared/domain/ids.ts'
 import { CLOSE_CODES } from '../shared/protocol/messages.ts'
 import { LoginLimiter } from './auth/loginLimiter.ts'
 import { SessionService } from './auth/sessions.ts'
@@ -210,7 +211,19 @@ export async function createAccordServer(
     })
     next()
   })
-  if (cluster) app.use('/api/deliverables/:id', forwardToOwner(cluster, logger))
+  if (cluster) {
+    app.use('/api/deliverables/:id', forwardToOwner(cluster, logger))
+    // A meeting in progress is held by the owner of the first deliverable it treats (docs/CLUSTER.md).
+    app.use(
+      '/api/meetings/:id',
+      forwardToOwner(cluster, logger, (req) => {
+        const deliverableId = req.params.id === 'live' ? String(req.query.deliverableId ?? '') : null
+        if (deliverableId !== null) return isWellFormedId(deliverableId) ? deliverableId : null
+        const meeting = metadata.meeting(String(req.params.id))
+        return (meeting && meetings.treated(meeting)[0]?.id) ?? null
+      }),
+    )
+  }
   app.use('/api', apiRouter(ctx))
   serveClient(app, config)
   app.use(errorHandler(logger))

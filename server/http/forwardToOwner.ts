@@ -18,7 +18,20 @@ const FORWARDED_BY = 'x-accord-forwarded-by'
 
 type Forwarded = IncomingMessage & { ownerUrl?: string }
 
-export function forwardToOwner(cluster: ClusterNode, logger: Logger): RequestHandler {
+/** The document a request is about (its owner serves it), or null: served here. */
+export type DocumentOfRequest = (req: Request) => string | null
+
+/** `/api/deliverables/:id/...`: the deliverable's own document. */
+export const deliverableParam: DocumentOfRequest = (req) => {
+  const id = String(req.params.id ?? '')
+  return isWellFormedId(id) ? id : null
+}
+
+export function forwardToOwner(
+  cluster: ClusterNode,
+  logger: Logger,
+  documentOf: DocumentOfRequest = deliverableParam,
+): RequestHandler {
   const proxy = createProxyMiddleware<Request, Response>({
     router: (req) => (req as Forwarded).ownerUrl ?? '',
     changeOrigin: false,
@@ -33,8 +46,8 @@ export function forwardToOwner(cluster: ClusterNode, logger: Logger): RequestHan
     },
   })
   return (req: Request, res: Response, next: NextFunction) => {
-    const id = String(req.params.id ?? '')
-    if (!isWellFormedId(id) || req.headers[FORWARDED_BY]) return next()
+    const id = documentOf(req)
+    if (id === null || req.headers[FORWARDED_BY]) return next()
     cluster.where(id).then(
       (where) => {
         if (where.kind === 'local') return next()

@@ -245,6 +245,47 @@ describe('sessions and roles on every node', () => {
   })
 })
 
+describe('a meeting in progress', () => {
+  test('driven through any node, followed on every node: the owner of its deliverable holds it', async () => {
+    const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
+    const chairOn3 = via(2, ws.chair)
+    const created = await chairOn3.api.post('/api/meetings', {
+      title: 'Cluster meeting',
+      start: '2026-03-08T09:00:00+03:00',
+      end: '2026-03-09T17:00:00+03:00',
+      place: 'Online',
+      timeZone: 'UTC',
+      groupId: ws.wg.id,
+      deliverableIds: [deliverable.id],
+    })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const meetingId = created.body.meeting.id as string
+    expect((await chairOn3.api.post(`/api/meetings/${meetingId}/open`)).status).toBe(200)
+    const followers = [1, 2].map((i) => {
+      const follower = connectClient(node(i), deliverable.id, ws.observer.cookie, { accord: true })
+      clients.push(follower)
+      return follower
+    })
+    await Promise.all(followers.map((f) => f.synced()))
+    const scope = await sectionByTitle(ws.chair, deliverable.id, 'Scope')
+    const discussed = await via(1, ws.chair).api.post(`/api/meetings/${meetingId}/live`, {
+      action: { kind: 'discuss', deliverableId: deliverable.id, sectionId: scope.id },
+    })
+    expect(discussed.status, JSON.stringify(discussed.body)).toBe(200)
+    for (const follower of followers)
+      await waitFor(
+        () =>
+          follower.messages.some((m) => m.type === 'meeting' && m.meeting?.clause?.sectionId === scope.id),
+        'every follower sees the clause under discussion',
+      )
+    // Asked through any node, the meeting's state is the same.
+    for (const i of [0, 1, 2]) {
+      const state = (await via(i, ws.observer).api.get(`/api/meetings/${meetingId}/live`)).body.state
+      expect(state.clause).toMatchObject({ sectionId: scope.id })
+    }
+  })
+})
+
 describe('behind the load balancer (HAProxy, no sticky sessions)', () => {
   test('a session made through one node works on every node; clients through the balancer converge', async () => {
     const viaBalancer = (session: Session) => ({ ...session, api: client(cluster.url, session.cookie) })

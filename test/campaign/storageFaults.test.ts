@@ -12,7 +12,7 @@ import { buildWorkspace, type Session } from '../support/factories.ts'
 import { request } from '../support/http.ts'
 import { type DiskOperation, PowerCutDisk } from '../support/powerCutFileSystem.ts'
 import { waitFor } from '../support/syncClients.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { ON_FILES, startTestServer, type TestServer } from '../support/testServer.ts'
 import { editClause } from './support/edits.ts'
 import { recordFigures } from './support/figures.ts'
 import { pause, randomInt, SEED, seededRandom, sized } from './support/profile.ts'
@@ -41,7 +41,10 @@ const FLAPPING_ACTIONS = sized(24, 120)
 const start = () =>
   startTestServer({ dataDir, fileSystem: disk.fileSystem(), env: { COMPACT_AFTER_BYTES: '6000' } })
 
+// Faults of the file system, injected through the file backend's FileSystem seam. PostgreSQL's counterparts:
+// fullDisk.test.ts (every write refused as on a full disk), databaseOutage.test.ts (the database stopped).
 beforeAll(async () => {
+  if (!ON_FILES) return
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'accord-campaign-faults-'))
   const setup = await startTestServer({ dataDir })
   ws = await buildWorkspace(setup)
@@ -59,6 +62,7 @@ beforeAll(async () => {
   server = await start()
 })
 afterAll(async () => {
+  if (!ON_FILES) return
   await recordFigures('storageFaults', figures)
   await server?.stop({ keepData: true }).catch(() => undefined)
   await rm(dataDir, { recursive: true, force: true })
@@ -100,7 +104,7 @@ async function acrossRestarts<T>(read: () => Promise<T>): Promise<T[]> {
   return seen
 }
 
-describe('a decision log that fails while a chair agrees', () => {
+describe.skipIf(!ON_FILES)('a decision log that fails while a chair agrees', () => {
   const expected = new Map<string, string[]>()
 
   for (const [index, [operation, code]] of AGREE_FAULTS.entries()) {
@@ -143,7 +147,7 @@ describe('a decision log that fails while a chair agrees', () => {
   })
 })
 
-describe('a decision log that flaps under a run of actions', () => {
+describe.skipIf(!ON_FILES)('a decision log that flaps under a run of actions', () => {
   test(`${FLAPPING_ACTIONS} objections and withdrawals, each failing at random: the record is exactly the answered ones`, async () => {
     const random = seededRandom(SEED + 3)
     expect((await act(ws.editor, 'flapping', { action: 'propose' })).status).toBe(200)
@@ -195,7 +199,7 @@ async function typeWhile(typist: Typist, until: () => boolean, timeoutMs = 30_00
   }
 }
 
-describe('faults inside compactions', () => {
+describe.skipIf(!ON_FILES)('faults inside compactions', () => {
   const phases: { name: string; fault: (op: DiskOperation, file: string) => boolean }[] = [
     { name: 'the snapshot cannot be written', fault: (_op, file) => file.includes('snapshot.bin') },
     {
@@ -235,7 +239,7 @@ describe('faults inside compactions', () => {
   })
 })
 
-describe('an update log that flaps while people type', () => {
+describe.skipIf(!ON_FILES)('an update log that flaps while people type', () => {
   test('refused while failing, saved once it works, nothing acknowledged lost, everyone converges', async () => {
     const random = seededRandom(SEED + 4)
     const crew = new TypingCrew([
@@ -283,7 +287,7 @@ describe('an update log that flaps while people type', () => {
   })
 })
 
-describe('a decision log whose rollback fails too', () => {
+describe.skipIf(!ON_FILES)('a decision log whose rollback fails too', () => {
   test('an agree whose record could not be taken back: after a crash, the record and the clause still agree', async () => {
     expect((await act(ws.editor, 'unknown', { action: 'propose' })).status).toBe(200)
     // fsync fails after the record was written, and so does the truncate that should take it back.

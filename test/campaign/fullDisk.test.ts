@@ -4,7 +4,7 @@
  * retries), a decision is refused with 503 and not recorded, nothing acknowledged is lost, and the server
  * recovers by itself once space is back. Where mounting is not allowed, this says so and skips; the injected
  * faults (storageFaults.test.ts) still run. On PostgreSQL the same tests run against a database that answers
- * every write as a full disk does (support/fullDatabase.ts); databaseOutage.test.ts stops it altogether.
+ * every write as a full disk does (support/databaseFaults.ts); databaseOutage.test.ts stops it altogether.
  */
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs'
@@ -16,8 +16,8 @@ import { buildWorkspace, createUser, type Session } from '../support/factories.t
 import { client, request } from '../support/http.ts'
 import { waitFor } from '../support/syncClients.ts'
 import { ON_FILES, startTestServer, type TestServer } from '../support/testServer.ts'
+import { ACCORD_TABLES, failWrites, stopFailing } from './support/databaseFaults.ts'
 import { recordFigures } from './support/figures.ts'
-import { fillDatabase, freeDatabase } from './support/fullDatabase.ts'
 import { readServerDoc, stateVectorOf } from './support/serverDoc.ts'
 import { addClauses, connectAt, TypingCrew, Typist, traceFor, type Workspace } from './support/workload.ts'
 
@@ -82,7 +82,7 @@ function tmpfsStorage(): FullStorage {
   }
 }
 
-/** The PostgreSQL backend: its answer to a full disk, SQLSTATE 53100 (support/fullDatabase.ts). */
+/** The PostgreSQL backend: its answer to a full disk, SQLSTATE 53100, on every write (support/databaseFaults.ts). */
 function fullDatabaseStorage(): FullStorage {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'accord-fulldb-'))
   return {
@@ -90,10 +90,10 @@ function fullDatabaseStorage(): FullStorage {
     code: /53100/,
     start: () => startTestServer({ dataDir }),
     fill: async (server) => {
-      await fillDatabase(server.databaseUrl!)
+      await failWrites(server.databaseUrl!, ACCORD_TABLES, '53100')
       return 0
     },
-    free: (server) => freeDatabase(server.databaseUrl!),
+    free: (server) => stopFailing(server.databaseUrl!),
     dispose: () => rmSync(dataDir, { recursive: true, force: true }),
   }
 }

@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process'
 
 const parts: { name: string; args: string[]; env?: Record<string, string> }[] = [
   { name: 'node suites', args: ['vitest', 'run', '--project', 'node'] },
-  // The same integration suites of sync and consensus once more, stored in PostgreSQL (docs/STORAGE.md).
+  // The same integration suites of sync and consensus, and the fault campaign's quick profile, once more with
+  // everything stored in PostgreSQL (docs/STORAGE.md); cases of the file backend itself skip there.
   {
-    name: 'sync and consensus suites on PostgreSQL',
+    name: 'sync, consensus and campaign suites on PostgreSQL',
     args: [
       'vitest',
       'run',
@@ -16,6 +17,7 @@ const parts: { name: string; args: string[]; env?: Record<string, string> }[] = 
       'node',
       'test/sync',
       'test/consensus',
+      'test/campaign',
       'test/storage/postgresStores.test.ts',
     ],
     env: { ACCORD_TEST_BACKEND: 'postgres' },

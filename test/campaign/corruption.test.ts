@@ -12,12 +12,14 @@ import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildWorkspace, createDeliverable, setDeliverableRole } from '../support/factories.ts'
+import { buildWorkspace, createAdmin, createDeliverable, setDeliverableRole } from '../support/factories.ts'
 import { request } from '../support/http.ts'
+import { breakMetadata } from '../support/storedState.ts'
 import { clauseByTitle, firstParagraphText } from '../support/syncClients.ts'
-import { ROOT, startTestServer, type TestServer } from '../support/testServer.ts'
+import { ON_FILES, ROOT, startTestServer, type TestServer } from '../support/testServer.ts'
 import { recordFigures } from './support/figures.ts'
 import { openRaw, UpgradeStatus } from './support/rawSync.ts'
+import { damageRows, ROW_DAMAGES, type RowDamage, rowsOf } from './support/rowDamages.ts'
 import { connectAt, savedAll, type Workspace } from './support/workload.ts'
 
 type Damage = {
@@ -154,38 +156,85 @@ async function fingerprint(dir: string): Promise<Map<string, string>> {
   return files
 }
 
+/**
+ * A deliverable with a snapshot, separate updates after it, and a decision record (Scope agreed, Summary
+ * proposed): every kind of stored state there is to damage.
+ */
+async function draftDeliverable(): Promise<string> {
+  const deliverable = await createDeliverable(ws.chair, ws.wg.id)
+  await setDeliverableRole(ws.chair, deliverable.id, ws.editor.user.id, 'editor')
+  const editor = connectAt(server, deliverable.id, ws.editor)
+  await editor.synced()
+  // Enough text for a compaction (a snapshot and a later log), then separate updates after it.
+  const text = firstParagraphText(clauseByTitle(editor.body, 'Summary'))
+  for (let n = 0; n < 60; n++) text.insert(text.length, `Sentence ${n} of the summary. `)
+  await savedAll(editor)
+  await new Promise((r) => setTimeout(r, 200))
+  for (let n = 0; n < 5; n++) {
+    text.insert(0, `<${n}>`)
+    await savedAll(editor)
+  }
+  editor.destroy()
+  const sections = (await ws.chair.api.get(`/api/deliverables/${deliverable.id}`)).body.sections
+  const idOf = (title: string) => sections.find((s: { title: string }) => s.title === title).id
+  const act = (session: typeof ws.chair, title: string, action: string) =>
+    session.api.post(`/api/deliverables/${deliverable.id}/sections/${idOf(title)}/actions`, { action })
+  await act(ws.editor, 'Scope', 'propose')
+  await act(ws.editor, 'Summary', 'propose')
+  await act(ws.chair, 'Scope', 'agree')
+  return deliverable.id
+}
+
+/**
+ * The deliverable is refused with 503, twice in the same words naming `names`, on HTTP and on the socket (and its
+ * history too when `history`); every other deliverable is still served.
+ */
+async function expectRefused(id: string, names: RegExp, history: boolean): Promise<void> {
+  const get = (p: string) => request(server.url, 'GET', p, undefined, { cookie: ws.chair.cookie })
+  const answers = [await get(`/api/deliverables/${id}`), await get(`/api/deliverables/${id}`)]
+  for (const answer of answers) {
+    expect(answer.status, JSON.stringify(answers.map((a) => [a.status, a.body]))).toBe(503)
+    expect(answer.body.error.code).toBe('storage_unavailable')
+    expect(answer.body.error.message).toMatch(names)
+  }
+  // The same words every time it is asked, on every route and on the socket.
+  expect(answers[1]!.body.error.message).toBe(answers[0]!.body.error.message)
+  if (history) {
+    const answer = await get(`/api/deliverables/${id}/sections/anything/history`)
+    expect(answer.status, JSON.stringify(answer.body)).toBe(503)
+  }
+  await expect(openRaw(server.wsUrl, id, ws.chair.cookie)).rejects.toEqual(new UpgradeStatus(503))
+  checks += 4
+  // Everything else is still served.
+  expect((await get(`/api/deliverables/${healthy}`)).status).toBe(200)
+  expect((await get('/api/deliverables')).status).toBe(200)
+}
+
+/** A server whose metadata is unreadable starts, says where on /api/health, and refuses even the first setup. */
+async function expectServesNothing(broken: TestServer, names: string | RegExp): Promise<void> {
+  const health = await request(broken.url, 'GET', '/api/health')
+  expect(health.status).toBe(503)
+  expect(health.body.error.message).toMatch(names)
+  const setup = await request(broken.url, 'POST', '/api/setup', {
+    token: broken.setupToken,
+    email: 'x@example.org',
+    name: 'X',
+    password: 'long enough pw',
+  })
+  expect(setup.status).toBe(503)
+  checks += 2
+}
+
+const startDamaged = () => startTestServer({ env: { COMPACT_AFTER_BYTES: '1500' } })
+
 beforeAll(async () => {
-  server = await startTestServer({ env: { COMPACT_AFTER_BYTES: '1500' } })
+  if (!ON_FILES) return
+  server = await startDamaged()
   ws = await buildWorkspace(server)
   healthy = ws.deliverable.id
   for (const damage of DAMAGES) {
-    const deliverable = await createDeliverable(ws.chair, ws.wg.id)
-    await setDeliverableRole(ws.chair, deliverable.id, ws.editor.user.id, 'editor')
-    const editor = connectAt(server, deliverable.id, ws.editor)
-    await editor.synced()
-    // Enough text for a compaction (a snapshot and a later log), then separate updates after it.
-    const text = firstParagraphText(clauseByTitle(editor.body, 'Summary'))
-    for (let n = 0; n < 60; n++) text.insert(text.length, `Sentence ${n} of the summary. `)
-    await savedAll(editor)
-    await new Promise((r) => setTimeout(r, 200))
-    for (let n = 0; n < 5; n++) {
-      text.insert(0, `<${n}>`)
-      await savedAll(editor)
-    }
-    editor.destroy()
-    const sections = (await ws.chair.api.get(`/api/deliverables/${deliverable.id}`)).body.sections
-    const idOf = (title: string) => sections.find((s: { title: string }) => s.title === title).id
-    const act = (session: typeof ws.chair, title: string, action: string) =>
-      session.api.post(`/api/deliverables/${deliverable.id}/sections/${idOf(title)}/actions`, { action })
-    await act(ws.editor, 'Scope', 'propose')
-    await act(ws.editor, 'Summary', 'propose')
-    await act(ws.chair, 'Scope', 'agree')
-    cases.push({
-      damage,
-      id: deliverable.id,
-      dir: path.join(server.dataDir, 'docs', deliverable.id),
-      before: new Map(),
-    })
+    const id = await draftDeliverable()
+    cases.push({ damage, id, dir: path.join(server.dataDir, 'docs', id), before: new Map() })
   }
   await server.stop({ keepData: true })
   for (const c of cases) {
@@ -197,39 +246,31 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await recordFigures('corruption', { damagedFilesChecked: DAMAGES.length, corruptionChecks: checks })
+  await recordFigures('corruption', {
+    ...(ON_FILES ? { damagedFilesChecked: DAMAGES.length } : { damagedRowsChecked: ROW_DAMAGES.length }),
+    corruptionChecks: checks,
+  })
   await server?.stop()
 })
 
-describe('damaged document files', () => {
+// Bytes in files of the file backend; on PostgreSQL the same damage is done to rows (below).
+describe.skipIf(!ON_FILES)('damaged document files', () => {
   for (const [index, damage] of DAMAGES.entries()) {
     test(`${damage.name}: ${damage.outcome === 'refused' ? 'refused with the file named, left as it is' : 'cut off, saved aside, the rest loads'}`, async () => {
       const c = cases[index]!
-      const get = (p: string) => request(server.url, 'GET', p, undefined, { cookie: ws.chair.cookie })
-      const answers = [await get(`/api/deliverables/${c.id}`), await get(`/api/deliverables/${c.id}`)]
-      checks += 2
       if (damage.outcome === 'repaired') {
-        for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200)
+        for (let n = 0; n < 2; n++) {
+          const answer = await request(server.url, 'GET', `/api/deliverables/${c.id}`, undefined, {
+            cookie: ws.chair.cookie,
+          })
+          expect(answer.status, JSON.stringify(answer.body)).toBe(200)
+        }
+        checks += 2
         const after = await readdir(c.dir)
         expect(after.some((n) => n.includes('.torn-'))).toBe(true)
         return
       }
-      for (const answer of answers) {
-        expect(answer.status, JSON.stringify(answers.map((a) => [a.status, a.body]))).toBe(503)
-        expect(answer.body.error.code).toBe('storage_unavailable')
-        expect(answer.body.error.message).toMatch(damage.names)
-      }
-      // The same words every time it is asked, on every route and on the socket.
-      expect(answers[1]!.body.error.message).toBe(answers[0]!.body.error.message)
-      if (damage.names.source.includes('decisions') || damage.names.source.includes('missing')) {
-        const history = await get(`/api/deliverables/${c.id}/sections/anything/history`)
-        expect(history.status, JSON.stringify(history.body)).toBe(503)
-      }
-      await expect(openRaw(server.wsUrl, c.id, ws.chair.cookie)).rejects.toEqual(new UpgradeStatus(503))
-      checks += 2
-      // Everything else is still served.
-      expect((await get(`/api/deliverables/${healthy}`)).status).toBe(200)
-      expect((await get('/api/deliverables')).status).toBe(200)
+      await expectRefused(c.id, damage.names, /decisions|missing/.test(damage.names.source))
       expect(await fingerprint(c.dir)).toEqual(c.before)
     })
   }
@@ -271,7 +312,7 @@ describe('damaged document files', () => {
   })
 })
 
-describe('metadata that is not what the server wrote', () => {
+describe.skipIf(!ON_FILES)('metadata that is not what the server wrote', () => {
   const variants: [string, string | null][] = [
     ['valid JSON of another shape', '{"version": 2, "users": {}}'],
     ['an empty file', ''],
@@ -289,17 +330,7 @@ describe('metadata that is not what the server wrote', () => {
       else await writeFile(file, content)
       const broken = await startTestServer({ dataDir })
       try {
-        const health = await request(broken.url, 'GET', '/api/health')
-        expect(health.status).toBe(503)
-        expect(health.body.error.message).toContain(file)
-        const setup = await request(broken.url, 'POST', '/api/setup', {
-          token: broken.setupToken,
-          email: 'x@example.org',
-          name: 'X',
-          password: 'long enough pw',
-        })
-        expect(setup.status).toBe(503)
-        checks += 2
+        await expectServesNothing(broken, file)
       } finally {
         await broken.stop({ keepData: true })
       }
@@ -308,4 +339,58 @@ describe('metadata that is not what the server wrote', () => {
       await rm(dataDir, { recursive: true, force: true })
     })
   }
+})
+
+describe.skipIf(ON_FILES)('damaged rows in PostgreSQL', () => {
+  const rowCases: { damage: RowDamage; id: string; before: string }[] = []
+
+  beforeAll(async () => {
+    server = await startDamaged()
+    ws = await buildWorkspace(server)
+    healthy = ws.deliverable.id
+    for (const damage of ROW_DAMAGES) rowCases.push({ damage, id: await draftDeliverable(), before: '' })
+    await server.stop({ keepData: true })
+    for (const c of rowCases) {
+      await damageRows(server.databaseUrl!, c.id, c.damage)
+      c.before = await rowsOf(server.databaseUrl!, c.id)
+    }
+    server = await startTestServer({ dataDir: server.dataDir })
+  })
+
+  for (const [index, damage] of ROW_DAMAGES.entries()) {
+    test(`${damage.name}: refused with the row named, left as it is`, async () => {
+      const c = rowCases[index]!
+      await expectRefused(c.id, damage.names, damage.names.source.includes('document_events'))
+      expect(await rowsOf(server.databaseUrl!, c.id)).toBe(c.before)
+    })
+  }
+
+  test('after a restart, no damaged row was written over, and the answers are the same', async () => {
+    await server.stop({ keepData: true })
+    server = await startTestServer({ dataDir: server.dataDir })
+    for (const c of rowCases) {
+      const answer = await request(server.url, 'GET', `/api/deliverables/${c.id}`, undefined, {
+        cookie: ws.chair.cookie,
+      })
+      expect(answer.status).toBe(503)
+      expect(answer.body.error.message).toMatch(c.damage.names)
+      expect(await rowsOf(server.databaseUrl!, c.id)).toBe(c.before)
+      checks++
+    }
+  })
+
+  test('metadata rows that are not what the server wrote: it starts, names the row, serves and writes nothing', async () => {
+    const first = await startTestServer()
+    await createAdmin(first)
+    await first.stop({ keepData: true })
+    const damage = await breakMetadata(first)
+    const before = await damage.read()
+    const broken = await startTestServer({ dataDir: first.dataDir })
+    try {
+      await expectServesNothing(broken, /metadata_rows\(collection=users, id=\S+\)/)
+      expect(await damage.read()).toBe(before)
+    } finally {
+      await broken.stop()
+    }
+  })
 })

@@ -3,7 +3,8 @@
  * traces, one of them offline each round, consensus actions between kills, sometimes an agree in flight) and is
  * SIGKILLed at random moments, then restarted. After every restart, before any client reconnects, the server must
  * hold every transaction a client saw acknowledged, and its decision record must agree with the answers given;
- * at the end, all clients converge and agreed clauses stay locked.
+ * at the end, all clients converge and agreed clauses stay locked. On PostgreSQL (ACCORD_TEST_BACKEND=postgres)
+ * the same, with the server's state in the database: the counterpart of the file backend's power cuts.
  */
 import { afterAll, expect, test } from 'vitest'
 import { buildWorkspace } from '../support/factories.ts'

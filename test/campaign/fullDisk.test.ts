@@ -3,7 +3,8 @@
  * people type. Edits are refused with a visible reason (the `storage` message, a 1013 close that the client
  * retries), a decision is refused with 503 and not recorded, nothing acknowledged is lost, and the server
  * recovers by itself once space is back. Where mounting is not allowed, this says so and skips; the injected
- * faults (storageFaults.test.ts) still run.
+ * faults (storageFaults.test.ts) still run. On PostgreSQL the same tests run against a database that answers
+ * every write as a full disk does (support/databaseFaults.ts); databaseOutage.test.ts stops it altogether.
  */
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs'
@@ -14,27 +15,28 @@ import type { ServerMessage } from '../../shared/protocol/messages.ts'
 import { buildWorkspace, createUser, type Session } from '../support/factories.ts'
 import { client, request } from '../support/http.ts'
 import { waitFor } from '../support/syncClients.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { ON_FILES, startTestServer, type TestServer } from '../support/testServer.ts'
+import { ACCORD_TABLES, failWrites, stopFailing } from './support/databaseFaults.ts'
 import { recordFigures } from './support/figures.ts'
 import { readServerDoc, stateVectorOf } from './support/serverDoc.ts'
 import { addClauses, connectAt, TypingCrew, Typist, traceFor, type Workspace } from './support/workload.ts'
 
-const mountPoint = mkdtempSync(path.join(os.tmpdir(), 'accord-tmpfs-'))
-let skipReason = ''
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'pipe' })
-} catch (error) {
-  skipReason = `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`
-  console.warn(`[campaign] the real full-disk test is skipped: ${skipReason}`)
+/** Where the server keeps its state, and how to fill it up and free it again. */
+interface FullStorage {
+  /** Why this cannot run here, or ''. */
+  skipReason: string
+  /** What the reason given to the clients names. */
+  code: RegExp
+  /** Starts a server on this storage; again after a stop, on the same state. */
+  start(): Promise<TestServer>
+  /** Fills the storage; answers the bytes it took (0 for the database). */
+  fill(server: TestServer): Promise<number>
+  free(server: TestServer): Promise<void>
+  dispose(): void
 }
 
-let server: TestServer | undefined
-let ws: Workspace
-let spare: Session
-const filler = path.join(mountPoint, 'filler')
-
 /** Appends to a filler file until the file system refuses; answers how many bytes it took. */
-function fillTheDisk(): number {
+function fillTheDisk(filler: string): number {
   let written = 0
   const chunk = Buffer.alloc(16 * 1024, 0x61)
   for (;;) {
@@ -56,9 +58,54 @@ function fillTheDisk(): number {
   }
 }
 
+/** The file backend: DATA_DIR on a 2 MiB tmpfs, filled by a filler file. */
+function tmpfsStorage(): FullStorage {
+  const mountPoint = mkdtempSync(path.join(os.tmpdir(), 'accord-tmpfs-'))
+  const filler = path.join(mountPoint, 'filler')
+  let skipReason = ''
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'pipe' })
+  } catch (error) {
+    skipReason = `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`
+    console.warn(`[campaign] the real full-disk test is skipped: ${skipReason}`)
+  }
+  return {
+    skipReason,
+    code: /ENOSPC/,
+    start: () => startTestServer({ dataDir: mountPoint }),
+    fill: async () => fillTheDisk(filler),
+    free: async () => unlinkSync(filler),
+    dispose() {
+      if (!skipReason) execFileSync('umount', ['-l', mountPoint])
+      rmSync(mountPoint, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The PostgreSQL backend: its answer to a full disk, SQLSTATE 53100, on every write (support/databaseFaults.ts). */
+function fullDatabaseStorage(): FullStorage {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'accord-fulldb-'))
+  return {
+    skipReason: '',
+    code: /53100/,
+    start: () => startTestServer({ dataDir }),
+    fill: async (server) => {
+      await failWrites(server.databaseUrl!, ACCORD_TABLES, '53100')
+      return 0
+    },
+    free: (server) => stopFailing(server.databaseUrl!),
+    dispose: () => rmSync(dataDir, { recursive: true, force: true }),
+  }
+}
+
+const storage = ON_FILES ? tmpfsStorage() : fullDatabaseStorage()
+let server: TestServer | undefined
+let ws: Workspace
+let spare: Session
+
 beforeAll(async () => {
-  if (skipReason) return
-  server = await startTestServer({ dataDir: mountPoint })
+  if (storage.skipReason) return
+  server = await storage.start()
   ws = await buildWorkspace(server)
   spare = await createUser(server, ws.admin, { name: 'Sam Spare' })
   await addClauses(server, ws.deliverable.id, ws.editor, [
@@ -68,15 +115,17 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await server?.stop({ keepData: true }).catch(() => undefined)
-  if (!skipReason) execFileSync('umount', ['-l', mountPoint])
-  rmSync(mountPoint, { recursive: true, force: true })
+  // The database is dropped with the server; the tmpfs is unmounted with what it holds.
+  await server?.stop({ keepData: ON_FILES }).catch(() => undefined)
+  storage.dispose()
 })
 
-describe.skipIf(skipReason !== '')('a real full disk (tmpfs)', () => {
+describe.skipIf(storage.skipReason !== '')(`a full disk (${ON_FILES ? 'tmpfs' : 'PostgreSQL'})`, () => {
   test('edits are refused with a reason while full, nothing acknowledged is lost, and it recovers by itself', async () => {
     const id = ws.deliverable.id
     const typist = new Typist(server!, id, ws.editor, 'Typist 0', traceFor(1))
+    // Refused edits close the socket and it reconnects while typing: clear of reconnectRace.test.ts's bug.
+    typist.holdsKeysWhileConnecting = true
     const crew = new TypingCrew([typist])
     const watcher = connectAt(server!, id, ws.chair)
     await Promise.all([crew.synced(), watcher.synced()])
@@ -90,11 +139,11 @@ describe.skipIf(skipReason !== '')('a real full disk (tmpfs)', () => {
         .status,
     ).toBe(200)
 
-    const filled = fillTheDisk()
+    const filled = await storage.fill(server!)
     const storageMessages = () =>
       watcher.messages.filter((m): m is Extract<ServerMessage, { type: 'storage' }> => m.type === 'storage')
     await waitFor(() => storageMessages().some((m) => !m.writable), 'the storage message', 30_000)
-    expect(storageMessages().find((m) => !m.writable)!.message).toMatch(/ENOSPC/)
+    expect(storageMessages().find((m) => !m.writable)!.message).toMatch(storage.code)
     await waitFor(
       () => typist.client.closes.some((c) => c.code === 1013),
       'the typist is told to retry later',
@@ -109,7 +158,7 @@ describe.skipIf(skipReason !== '')('a real full disk (tmpfs)', () => {
     expect(agree.status, JSON.stringify(agree.body)).toBe(503)
     const history = await ws.chair.api.get(`/api/deliverables/${id}/sections/full/history`)
     expect(history.body.events.map((e: { action: string }) => e.action)).toEqual(['propose'])
-    unlinkSync(filler)
+    await storage.free(server!)
     await waitFor(() => storageMessages().some((m) => m.writable), 'writable again', 30_000)
     crew.stop()
     await waitFor(
@@ -128,7 +177,7 @@ describe.skipIf(skipReason !== '')('a real full disk (tmpfs)', () => {
     crew.disconnectAll()
     watcher.destroy()
     await server!.stop({ keepData: true })
-    server = await startTestServer({ dataDir: mountPoint })
+    server = await storage.start()
     const stored = await readServerDoc(server.wsUrl, id, ws.observer.cookie)
     const lost = typist.lostIn(stateVectorOf(stored))
     expect(lost).toBe(0)
@@ -153,20 +202,20 @@ describe.skipIf(skipReason !== '')('a real full disk (tmpfs)', () => {
 
   test('a change to users, groups or roles on a full disk: 503 with the reason, and memory matches the file', async () => {
     const id = ws.deliverable.id
-    fillTheDisk()
+    await storage.fill(server!)
     try {
       const role = await client(server!.url, ws.chair.cookie).put(
         `/api/deliverables/${id}/members/${spare.user.id}`,
         { role: 'editor' },
       )
       expect.soft(role.status, JSON.stringify(role.body)).toBe(503)
-      expect.soft(role.body.error.message).toMatch(/ENOSPC|full/)
+      expect.soft(role.body.error.message).toMatch(/ENOSPC|53100|full/)
       // Not half done: what the server answers from memory is what the file keeps.
       const members = (await client(server!.url, ws.chair.cookie).get(`/api/deliverables/${id}`)).body
         .deliverable.members
       expect(members.some((m: { userId: string }) => m.userId === spare.user.id)).toBe(false)
     } finally {
-      unlinkSync(filler)
+      await storage.free(server!)
     }
     expect(
       (

@@ -13,7 +13,7 @@ import { buildWorkspace } from '../support/factories.ts'
 import { PowerCutDisk } from '../support/powerCutFileSystem.ts'
 import { waitFor } from '../support/syncClients.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { ON_FILES, startTestServer, type TestServer } from '../support/testServer.ts'
 import { DecisionDesk } from './support/decisions.ts'
 import { recordFigures } from './support/figures.ts'
 import { pause, randomInt, SEED, seededRandom, sized } from './support/profile.ts'
@@ -31,7 +31,9 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 })
 
-test(
+// A power cut of the file system under the file backend; PostgreSQL makes its own commits durable, and
+// crashLoop.test.ts kills the server under load on both backends.
+test.skipIf(!ON_FILES)(
   `${CUTS} power cuts under load: nothing acknowledged is lost, nothing half-written is loaded`,
   async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'accord-campaign-cuts-'))

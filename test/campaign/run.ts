@@ -1,16 +1,16 @@
 /**
  * `npm run campaign`: the fault and abuse campaign in its full profile (CAMPAIGN_PROFILE=full; `--quick` for the
  * quick one), its Node part and then its browser part, followed by the figures as they were written to
- * test/campaign/results/<profile>.json.
+ * test/campaign/results/<profile>.json (`<profile>-postgres.json` with ACCORD_TEST_BACKEND=postgres).
  */
 import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import path from 'node:path'
-import { HEADLINE, mergeFigures, RESULTS_DIR } from './support/figures.ts'
+import { HEADLINE, mergeFigures, RESULTS_DIR, runName } from './support/figures.ts'
 
 const profile = process.argv.includes('--quick') ? 'quick' : 'full'
 const env = { ...process.env, CAMPAIGN_PROFILE: profile }
-rmSync(path.join(RESULTS_DIR, profile), { recursive: true, force: true })
+rmSync(path.join(RESULTS_DIR, runName(profile)), { recursive: true, force: true })
 
 const parts: { name: string; args: string[] }[] = [
   { name: 'campaign (node)', args: ['vitest', 'run', '--project', 'node', 'test/campaign'] },
@@ -38,7 +38,9 @@ const labels: Record<(typeof HEADLINE)[number], string> = {
   matrixCellsChecked: 'authorization cells checked',
   payloadsTried: 'hostile payloads tried',
 }
-console.log(`\nCampaign (${profile} profile), written to ${path.join(RESULTS_DIR, `${profile}.json`)}`)
+console.log(
+  `\nCampaign (${runName(profile)}), written to ${path.join(RESULTS_DIR, `${runName(profile)}.json`)}`,
+)
 for (const key of HEADLINE) console.log(`  ${labels[key].padEnd(30)} ${summary.totals[key]}`)
 console.log(`\n  ${timings.join('\n  ')}`)
 process.exit(failed ? 1 : 0)

@@ -1,7 +1,8 @@
 /**
  * A throwaway PostgreSQL for tests: `initdb` in a temporary folder, `pg_ctl start` on a free loopback port (its
- * unix socket in the same folder), `pg_ctl stop` and the folder removed at the end. PostgreSQL refuses to run as
- * root, so under root the server runs as the `postgres` user that Debian's package creates.
+ * unix socket in the same folder), `pg_ctl stop` and the folder removed at the end; `stop()` then `start()` make an
+ * outage (the same data folder and port afterwards). PostgreSQL refuses to run as root, so under root the server
+ * runs as the `postgres` user that Debian's package creates.
  *
  * Each test server gets its own database (`databaseFor`), as each gets its own DATA_DIR with the file backend.
  * `ACCORD_TEST_BACKEND=postgres` starts one for the whole vitest run (postgresGlobalSetup.ts).
@@ -32,7 +33,12 @@ export interface DatabaseAdmin {
 export interface ThrowawayPostgres {
   /** Connection URL of the maintenance database `postgres`. */
   adminUrl: string
+  /** An outage: `pg_ctl stop -m fast` (open connections are ended, new ones refused); the data stays. */
   stop(): Promise<void>
+  /** Back from an outage: the same data folder on the same port. */
+  start(): Promise<void>
+  /** Stops it (immediately) and removes its folder, for good. */
+  destroy(): Promise<void>
 }
 
 /** `adminUrl`: a URL of the cluster's maintenance database, as a superuser. */
@@ -100,22 +106,36 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   }
   const data = path.join(folder, 'data')
   const port = await freePort()
+  // fsync off: the cluster is thrown away; what the tests check is that we acknowledge only after COMMIT.
+  const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`
+  const start = () =>
+    pgCommand('pg_ctl', [
+      'start',
+      '-D',
+      data,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      path.join(folder, 'log'),
+      '-o',
+      options,
+    ])
   try {
     await pgCommand('initdb', ['-D', data, '-A', 'trust', '-U', USER, '--no-sync', '-E', 'UTF8'])
-    // fsync off: the cluster is thrown away; what the tests check is that we acknowledge only after COMMIT.
-    const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`
-    const log = path.join(folder, 'log')
-    await pgCommand('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', log, '-o', options])
+    await start()
   } catch (error) {
     await rm(folder, { recursive: true, force: true })
     throw error
   }
-  let stopped = false
+  let destroyed = false
   return {
     adminUrl: `postgresql://${USER}@127.0.0.1:${port}/postgres`,
-    async stop() {
-      if (stopped) return
-      stopped = true
+    stop: () => pgCommand('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-t', '60']),
+    start,
+    async destroy() {
+      if (destroyed) return
+      destroyed = true
       await pgCommand('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']).catch(() => undefined)
       await rm(folder, { recursive: true, force: true })
     },

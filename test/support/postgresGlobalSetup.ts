@@ -20,5 +20,5 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const postgres = await startThrowawayPostgres()
   project.provide('accordPostgresAdminUrl', postgres.adminUrl)
-  return () => postgres.stop()
+  return () => postgres.destroy()
 }

@@ -93,7 +93,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const env: Record<string, string> = { ...TEST_ENV, ...options.env, PORT: String(port), DATA_DIR: dataDir }
   if (options.fileSystem && !ON_FILES)
     throw new Error('A FileSystem seam tests the file backend: skip it on PostgreSQL')
-  const database = await testDatabase(dataDir)
+  // A test that brings its own PostgreSQL (to stop and start it) passes its DATABASE_URL and keeps its database.
+  const database = options.env?.DATABASE_URL
+    ? { url: options.env.DATABASE_URL, drop: async () => undefined }
+    : await testDatabase(dataDir)
   if (database) env.DATABASE_URL = database.url
   const base = {
     url: `http://127.0.0.1:${port}`,

@@ -12,6 +12,7 @@ import type { ClusterBus } from './bus.ts'
 import { decodeRelay, encodeRelay, type Heartbeat, type RelayMessage } from './relayMessages.ts'
 
 const HEARTBEATS = 'accord:heartbeats'
+const UNKNOWN = -1
 const inbox = (node: string) => `accord:node:${node}`
 
 export interface LinkEvents {
@@ -24,7 +25,7 @@ interface Peer {
   incarnation: string
   url: string
   lastSeen: number
-  /** The last sequence number received from it. */
+  /** The last sequence number received from it; UNKNOWN until its first message or heartbeat. */
   received: number
   alive: boolean
 }
@@ -49,7 +50,11 @@ export class NodeLinks extends EventEmitter<LinkEvents> {
     this.timer.unref()
     // Whatever was published while our subscriber was away is lost, from every peer.
     bus.on('resumed', () => {
-      for (const [peer, state] of this.peers) if (state.alive) this.emit('broken', peer, 'Redis reconnected')
+      for (const [peer, state] of this.peers) {
+        if (state.alive) this.emit('broken', peer, 'Redis reconnected')
+        // Everything relayed was ended: numbering starts afresh from what arrives next.
+        state.received = UNKNOWN
+      }
     })
   }
 
@@ -96,7 +101,7 @@ export class NodeLinks extends EventEmitter<LinkEvents> {
     // Meant for this node's previous process (its connections are gone with it).
     if (envelope.to !== '' && envelope.to !== this.incarnation) return
     const peer = this.peerFor(envelope.from, envelope.incarnation)
-    if (peer.received !== 0 && envelope.seq !== peer.received + 1)
+    if (peer.received !== UNKNOWN && envelope.seq !== peer.received + 1)
       this.emit('broken', envelope.from, `messages ${peer.received + 1}–${envelope.seq - 1} lost`)
     peer.received = envelope.seq
     this.emit('message', envelope.from, message)
@@ -116,11 +121,11 @@ export class NodeLinks extends EventEmitter<LinkEvents> {
     if (!peer.alive) this.logger.info({ peer: beat.node }, 'cluster node joined')
     peer.alive = true
     const [numberedFor, sentToUs] = beat.sent[this.nodeId] ?? ['', 0]
-    if (numberedFor === this.incarnation && sentToUs > peer.received) {
-      // The heartbeat may overtake nothing (one connection publishes both, in order): these were lost.
+    if (numberedFor !== this.incarnation) return
+    // One connection publishes messages and heartbeats, in order: a heartbeat never overtakes a message.
+    if (peer.received !== UNKNOWN && sentToUs > peer.received)
       this.emit('broken', beat.node, `messages up to ${sentToUs} lost`)
-      peer.received = sentToUs
-    }
+    if (peer.received === UNKNOWN || sentToUs > peer.received) peer.received = sentToUs
   }
 
   /** The peer's state; a new incarnation (the process restarted) ends everything of the old one. */
@@ -128,7 +133,13 @@ export class NodeLinks extends EventEmitter<LinkEvents> {
     const known = this.peers.get(node)
     if (known && known.incarnation === incarnation) return known
     if (known) this.emit('broken', node, 'restarted')
-    const peer: Peer = { incarnation, url: known?.url ?? '', lastSeen: Date.now(), received: 0, alive: false }
+    const peer: Peer = {
+      incarnation,
+      url: known?.url ?? '',
+      lastSeen: Date.now(),
+      received: UNKNOWN,
+      alive: false,
+    }
     this.peers.set(node, peer)
     return peer
   }

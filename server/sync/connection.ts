@@ -25,6 +25,12 @@ export class SyncConnection {
   speaksAccord = false
   /** After a refusal the connection's replica is finished (SYNC.md §3): further sync input is ignored. */
   refused = false
+  /**
+   * An update arrived ahead of what it depends on (a keystroke as the socket reopened): the server sent sync step 1
+   * and drops the client's updates until its step 2 comes (they are in it). Asked once per connection.
+   */
+  askedToResync = false
+  awaitingStep2 = false
   readonly awarenessClients = new Set<number>()
   /** The clientID of the client's replica, as its hello named it (when this user owns it). */
   replicaClientId: number | null = null

@@ -188,8 +188,11 @@ export class LiveDocument {
         connection.send(this.syncStep2For(message.stateVector))
         return
       case 'sync-step-2':
+        connection.awaitingStep2 = false
+        this.receiveUpdate(connection, message.update, 'step-2')
+        return
       case 'sync-update':
-        this.receiveUpdate(connection, message.update)
+        this.receiveUpdate(connection, message.update, 'update')
         return
       case 'awareness':
         this.presence.admit(connection, message.update)
@@ -274,8 +277,21 @@ export class LiveDocument {
     if (connection.replicaClientId !== null) this.acknowledgeWhenDurable(connection, [])
   }
 
-  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array): void {
+  /**
+   * An out-of-order update that the client's own sync step 2 will complete: the first of a connection that said
+   * hello, and only of the replica's own clientID (an honest editor's keystroke at reconnect). Anything else that
+   * fails causality is refused at once.
+   */
+  private mayBeInFlight(connection: SyncConnection, bytes: Uint8Array): boolean {
+    if (connection.askedToResync || connection.replicaClientId === null) return false
+    const clients = [...Y.parseUpdateMeta(bytes).to.keys()]
+    return clients.length === 1 && clients[0] === connection.replicaClientId
+  }
+
+  private receiveUpdate(connection: SyncConnection, bytes: Uint8Array, kind: 'step-2' | 'update'): void {
     if (connection.refused || this.broken) return
+    // Waiting for the step 2 that fills a gap (below): this update is in the client's replica and comes with it.
+    if (kind === 'update' && connection.awaitingStep2) return
     let result: CheckResult
     try {
       result = this.checker.check(bytes, { userId: connection.user.id, canEdit: connection.canEdit })
@@ -294,6 +310,20 @@ export class LiveDocument {
     }
     if (result.kind === 'refused') {
       const { verdict } = result
+      if (
+        verdict.reason === 'resync-required' &&
+        kind === 'update' &&
+        this.mayBeInFlight(connection, bytes)
+      ) {
+        // A keystroke sent as the socket reopened, ahead of the client's sync step 2 with what it typed offline
+        // (y-websocket sends updates as soon as the socket is open): not applied, so nothing goes pending; the
+        // client is asked for everything the server lacks, which includes this update. Once per connection: a
+        // step 2 that still leaves a gap is refused as SYNC.md §2.5 says.
+        connection.askedToResync = true
+        connection.awaitingStep2 = true
+        connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+        return
+      }
       this.parts.logger.info(
         { docId: this.id, user: connection.user.id, step: verdict.step, reason: verdict.reason },
         'update refused',

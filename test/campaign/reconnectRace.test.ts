@@ -9,10 +9,9 @@
  * server restart, a full disk or a database outage (each refusal closes the socket with 1013, and the client
  * reconnects while typing).
  *
- * Server bug, for the coordinator: server/sync/checks/causality.ts refuses a clock gap of the sender's own
- * clientID with `resync-required`, and SyncConnection.refuse (server/sync/connection.ts) then ignores the
- * connection's sync messages. A gap that the client's own step 2 will fill could be dropped (not applied, not
- * pending) and answered with sync step 1 instead. `test.fails` until then.
+ * Fixed in server/sync/liveDocument.ts: the first update of a connection that fails the causality check is not
+ * applied (nothing goes pending) but answered with sync step 1; the client's step 2 then brings it with what it
+ * depends on. A step 2 that still leaves a gap is refused as before.
  */
 import { afterAll, expect, test } from 'vitest'
 import { buildWorkspace } from '../support/factories.ts'
@@ -25,7 +24,7 @@ let server: TestServer | undefined
 
 afterAll(async () => server?.stop())
 
-test.fails('a keystroke typed as the socket reopens, ahead of the edits typed offline, is saved with them', async () => {
+test('a keystroke typed as the socket reopens, ahead of the edits typed offline, is saved with them', async () => {
   server = await startTestServer()
   const ws = await buildWorkspace(server)
   const id = ws.deliverable.id

@@ -393,7 +393,7 @@ describe('failures', () => {
     await waitFor(
       () => writers.every((w, i) => acknowledged(w) > ackedAtRestart[i]! + 10),
       'typing acknowledged again',
-      30_000,
+      60_000,
     )
     for (const t of typing) t.stop()
     await Promise.all(writers.map((w) => savedAll(w)))
@@ -404,5 +404,5 @@ describe('failures', () => {
       ['s', typing[1]!],
     ] as const)
       for (let n = 0; n < t.typed; n++) expect(text).toContain(`${name}${n} `)
-  }, 90_000)
+  }, 150_000)
 })

@@ -16,6 +16,7 @@ const parts: { name: string; args: string[]; env?: Record<string, string> }[] = 
       'node',
       'test/sync',
       'test/consensus',
+      'test/meetings',
       'test/storage/postgresStores.test.ts',
     ],
     env: { ACCORD_TEST_BACKEND: 'postgres' },

@@ -8,6 +8,8 @@ import { type VersionStorage, VersionStore } from '../versions/versionStore.ts'
 import { type DocumentStore, FileDocumentStore } from './documentStore.ts'
 import { type EventLogOpener, fileEventLogs } from './eventLog.ts'
 import type { FileSystem } from './fileSystem.ts'
+import { MeetingFiles } from './meetingFiles.ts'
+import type { MeetingFileStore } from './meetingStore.ts'
 import { MetadataStore } from './metadataStore.ts'
 
 export interface StorageBackend {
@@ -19,6 +21,8 @@ export interface StorageBackend {
   /** Decision and annotation records. */
   eventLogs: EventLogOpener
   versions: VersionStorage
+  /** The state of each meeting in progress and its contributions' Word files. */
+  meetingFiles: MeetingFileStore
   /** Lets go of connections; call after everything above has been flushed. */
   close(): Promise<void>
 }
@@ -46,6 +50,7 @@ export async function openStorage(
     metadata,
     eventLogs: fileEventLogs(fs, settings.dataDir),
     versions: new VersionStore(fs, settings.dataDir),
+    meetingFiles: new MeetingFiles(fs, settings.dataDir),
     close: async () => undefined,
   }
 }

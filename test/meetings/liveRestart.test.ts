@@ -89,10 +89,12 @@ describe('after SIGKILL and a restart, the open meeting comes back with its stat
     expect(asked.status).toBe(200)
     expect(await storedMeetingLive(server, m.meetingId)).toContain(m.participant.user.id)
     expect((await m.chair.api.post(`/api/meetings/${m.meetingId}/close`)).status).toBe(200)
+    // Removed once the close is answered: a crash in between leaves a state that nothing loads (only open
+    // meetings are restored), so the close does not wait for it.
+    await expect.poll(() => storedMeetingLive(server, m.meetingId), { timeout: 10_000 }).toBeNull()
     await server.kill()
     await server.restart()
     expect((await m.chair.api.get(live)).body.state).toBeNull()
-    expect(await storedMeetingLive(server, m.meetingId)).toBeNull()
   })
 })
 

@@ -32,7 +32,6 @@ import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { ContributionDocuments } from './meetings/contributionDocuments.ts'
 import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
-import { MeetingFiles } from './meetings/meetingFiles.ts'
 import { MeetingRooms } from './meetings/meetingRooms.ts'
 import { openStorage } from './storage/backend.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
@@ -73,7 +72,7 @@ export async function createAccordServer(
     (deliverable): string | null => meetings.openMeetingFor(deliverable)?.id ?? null,
   )
   const meetings: MeetingService = new MeetingService(metadata, consensus)
-  const meetingFiles = new MeetingFiles(fs, config.dataDir)
+  const meetingFiles = storage.meetingFiles
   const meetingRooms = new MeetingRooms(meetings, metadata, { files: meetingFiles, logger })
   await meetingRooms.restore()
   meetingRooms.broadcast = broadcastTo(hub)

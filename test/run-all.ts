@@ -18,6 +18,7 @@ const parts: { name: string; args: string[]; env?: Record<string, string> }[] = 
       'test/sync',
       'test/consensus',
       'test/campaign',
+      'test/meetings',
       'test/storage/postgresStores.test.ts',
     ],
     env: { ACCORD_TEST_BACKEND: 'postgres' },

@@ -1,8 +1,9 @@
 /**
  * A contribution's Word file (issue 23): uploaded by its contributor or a chair, checked to be a .docx within the
- * import's limits (a zip with a Word document inside, no zip bomb), stored durably under the meeting's folder, and
- * served to everyone who may see the meeting. The file is written before the meeting records it, under a new name:
- * a crash or a refused write leaves the contribution as it was, never pointing at a missing or half file.
+ * import's limits (a zip with a Word document inside, no zip bomb), stored durably with the meeting (files or
+ * PostgreSQL: storage/meetingStore.ts), and served to everyone who may see the meeting. The file is written before
+ * the meeting records it, under a new name: a crash or a refused write leaves the contribution as it was, never
+ * pointing at a missing or half file.
  */
 import { createHash } from 'node:crypto'
 import { newId } from '../../shared/domain/ids.ts'
@@ -12,7 +13,7 @@ import type { MeetingService } from '../domain/meetingService.ts'
 import { AuthorizationError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'
 import { DocxRefused, openDocx } from '../import/docxPackage.ts'
 import type { Logger } from '../logger.ts'
-import type { MeetingFiles } from './meetingFiles.ts'
+import type { MeetingFileStore } from '../storage/meetingStore.ts'
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 
@@ -28,7 +29,7 @@ export function cleanFileName(name: string): string {
 export class ContributionDocuments {
   constructor(
     private readonly meetings: MeetingService,
-    private readonly files: MeetingFiles,
+    private readonly files: MeetingFileStore,
     private readonly logger: Logger,
   ) {}
 

@@ -3,9 +3,11 @@
  * to every live connection of the meeting's deliverables as a `meeting` message (never awareness, which any
  * client writes). Commands come over the socket or HTTP; the policy decides who may give each, and a refused
  * command changes nothing. Each command is applied to a copy of the state, the copy is made durable
- * (meetingFiles.ts), and only then does it become the state and reach anyone: an acknowledged command survives a
- * crash, a command that cannot be saved changes nothing. Commands of one meeting run one at a time. Who follows is
- * the only part kept in memory alone (it counts connections, which a restart closes).
+ * (storage/meetingStore.ts: files or PostgreSQL), and only then does it become the state and reach anyone: an
+ * acknowledged command survives a crash, a command that cannot be saved changes nothing. Commands of one meeting
+ * run one at a time. Who follows is the only part kept in memory alone (it counts connections, which a restart
+ * closes). A saved state that cannot be read back is never overwritten: the meeting's commands are refused with
+ * the reason until it reads back.
  */
 
 import { newId } from '../../shared/domain/ids.ts'
@@ -18,8 +20,8 @@ import type { MeetingService } from '../domain/meetingService.ts'
 import { AuthorizationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import { SerialQueue } from '../serialQueue.ts'
+import type { MeetingFileStore, SavedLiveState } from '../storage/meetingStore.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
-import type { MeetingFiles, SavedLiveState } from './meetingFiles.ts'
 
 /** Where the state is pushed: the live documents of the meeting's deliverables. */
 export type MeetingBroadcast = (deliverableIds: string[], state: MeetingLiveState | null) => void
@@ -42,12 +44,14 @@ export const FOLLOWER_COUNT_PUSH_MS = 1000
 
 /** Where the live state is made durable, and where failures to clean up are reported. */
 export interface MeetingRoomsStorage {
-  files: MeetingFiles
+  files: MeetingFileStore
   logger: Logger
 }
 
 export class MeetingRooms {
   private readonly rooms = new Map<string, Room>()
+  /** Open meetings whose saved state could not be read at start (restoreLate). */
+  private readonly unrestored = new Set<string>()
   broadcast: MeetingBroadcast = () => undefined
 
   constructor(
@@ -56,11 +60,18 @@ export class MeetingRooms {
     private readonly storage: MeetingRoomsStorage,
   ) {}
 
-  /** At start: every open meeting gets back the state it had (an unreadable file is logged; the room starts empty). */
+  /**
+   * At start: every open meeting gets back the state it had. One whose state cannot be read is logged and shown
+   * empty, and its commands are refused until the state reads back (restoreLate).
+   */
   async restore(): Promise<void> {
     for (const meeting of this.metadata.data.meetings.filter((m) => m.status === 'open')) {
       const saved = await this.storage.files.readLive(meeting.id).catch((error: unknown) => {
-        this.storage.logger.error({ err: error, meetingId: meeting.id }, 'meeting state not restored')
+        this.storage.logger.error(
+          { err: error, meetingId: meeting.id },
+          'meeting state not restored: its commands are refused until it reads back',
+        )
+        this.unrestored.add(meeting.id)
         return null
       })
       if (saved) this.room(meeting, saved)
@@ -91,20 +102,25 @@ export class MeetingRooms {
 
   /** A meeting opened or closed: everyone on its deliverables learns it. */
   statusChanged(meeting: Meeting): void {
-    const room = this.rooms.get(meeting.id)
-    if (meeting.status !== 'open' && room) {
-      this.rooms.delete(meeting.id)
-      if (room.countPush) clearTimeout(room.countPush)
-      void room.writes
-        .run(() => this.storage.files.removeLive(meeting.id))
-        .catch((error: unknown) =>
-          this.storage.logger.error(
-            { err: error, meetingId: meeting.id },
-            'closed meeting state not removed',
-          ),
-        )
-    }
+    if (meeting.status !== 'open') this.forget(meeting.id)
     this.push(meeting)
+  }
+
+  /** A closed meeting has no live state; one that could not be read is left as it is, for whoever investigates. */
+  private forget(meetingId: string): void {
+    const room = this.rooms.get(meetingId)
+    this.rooms.delete(meetingId)
+    if (room?.countPush) clearTimeout(room.countPush)
+    if (this.unrestored.delete(meetingId)) {
+      this.storage.logger.warn({ meetingId }, 'closed meeting kept its unreadable saved state')
+      return
+    }
+    if (room)
+      void room.writes
+        .run(() => this.storage.files.removeLive(meetingId))
+        .catch((error: unknown) =>
+          this.storage.logger.error({ err: error, meetingId }, 'closed meeting state not removed'),
+        )
   }
 
   /**
@@ -133,6 +149,7 @@ export class MeetingRooms {
       // Judged against the state as it is once the commands before it are done.
       const current = this.openMeeting(meetingId)
       const room = this.room(current)
+      await this.restoreLate(current, room)
       this.authorize(current, room, user, command)
       const draft = structuredClone(room.state)
       if (this.run(current, draft, user, command)) {
@@ -143,6 +160,18 @@ export class MeetingRooms {
       }
       return this.state(current.id)
     })
+  }
+
+  /**
+   * A meeting whose saved state could not be read at start reads it again before a command: a command judged
+   * against the empty state would overwrite what it held. Throws (the command is refused) while it still cannot.
+   */
+  private async restoreLate(meeting: Meeting, room: Room): Promise<void> {
+    if (!this.unrestored.has(meeting.id)) return
+    const saved = await this.storage.files.readLive(meeting.id)
+    this.unrestored.delete(meeting.id)
+    if (saved) room.state = { ...room.state, ...saved }
+    this.push(meeting)
   }
 
   private openMeeting(meetingId: string): Meeting {

@@ -9,6 +9,8 @@ import { type VersionStorage, VersionStore } from '../versions/versionStore.ts'
 import { type DocumentStore, FileDocumentStore } from './documentStore.ts'
 import { type EventLogOpener, fileEventLogs } from './eventLog.ts'
 import type { FileSystem } from './fileSystem.ts'
+import { MeetingFiles } from './meetingFiles.ts'
+import type { MeetingFileStore } from './meetingStore.ts'
 import { MetadataStore } from './metadataStore.ts'
 
 export interface StorageBackend {
@@ -20,6 +22,8 @@ export interface StorageBackend {
   /** Decision and annotation records. */
   eventLogs: EventLogOpener
   versions: VersionStorage
+  /** The state of each meeting in progress and its contributions' Word files. */
+  meetingFiles: MeetingFileStore
   /** The PostgreSQL pool (cluster leases, health), when that is the backend. */
   database?: pg.Pool
   /** Lets go of connections; call after everything above has been flushed. */
@@ -49,6 +53,7 @@ export async function openStorage(
     metadata,
     eventLogs: fileEventLogs(fs, settings.dataDir),
     versions: new VersionStore(fs, settings.dataDir),
+    meetingFiles: new MeetingFiles(fs, settings.dataDir),
     close: async () => undefined,
   }
 }

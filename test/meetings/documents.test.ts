@@ -1,14 +1,13 @@
 /**
  * A contribution carries its Word file: its contributor (or a chair) uploads the .docx as a multipart form; it is
- * checked (a Word document, within the import's size and zip limits), kept durably under the data folder and
+ * checked (a Word document, within the import's size and zip limits), kept durably (files or PostgreSQL) and
  * served as uploaded to everyone who may see the meeting. Bad input gets a clear 4xx and nothing is stored.
  */
-import { readdir } from 'node:fs/promises'
-import path from 'node:path'
 import { Document, Packer, Paragraph, TextRun } from 'docx'
 import { zipSync } from 'fflate'
 import { describe, expect, test } from 'vitest'
 import type { Session } from '../support/factories.ts'
+import { storedContributionFiles } from '../support/storedState.ts'
 import { meetingOn, serverWithWorkspace } from './support.ts'
 
 const ctx = serverWithWorkspace()
@@ -48,8 +47,7 @@ async function contributionOf() {
   const contributionId = registered.body.contribution.id as string
   expect(registered.body.contribution.document).toBeNull()
   const documentPath = `/api/meetings/${m.meetingId}/contributions/${contributionId}/document`
-  const folder = path.join(ctx.server.dataDir, 'meetings', m.meetingId, 'contributions')
-  const stored = () => readdir(folder).catch(() => [] as string[])
+  const stored = () => storedContributionFiles(ctx.server, m.meetingId)
   return { ...m, contributionId, documentPath, stored }
 }
 
@@ -99,7 +97,7 @@ describe('a contribution carries its .docx', () => {
     const again = await download(m.participant, m.documentPath)
     expect(again.response.status, new TextDecoder().decode(again.bytes)).toBe(200)
     expect(again.bytes).toEqual(revised)
-    // The replaced file is gone from the data folder.
+    // The replaced file is gone from storage.
     expect(await m.stored()).toHaveLength(1)
   })
 

@@ -8,15 +8,38 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { StorageCorruptError, StorageWriteError } from '../../server/storage/errors.ts'
+import { savedPartOf } from '../../server/storage/meetingStore.ts'
 import { MetadataStore } from '../../server/storage/metadataStore.ts'
 import { PostgresDocumentStore } from '../../server/storage/postgres/documentStore.ts'
 import { postgresEventLogs } from '../../server/storage/postgres/eventLog.ts'
+import { PostgresMeetingStore } from '../../server/storage/postgres/meetingStore.ts'
 import { METADATA_TABLES, PostgresMetadata } from '../../server/storage/postgres/metadataRows.ts'
 import { MIGRATIONS, migrate, SchemaTooNewError } from '../../server/storage/postgres/schema.ts'
+import type { MeetingLiveState } from '../../shared/domain/meetingsLive.ts'
 import { type DatabaseAdmin, databaseAdmin } from '../support/postgres.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts'
 import { TEST_BACKEND } from '../support/testServer.ts'
 import { TokenDoc } from './storageKit.ts'
+
+/** A meeting in progress with one request in its queue, whose note says `note`. */
+function liveState(note: string): MeetingLiveState {
+  const person = { userId: 'u1', name: 'Pat Participant', organization: 'ETRI' }
+  return {
+    meetingId: 'm1',
+    title: 'Third meeting',
+    status: 'open',
+    chairIds: ['c1'],
+    presenter: null,
+    leader: { ...person, role: 'presenter' },
+    agendaItemId: null,
+    clause: { deliverableId: 'd1', sectionId: 'scope' },
+    queue: [{ ...person, id: 'q1', note, reply: false, addedByChair: false, at: '2026-03-08T09:00:00.000Z' }],
+    queueOpen: true,
+    floor: null,
+    speakingTimeSeconds: 90,
+    followers: 12,
+  }
+}
 
 describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
   let admin: DatabaseAdmin
@@ -34,6 +57,20 @@ describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
     await pool.end()
     await admin.dropDatabase(database)
   })
+
+  /** A pool to this test's database through a proxy the test cuts and restores. */
+  const throughProxy = async () => {
+    const proxy: TcpProxy = await startTcpProxy(Number(new URL(inject('accordPostgresAdminUrl')).port))
+    const url = new URL(await admin.ensureDatabase(database))
+    url.port = String(proxy.port)
+    const viaProxy = new pg.Pool({ connectionString: url.toString(), max: 2 })
+    viaProxy.on('error', () => undefined)
+    const close = async () => {
+      await viaProxy.end()
+      await proxy.close()
+    }
+    return { proxy, viaProxy, close }
+  }
 
   const reload = async (docId: string) => {
     const store = new PostgresDocumentStore(pool)
@@ -103,11 +140,7 @@ describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
   })
 
   it('database unreachable: the append is refused, kept, and written once the database is back', async () => {
-    const proxy: TcpProxy = await startTcpProxy(Number(new URL(inject('accordPostgresAdminUrl')).port))
-    const url = new URL(await admin.ensureDatabase(database))
-    url.port = String(proxy.port)
-    const viaProxy = new pg.Pool({ connectionString: url.toString(), max: 2 })
-    viaProxy.on('error', () => undefined)
+    const { proxy, viaProxy, close } = await throughProxy()
     try {
       const store = new PostgresDocumentStore(viaProxy)
       const author = new TokenDoc(1)
@@ -124,8 +157,7 @@ describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
       expect(loaded?.updates).toHaveLength(3)
       expect(TokenDoc.fromLoaded(loaded!).tokens).toEqual(new Set(['a', 'while down', 'after']))
     } finally {
-      await viaProxy.end()
-      await proxy.close()
+      await close()
     }
   })
 
@@ -172,5 +204,65 @@ describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
     await expect(damaged.update((data) => data.sessions.pop())).rejects.toThrow(/metadata_rows/)
     const { rows } = await pool.query(`SELECT data FROM metadata_rows WHERE id = 's4'`)
     expect(rows[0].data).toEqual([])
+  })
+
+  it('meetings: live state and contribution files read back as written; a file is never replaced', async () => {
+    const store = new PostgresMeetingStore(pool)
+    expect(await store.readLive('m1')).toBeNull()
+    // A NUL typed into a note is kept too (the column is json, not jsonb).
+    await store.writeLive('m1', liveState('to say: keep NOTE 2 \u0000 é'))
+    expect(await store.readLive('m1')).toEqual(savedPartOf(liveState('to say: keep NOTE 2 \u0000 é')))
+    await store.writeLive('m1', liveState('second'))
+    expect((await store.readLive('m1'))?.queue[0]?.note).toBe('second')
+    await store.removeLive('m1')
+    expect(await store.readLive('m1')).toBeNull()
+
+    const bytes = new Uint8Array(randomBytes(64 * 1024))
+    await store.writeDocument('m1', 'f1', bytes)
+    await expect(store.writeDocument('m1', 'f1', new Uint8Array([1]))).rejects.toThrow(
+      /meeting_documents\(meeting_id=m1, name=f1\).*left as it is/,
+    )
+    expect(await store.readDocument('m1', 'f1')).toEqual(bytes)
+    await store.removeDocument('m1', 'f1')
+    await expect(store.readDocument('m1', 'f1')).rejects.toThrow(
+      /meeting_documents\(meeting_id=m1, name=f1\)/,
+    )
+    await expect(store.readLive('../m1')).rejects.toBeInstanceOf(RangeError)
+  })
+
+  it('meetings: a damaged live state is refused naming its row, and left as it is', async () => {
+    const store = new PostgresMeetingStore(pool)
+    await store.writeLive('m1', liveState('kept'))
+    for (const damaged of ['[]', '{"queue":[],"queueOpen":"yes"}', '{"queue":[1],"queueOpen":true}']) {
+      await pool.query('UPDATE meeting_live SET state = $1 WHERE meeting_id = $2', [damaged, 'm1'])
+      const refused = await store.readLive('m1').catch((error: Error) => error)
+      expect(refused).toBeInstanceOf(StorageCorruptError)
+      expect((refused as Error).message).toContain('meeting_live(meeting_id=m1)')
+      const { rows } = await pool.query(
+        `SELECT state::text AS state FROM meeting_live WHERE meeting_id = 'm1'`,
+      )
+      expect(rows[0].state).toBe(damaged)
+    }
+  })
+
+  it('meetings: a write while the database is unreachable is refused and changes nothing', async () => {
+    const { proxy, viaProxy, close } = await throughProxy()
+    try {
+      const store = new PostgresMeetingStore(viaProxy)
+      await store.writeLive('m1', liveState('before'))
+      proxy.cut()
+      await expect(store.writeLive('m1', liveState('while down'))).rejects.toBeInstanceOf(StorageWriteError)
+      await expect(store.writeDocument('m1', 'f1', new Uint8Array([1]))).rejects.toBeInstanceOf(
+        StorageWriteError,
+      )
+      proxy.restore()
+      const direct = new PostgresMeetingStore(pool)
+      expect((await direct.readLive('m1'))?.queue[0]?.note).toBe('before')
+      await expect(direct.readDocument('m1', 'f1')).rejects.toThrow(/row is missing/)
+      await store.writeLive('m1', liveState('after'))
+      expect((await direct.readLive('m1'))?.queue[0]?.note).toBe('after')
+    } finally {
+      await close()
+    }
   })
 })

@@ -1,9 +1,10 @@
 /**
- * Damages what a stopped test server stored, on whichever backend the run uses (ACCORD_TEST_BACKEND): a flipped
- * byte in a document's snapshot, a metadata record that is no longer what was written. Each answers where the
- * damage is (what the server's error must name) and a way to read the damaged bytes back (it must leave them).
+ * Reads and damages what a test server stored, on whichever backend the run uses (ACCORD_TEST_BACKEND). The damage:
+ * a flipped byte in a document's snapshot, a metadata record or a meeting's saved state that is no longer what was
+ * written; each answers where it is (what the server's error must name) and a way to read the damaged bytes back
+ * (the server must leave them). The reads: what a meeting keeps (its saved state, its contributions' files).
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pg from 'pg'
 import type { TestServer } from './testServer.ts'
@@ -71,4 +72,57 @@ export async function breakMetadata(server: TestServer): Promise<Damage> {
     ),
   )
   return { where: 'metadata_rows', read }
+}
+
+/** What is saved of a meeting in progress, as stored (JSON text); null when nothing is. */
+export async function storedMeetingLive(server: TestServer, meetingId: string): Promise<string | null> {
+  if (!server.databaseUrl) {
+    const file = path.join(server.dataDir, 'meetings', meetingId, 'live.json')
+    return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? null : Promise.reject(error),
+    )
+  }
+  return withDatabase(server, async (client) => {
+    const { rows } = await client.query(
+      'SELECT state::text AS state FROM meeting_live WHERE meeting_id = $1',
+      [meetingId],
+    )
+    return (rows[0]?.state as string | undefined) ?? null
+  })
+}
+
+/** The names of a meeting's stored contribution files. */
+export async function storedContributionFiles(server: TestServer, meetingId: string): Promise<string[]> {
+  if (!server.databaseUrl) {
+    const folder = path.join(server.dataDir, 'meetings', meetingId, 'contributions')
+    return readdir(folder).catch(() => [] as string[])
+  }
+  return withDatabase(server, async (client) => {
+    const { rows } = await client.query('SELECT name FROM meeting_documents WHERE meeting_id = $1', [
+      meetingId,
+    ])
+    return rows.map((row) => `${row.name as string}.docx`)
+  })
+}
+
+/** Replaces what is saved of a meeting in progress, as an operator restoring a backup would. */
+export async function writeMeetingLive(server: TestServer, meetingId: string, text: string): Promise<void> {
+  if (!server.databaseUrl) {
+    await writeFile(path.join(server.dataDir, 'meetings', meetingId, 'live.json'), text)
+    return
+  }
+  await withDatabase(server, (client) =>
+    client.query('UPDATE meeting_live SET state = $2 WHERE meeting_id = $1', [meetingId, text]),
+  )
+}
+
+/** Makes what is saved of a meeting in progress something else: its queue no longer a list. */
+export async function breakMeetingLive(server: TestServer, meetingId: string): Promise<Damage> {
+  await writeMeetingLive(server, meetingId, '{"queue":"cut","queueOpen":true}')
+  return {
+    where: server.databaseUrl
+      ? `meeting_live(meeting_id=${meetingId})`
+      : path.join(server.dataDir, 'meetings', meetingId, 'live.json'),
+    read: async () => (await storedMeetingLive(server, meetingId)) ?? '',
+  }
 }

@@ -9,6 +9,7 @@ import type { StorageBackend } from '../backend.ts'
 import { MetadataStore } from '../metadataStore.ts'
 import { PostgresDocumentStore } from './documentStore.ts'
 import { postgresEventLogs } from './eventLog.ts'
+import { PostgresMeetingStore } from './meetingStore.ts'
 import { METADATA_TABLES, PostgresMetadata } from './metadataRows.ts'
 import { migrate } from './schema.ts'
 import { PostgresVersionStore } from './versionStore.ts'
@@ -46,6 +47,7 @@ export async function openPostgresStorage(url: string, logger: Logger): Promise<
       metadata,
       eventLogs: postgresEventLogs(pool),
       versions: new PostgresVersionStore(pool),
+      meetingFiles: new PostgresMeetingStore(pool),
       database: pool,
       close: () => pool.end(),
     }

@@ -111,6 +111,25 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'meetings in progress and contribution files',
+    sql: `
+      -- state: what meetings/meetingRooms.ts saves of a meeting in progress (storage/meetingStore.ts), one row per
+      -- open meeting, deleted when it closes. json, not jsonb: kept as written (jsonb refuses a NUL character).
+      CREATE TABLE meeting_live (
+        meeting_id text PRIMARY KEY,
+        state json NOT NULL
+      );
+      -- A contribution's Word file as uploaded, under a name of its own: written once, never replaced.
+      CREATE TABLE meeting_documents (
+        meeting_id text NOT NULL,
+        name text NOT NULL,
+        bytes bytea NOT NULL,
+        PRIMARY KEY (meeting_id, name)
+      );
+    `,
+  },
+  {
     version: 6,
     name: 'leases taken before a document exists',
     sql: `

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { annotationsOf } from '../annotations/support.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { upload } from './support.ts'
+import { changesOf, upload } from './support.ts'
 
 const BY = 'w:author="Mo Mover" w:date="2026-11-30T10:00:00Z"'
 const run = (text: string, tag = 't') => `<w:r><w:${tag} xml:space="preserve">${text}</w:${tag}></w:r>`
@@ -96,13 +96,7 @@ describe('a .docx with a move, a heading change and formatting-only changes', ()
   it('the move becomes a deletion at its source and an insertion at its destination', () => {
     const scope = result.sections.find((s) => s.title === 'Scope')
     expect(scope?.text).toContain('Alpha beta gamma delta.')
-    expect(
-      result.suggestions.map((s) => ({
-        section: s.sectionId,
-        original: s.original,
-        replacement: s.replacement,
-      })),
-    ).toEqual([
+    expect(changesOf(result.suggestions)).toEqual([
       { section: scope!.id, original: 'beta ', replacement: '' },
       { section: scope!.id, original: '', replacement: 'beta ' },
     ])

@@ -135,8 +135,10 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
       if (!editor || editor.isDestroyed) return
       const range = rangeOfAnchor(editor.state, anchor)
       if (!range) return
-      editor.chain().setTextSelection(range).scrollIntoView().run()
+      // Focused first: focusing a text that never had the focus puts the browser's caret at its start, and the
+      // editor took that for the user's choice (the first "Show in text" of a page selected nothing).
       editor.view.focus()
+      editor.chain().setTextSelection(range).scrollIntoView().run()
     },
     [editor],
   )

@@ -3,7 +3,7 @@
  * comments on one deliverable, edits move the highlights and anchors are resolved again once the typing pauses,
  * and the margin draws a page of threads at a time. Every thread can still be shown ("Show more", by keyboard),
  * every anchored word is highlighted, Alt+Down and Alt+Up move between threads, Tab enters one (its "Show in
- * text" first); after typing, every highlight is still there, over its word; axe finds nothing.
+ * text" first, which selects its words in the text); after typing, every highlight is still there, over its word; axe finds nothing.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -27,6 +27,18 @@ let writer: LiveClient
 /** Comment id → the word it is on. */
 const wordOf = new Map<string, string>()
 const errors: string[] = []
+
+/** The text the editor's own selection covers (not the DOM's). */
+function selectedText(): string {
+  type Doc = { textBetween(from: number, to: number): string }
+  type Selection = { from: number; to: number }
+  const view = document.querySelector('.ProseMirror') as unknown as {
+    editor?: { state: { selection: Selection; doc: Doc } }
+  } | null
+  if (!view?.editor) return ''
+  const { from, to } = view.editor.state.selection
+  return view.editor.state.doc.textBetween(from, to)
+}
 
 const margin = (page: Page) => page.getByTestId('comment-margin')
 const threads = (page: Page) => margin(page).getByTestId('comment-thread')
@@ -83,7 +95,7 @@ describe(`more than ${MAPPED_ABOVE} comments on one deliverable`, () => {
     expect(await more.count()).toBe(0)
   })
 
-  it('Alt+Down and Alt+Up move between threads; Tab enters one', async () => {
+  it('Alt+Down and Alt+Up move between threads; Tab enters one; "Show in text" selects its words', async () => {
     const ids = await threads(eve).evaluateAll((all) => all.map((t) => t.getAttribute('data-comment-id')!))
     // From the filter, Tab reaches the first thread's controls.
     await margin(eve).getByRole('combobox', { name: 'Show' }).focus()
@@ -104,6 +116,8 @@ describe(`more than ${MAPPED_ABOVE} comments on one deliverable`, () => {
     await eve.keyboard.press('Tab')
     const showInText = threads(eve).nth(100).getByRole('button', { name: 'Show in text' })
     expect(await showInText.evaluate((button) => button === document.activeElement)).toBe(true)
+    await eve.keyboard.press('Enter')
+    await expect.poll(() => eve.evaluate(selectedText), { timeout: LONG }).toBe(wordOf.get(ids[100]!))
   })
 
   it('after typing, the margin and the highlights keep every thread, each highlight over its word', async () => {

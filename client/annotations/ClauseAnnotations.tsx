@@ -8,6 +8,7 @@ import type { PresentedSuggestion } from '../../shared/api/annotations.ts'
 import { formatWhen } from '../consensus/formatWhen.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { annotationsApi, type SuggestionDecision } from './annotationsApi.ts'
+import { ReopenAndAccept } from './ReopenAndAccept.tsx'
 import { threadsOf } from './threads.ts'
 import type { AnnotationsController } from './useAnnotations.ts'
 import { useRequest } from './useRequest.ts'
@@ -15,6 +16,10 @@ import { useRequest } from './useRequest.ts'
 interface Props {
   clauseId: string
   annotations: AnnotationsController
+  /** The clause is agreed: accepting needs a reopen first ("Reopen and accept" for whoever may reopen). */
+  agreed: boolean
+  mayReopen: boolean
+  clauseLabel: string
 }
 
 const DONE: Record<SuggestionDecision, string> = {
@@ -23,31 +28,38 @@ const DONE: Record<SuggestionDecision, string> = {
   withdraw: 'Suggestion withdrawn',
 }
 
-/** An editor's or chair's two decisions, first the one that changes the text; `children` ends their labels. */
+/**
+ * An editor's or chair's two decisions, first the one that changes the text (not offered on an agreed clause,
+ * where it would be refused); `children` ends their labels.
+ */
 function DecisionButtons(props: {
   busy: boolean
   onDecide: (decision: 'accept' | 'reject') => void
+  agreed: boolean
   children: ReactNode
 }) {
   const decisions = [
     ['accept', 'Accept', 'button small primary'],
     ['reject', 'Reject', 'button small'],
   ] as const
-  return decisions.map(([decision, label, style]) => (
-    <button
-      key={decision}
-      type="button"
-      className={style}
-      disabled={props.busy}
-      onClick={() => props.onDecide(decision)}
-    >
-      {label}
-      {props.children}
-    </button>
-  ))
+  return decisions
+    .filter(([decision]) => !(props.agreed && decision === 'accept'))
+    .map(([decision, label, style]) => (
+      <button
+        key={decision}
+        type="button"
+        className={style}
+        disabled={props.busy}
+        onClick={() => props.onDecide(decision)}
+      >
+        {label}
+        {props.children}
+      </button>
+    ))
 }
 
-export function ClauseAnnotations({ clauseId, annotations }: Props) {
+export function ClauseAnnotations(props: Props) {
+  const { clauseId, annotations } = props
   const open = annotations.suggestions.filter((s) => s.sectionId === clauseId && s.status === 'open')
   const threads = threadsOf(annotations.comments).filter(
     (t) => t.first.sectionId === clauseId && !t.first.resolved,
@@ -57,7 +69,12 @@ export function ClauseAnnotations({ clauseId, annotations }: Props) {
       <section className="panel-section" aria-labelledby="clause-suggestions-title">
         <h3 id="clause-suggestions-title">Suggestions</h3>
         {open.length > 1 && annotations.mayDecide && (
-          <DecideAll clauseId={clauseId} count={open.length} annotations={annotations} />
+          <DecideAll
+            clauseId={clauseId}
+            count={open.length}
+            annotations={annotations}
+            agreed={props.agreed}
+          />
         )}
         {open.length === 0 ? (
           <p className="small muted">No open suggestions.</p>
@@ -66,7 +83,7 @@ export function ClauseAnnotations({ clauseId, annotations }: Props) {
             {open
               .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
               .map((suggestion) => (
-                <SuggestionItem key={suggestion.id} suggestion={suggestion} annotations={annotations} />
+                <SuggestionItem key={suggestion.id} suggestion={suggestion} {...props} />
               ))}
           </ul>
         )}
@@ -103,10 +120,10 @@ export function ClauseAnnotations({ clauseId, annotations }: Props) {
 function SuggestionItem({
   suggestion,
   annotations,
-}: {
-  suggestion: PresentedSuggestion
-  annotations: AnnotationsController
-}) {
+  agreed,
+  mayReopen,
+  clauseLabel,
+}: Props & { suggestion: PresentedSuggestion }) {
   const request = useRequest()
   const decide = (decision: SuggestionDecision) =>
     request.run(async () => {
@@ -140,8 +157,11 @@ function SuggestionItem({
         {suggestion.removed && <span className="muted"> (its text was removed)</span>}
       </p>
       <div className="suggestion-actions">
+        {annotations.mayDecide && agreed && mayReopen && (
+          <ReopenAndAccept suggestion={suggestion} annotations={annotations} clauseLabel={clauseLabel} />
+        )}
         {annotations.mayDecide && (
-          <DecisionButtons busy={request.busy} onDecide={decide}>
+          <DecisionButtons busy={request.busy} onDecide={decide} agreed={agreed}>
             <span className="visually-hidden">
               {' '}
               suggestion by {annotations.authorName(suggestion.authorId)}
@@ -159,6 +179,9 @@ function SuggestionItem({
           </button>
         )}
       </div>
+      {annotations.mayDecide && agreed && !mayReopen && (
+        <p className="small muted">The clause is agreed: a chair may reopen it and accept this suggestion.</p>
+      )}
       <ErrorNote error={request.error} />
     </li>
   )
@@ -172,10 +195,12 @@ function DecideAll({
   clauseId,
   count,
   annotations,
+  agreed,
 }: {
   clauseId: string
   count: number
   annotations: AnnotationsController
+  agreed: boolean
 }) {
   const request = useRequest()
   const decideAll = (decision: 'accept' | 'reject') =>
@@ -189,7 +214,7 @@ function DecideAll({
     })
   return (
     <div className="suggestion-bulk">
-      <DecisionButtons busy={request.busy} onDecide={decideAll}>
+      <DecisionButtons busy={request.busy} onDecide={decideAll} agreed={agreed}>
         {' '}
         all {count}
       </DecisionButtons>

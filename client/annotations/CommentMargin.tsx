@@ -1,9 +1,17 @@
 /**
  * The comments margin beside the text: "Comment" on the selection (or on the clause at the cursor; Ctrl+Alt+M),
- * a filter, and the threads in the order of their anchors, lined up with them where there is room.
+ * a filter, and the threads in the order of their anchors, lined up with them where there is room. Alt+Down and
+ * Alt+Up move from a thread to the next or previous one (Tab goes through each thread's controls).
  */
 import type { Editor } from '@tiptap/core'
-import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import {
+  type KeyboardEvent as ReactKeyboardEvent,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react'
 import type { Anchor } from '../../shared/domain/annotations.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseAt } from '../editor/outline.ts'
@@ -44,6 +52,7 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
   const list = useRef<HTMLOListElement>(null)
   const headingId = useId()
   const filterId = useId()
+  const keysId = useId()
 
   const startComment = () => {
     setPlaceError(null)
@@ -110,13 +119,26 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
     item?.scrollIntoView({ block: 'nearest' })
   }, [activeThreadId])
 
+  /** Alt+Down / Alt+Up from anywhere in a thread: focus the next or previous thread (it becomes the active one). */
+  const moveBetweenThreads = (event: ReactKeyboardEvent<HTMLOListElement>) => {
+    if (!event.altKey || (event.key !== 'ArrowDown' && event.key !== 'ArrowUp')) return
+    const item = (event.target as HTMLElement).closest('li[data-thread-id]')
+    const next = event.key === 'ArrowDown' ? item?.nextElementSibling : item?.previousElementSibling
+    const thread = next?.querySelector<HTMLElement>('[data-testid="comment-thread"]')
+    if (!thread) return
+    event.preventDefault()
+    thread.focus()
+  }
+
   const showInText = useCallback(
     (anchor: Anchor) => {
       if (!editor || editor.isDestroyed) return
       const range = rangeOfAnchor(editor.state, anchor)
       if (!range) return
-      editor.chain().setTextSelection(range).scrollIntoView().run()
+      // Focused first: focusing a text that never had the focus puts the browser's caret at its start, and the
+      // editor took that for the user's choice (the first "Show in text" of a page selected nothing).
       editor.view.focus()
+      editor.chain().setTextSelection(range).scrollIntoView().run()
     },
     [editor],
   )
@@ -160,7 +182,17 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
         </select>
       </div>
       {threads.length === 0 && <p className="small muted">No comments to show.</p>}
-      <ol className="thread-list" ref={list}>
+      {threads.length > 1 && (
+        <p className="small muted" id={keysId}>
+          Alt+Down and Alt+Up: next and previous thread.
+        </p>
+      )}
+      <ol
+        className="thread-list"
+        ref={list}
+        onKeyDown={moveBetweenThreads}
+        aria-describedby={threads.length > 1 ? keysId : undefined}
+      >
         {threads.map((thread) => (
           <li key={thread.first.id} data-thread-id={thread.first.id}>
             <CommentThread

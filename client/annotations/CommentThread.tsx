@@ -50,6 +50,8 @@ export const CommentThread = memo(function CommentThread({
       aria-labelledby={titleId}
       data-testid="comment-thread"
       data-comment-id={first.id}
+      // Reached with Alt+Down / Alt+Up from the neighbouring thread (the margin's keys), not by Tab.
+      tabIndex={-1}
       onFocus={() => annotations.setActiveThread(first.id)}
       onMouseEnter={() => annotations.setActiveThread(first.id)}
     >

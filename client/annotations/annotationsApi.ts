@@ -44,9 +44,16 @@ export const annotationsApi = {
       `${base(deliverableId)}/suggestions/${id(suggestionId)}`,
       body,
     ),
-  decide: (deliverableId: string, suggestionId: string, decision: SuggestionDecision) =>
+  /** With `reopenNote` (accepting, chairs): reopens the agreed clause and accepts in one step, recorded as both. */
+  decide: (
+    deliverableId: string,
+    suggestionId: string,
+    decision: SuggestionDecision,
+    options?: { reopenNote: string },
+  ) =>
     http.post<{ suggestion: PresentedSuggestion }>(
       `${base(deliverableId)}/suggestions/${id(suggestionId)}/${decision}`,
+      options,
     ),
   /** Every open suggestion of a section at once; accepting applies them as one edit, or changes nothing. */
   decideAll: (deliverableId: string, sectionId: string, decision: 'accept' | 'reject') =>

@@ -181,7 +181,15 @@ function SelectedClause({
         <ErrorNote error={applyError} />
       </section>
 
-      {annotations && <ClauseAnnotations clauseId={entry.id} annotations={annotations} />}
+      {annotations && (
+        <ClauseAnnotations
+          clauseId={entry.id}
+          annotations={annotations}
+          agreed={clause.status === 'agreed'}
+          mayReopen={!!abilities.reopen}
+          clauseLabel={label}
+        />
+      )}
 
       {base !== null && (
         <section className="panel-section" aria-labelledby="clause-changes-title">

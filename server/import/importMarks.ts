@@ -91,6 +91,8 @@ export interface MadeAnnotations {
   suggestions: number
   /** The file's comments made threads or replies (the notes naming the authors of changes not counted). */
   comments: number
+  /** Changes of a heading, which takes no suggestion: each told in a comment on its section instead. */
+  headingChanges: number
   /** One line per change or comment that could not be placed, and why. */
   notImported: string[]
 }
@@ -127,11 +129,16 @@ const day = (date: string) => (date ? date.slice(0, 10) : 'undated')
 const quoted = (text: string) => `“${text.length > 80 ? `${text.slice(0, 79)}…` : text}”`
 
 export function describeChange(change: WordChange): string {
-  const what = !change.deleted
-    ? `${quoted(change.inserted)} inserted`
-    : !change.inserted
-      ? `${quoted(change.deleted)} deleted`
-      : `${quoted(change.deleted)} replaced by ${quoted(change.inserted)}`
+  const moved = change.deleted
+    ? `${quoted(change.deleted)} moved away`
+    : `${quoted(change.inserted)} moved here`
+  const what = change.moved
+    ? moved
+    : !change.deleted
+      ? `${quoted(change.inserted)} inserted`
+      : !change.inserted
+        ? `${quoted(change.deleted)} deleted`
+        : `${quoted(change.deleted)} replaced by ${quoted(change.inserted)}`
   return `${what} (${change.author || 'unknown author'}, ${day(change.date)})`
 }
 
@@ -147,11 +154,22 @@ export async function makeAnnotations(input: {
 }): Promise<MadeAnnotations> {
   const { doc, deliverable, user, revisions, places, writer } = input
   const body = doc.getXmlFragment(BODY_FIELD)
-  const made: MadeAnnotations = { suggestions: 0, comments: 0, notImported: [] }
+  const made: MadeAnnotations = { suggestions: 0, comments: 0, headingChanges: 0, notImported: [] }
   const bySection = new Map<string, string[]>()
   for (const change of revisions.changes) {
     const from = locate(body, places.get(key(change.deleted ? 'd' : 'i', change.n)))
     const to = change.deleted ? locate(body, places.get(key('e', change.n))) : from
+    if (from?.heading && to?.heading && from.text === to.text) {
+      // Anchors lie in a section's own text, never its heading: the change is told where the meeting sees it.
+      const note = `Tracked change in this clause’s heading, from ${input.fileName}: ${describeChange(change)}. A suggestion cannot change a heading; edit it in the text if the meeting agrees.`
+      try {
+        await writer.addComment(deliverable, user, { sectionId: from.sectionId, body: note.slice(0, 10_000) })
+        made.headingChanges += 1
+      } catch (error) {
+        made.notImported.push(`${describeChange(change)} (a heading): ${(error as Error).message}`)
+      }
+      continue
+    }
     if (!from || !to || from.text !== to.text || from.heading || to.index < from.index) {
       made.notImported.push(`${describeChange(change)}: not within the text of one paragraph or field`)
       continue

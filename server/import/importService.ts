@@ -18,7 +18,7 @@ import { type AnnotationWriter, type MadeAnnotations, makeAnnotations, takeMarke
 import { mayHoldRaisedText, raisedTextAsVertAlign } from './raisedText.ts'
 import { countRevisions } from './revisionCount.ts'
 import { readWordDocument } from './wordDocument.ts'
-import { readWordRevisions, type WordRevisions } from './wordRevisions.ts'
+import { countFormatChanges, countMoves, readWordRevisions, type WordRevisions } from './wordRevisions.ts'
 
 export interface ImportInput {
   file: Uint8Array
@@ -68,12 +68,14 @@ export class ImportService {
       throw error
     }
     const revisions = countRevisions(pkg.part('word/document.xml') ?? '', pkg.part('word/comments.xml'))
+    const formatChanges = countFormatChanges(pkg.part('word/document.xml') ?? '')
+    const moves = countMoves(pkg.part('word/document.xml') ?? '')
     let revisionsRead: WordRevisions | null = null
     let read: Awaited<ReturnType<typeof readWordDocument>>
     try {
       let documentXml = pkg.part('word/document.xml') ?? ''
       const original = documentXml
-      if (this.sink && revisions.insertions + revisions.deletions + revisions.comments > 0) {
+      if (this.sink && revisions.insertions + revisions.deletions + revisions.comments + moves > 0) {
         revisionsRead = readWordRevisions(
           documentXml,
           pkg.part('word/comments.xml'),
@@ -128,18 +130,23 @@ export class ImportService {
       dropped.push(
         `${parts.length} package parts not read (media, macros, embedded objects: ${parts.slice(0, 5).join(', ')}${parts.length > 5 ? ', ...' : ''})`,
       )
-    const anyRevision = revisions.insertions + revisions.deletions + revisions.comments > 0
+    const anyRevision = revisions.insertions + revisions.deletions + revisions.comments + moves > 0
+    const handling = !anyRevision
+      ? formatChanges > 0
+        ? 'The file holds no tracked changes of its text and no comments.'
+        : 'The file holds no tracked changes or comments.'
+      : made && revisionsRead
+        ? annotationsHandling(made, revisionsRead.insertedParagraphs, moves)
+        : TRACKED_CHANGES_HANDLING
     return {
       deliverable,
       report: {
         clauses: countClauses(read.clauses),
         trackedChanges: {
           ...revisions,
-          handling: !anyRevision
-            ? 'The file holds no tracked changes or comments.'
-            : made && revisionsRead
-              ? annotationsHandling(made, revisionsRead.insertedParagraphs)
-              : TRACKED_CHANGES_HANDLING,
+          moves,
+          formatChanges,
+          handling: formatChanges > 0 ? `${handling} ${formatChangesHandling(formatChanges)}` : handling,
           ...(made ? { imported: made } : {}),
         },
         dropped,
@@ -148,11 +155,25 @@ export class ImportService {
   }
 }
 
-function annotationsHandling(made: MadeAnnotations, insertedParagraphs: number): string {
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+
+/** Formatting-only changes are never applied nor dropped unseen: the import says it ignored them. */
+function formatChangesHandling(count: number): string {
+  return `${plural(count, 'tracked change of formatting only (w:rPrChange, w:pPrChange) was', 'tracked changes of formatting only (w:rPrChange, w:pPrChange) were')} ignored: the text keeps the formatting as changed, and a suggestion changes text, not formatting.`
+}
+
+function annotationsHandling(made: MadeAnnotations, insertedParagraphs: number, moves: number): string {
   const parts = [
     `The text was imported as it read before its tracked changes; ${plural(made.suggestions, 'tracked change became a suggestion', 'tracked changes became suggestions')} and ${plural(made.comments, 'comment became a comment', 'comments became comments')}, in your name with each Word author named (for changes, in a comment on their section).`,
   ]
+  if (moves > 0)
+    parts.push(
+      `${plural(moves, 'passage was', 'passages were')} moved: each became a suggestion to delete it at its old place and one to insert it at its new place (a paragraph moved whole is kept as text at its new place).`,
+    )
+  if (made.headingChanges > 0)
+    parts.push(
+      `${plural(made.headingChanges, 'change of a heading is', 'changes of headings are')} told in a comment on ${made.headingChanges === 1 ? 'its clause' : 'their clauses'} (a suggestion cannot change a heading).`,
+    )
   if (insertedParagraphs > 0)
     parts.push(
       `${insertedParagraphs} paragraph${insertedParagraphs === 1 ? ' was' : 's were'} inserted whole and kept as text (a suggestion changes text within a paragraph).`,

@@ -21,6 +21,8 @@ export interface WordChange {
   n: number
   author: string
   date: string
+  /** Half of a move (w:moveFrom, w:moveTo): a deletion at the source, an insertion at the destination. */
+  moved?: boolean
   /** The text the change takes out ("" for a pure insertion). */
   deleted: string
   /** The text the change puts in ("" for a pure deletion). */
@@ -42,8 +44,22 @@ export interface WordRevisions {
   documentXml: string
   changes: WordChange[]
   comments: WordComment[]
-  /** Paragraphs inserted whole: kept as text (a suggestion changes text within a paragraph). */
+  /** Paragraphs inserted (or moved to) whole: kept as text (a suggestion changes text within a paragraph). */
   insertedParagraphs: number
+}
+
+/**
+ * Tracked changes of formatting only (run and paragraph properties: w:rPrChange, w:pPrChange): the text takes no
+ * formatting suggestions, so they are counted and reported, never applied or dropped unseen.
+ */
+export function countFormatChanges(documentXml: string): number {
+  const doc = parse(documentXml)
+  return elements(doc, 'rPrChange').length + elements(doc, 'pPrChange').length
+}
+
+/** Moves (w:moveFrom with its w:moveTo): each becomes a deletion and an insertion suggestion. */
+export function countMoves(documentXml: string): number {
+  return elements(parse(documentXml), 'moveFrom').filter(holdsRuns).length
 }
 
 type El = Element
@@ -58,6 +74,13 @@ const attr = (el: El, name: string) => el.getAttributeNS(W, name) ?? el.getAttri
 
 /** The text of runs: w:t (or w:delText), tabs and line breaks. */
 function runText(root: El, textTag: 't' | 'delText'): string {
+  return runTextOf(root, textTag)
+}
+
+/** Text taken out by a deletion (w:delText) or a move's source (Word writes w:t there, some writers w:delText). */
+const removedText = (el: El) => runTextOf(el, 'delText') || runTextOf(el, 't')
+
+function runTextOf(root: El, textTag: 't' | 'delText'): string {
   let out = ''
   const walk = (node: Node) => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
@@ -91,6 +114,19 @@ function nextElement(el: El): El | null {
   return (next as El | null) ?? null
 }
 
+/** Elements of two kinds merged back into the order in which they stand in the document. */
+function inDocumentOrder(list: El[]): El[] {
+  const order = new Map<Node, number>()
+  let index = 0
+  const walk = (node: Node) => {
+    order.set(node, index++)
+    for (let child = node.firstChild; child; child = child.nextSibling) if (child.nodeType === 1) walk(child)
+  }
+  const root = list[0]?.ownerDocument?.documentElement
+  if (root) walk(root)
+  return [...list].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+}
+
 export function readWordRevisions(
   documentXml: string,
   commentsXml: string | null,
@@ -99,10 +135,14 @@ export function readWordRevisions(
   const doc = parse(documentXml)
   const changes: WordChange[] = []
   const insertedParagraphs = keepInsertedParagraphs(doc)
-  for (const del of elements(doc, 'del').filter(holdsRuns)) {
+  // A move's source reads like a deletion, its destination like an insertion (mammoth, too, keeps w:moveTo and
+  // drops w:moveFrom): in document order, so that each half is found where it stands.
+  const removals = [...elements(doc, 'del'), ...elements(doc, 'moveFrom')].filter(holdsRuns)
+  for (const del of inDocumentOrder(removals)) {
     if (!del.parentNode) continue
     const n = changes.length
-    const following = nextElement(del)
+    const moved = del.localName === 'moveFrom'
+    const following = moved ? null : nextElement(del)
     const paired =
       following?.namespaceURI === W &&
       following.localName === 'ins' &&
@@ -114,7 +154,8 @@ export function readWordRevisions(
       n,
       author: attr(del, 'author'),
       date: attr(del, 'date'),
-      deleted: runText(del, 'delText'),
+      ...(moved ? { moved } : {}),
+      deleted: removedText(del),
       inserted: paired ? runText(paired, 't') : '',
     })
     const parent = del.parentNode
@@ -134,13 +175,15 @@ export function readWordRevisions(
     parent.removeChild(del)
     paired?.parentNode?.removeChild(paired)
   }
-  for (const ins of elements(doc, 'ins').filter(holdsRuns)) {
+  const insertions = [...elements(doc, 'ins'), ...elements(doc, 'moveTo')].filter(holdsRuns)
+  for (const ins of inDocumentOrder(insertions)) {
     if (!ins.parentNode) continue
     const n = changes.length
     changes.push({
       n,
       author: attr(ins, 'author'),
       date: attr(ins, 'date'),
+      ...(ins.localName === 'moveTo' ? { moved: true } : {}),
       deleted: '',
       inserted: runText(ins, 't'),
     })
@@ -166,8 +209,10 @@ export function readWordRevisions(
 function keepInsertedParagraphs(doc: Document): number {
   let kept = 0
   for (const paragraph of elements(doc, 'p')) {
-    const inserted = elements(paragraph, 'ins').filter(holdsRuns)
+    const inserted = [...elements(paragraph, 'ins'), ...elements(paragraph, 'moveTo')].filter(holdsRuns)
     if (inserted.length === 0) continue
+    // Text deleted from it too: a replacement within the paragraph (a heading reworded), not a new paragraph.
+    if ([...elements(paragraph, 'del'), ...elements(paragraph, 'moveFrom')].some(holdsRuns)) continue
     const all = runText(paragraph, 't')
     const insertedText = inserted.map((ins) => runText(ins, 't')).join('')
     if (all.trim() !== insertedText.trim()) continue

@@ -40,9 +40,13 @@ export interface ImportReport {
     insertions: number
     deletions: number
     comments: number
+    /** Moves (w:moveFrom with w:moveTo): a deletion suggestion at the source, an insertion at the destination. */
+    moves: number
+    /** Formatting-only changes (w:rPrChange, w:pPrChange): ignored, and said so in `handling`. */
+    formatChanges: number
     handling: string
     /** What became annotations of the new deliverable (issue 24). */
-    imported?: { suggestions: number; comments: number; notImported: string[] }
+    imported?: { suggestions: number; comments: number; headingChanges: number; notImported: string[] }
   }
   /** One line per kind of thing left out, e.g. "3 images (pictures are not part of the text)". */
   dropped: string[]

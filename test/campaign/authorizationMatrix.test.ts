@@ -2,7 +2,8 @@
  * The authorization matrix (issue part 5): every HTTP route and every WebSocket message type, for every role
  * (administrator, group chair, parent-group chair, editor, participant, observer, member of another group, no
  * session, revoked session), against the answer the shared policy owes (one table: support/authorization.ts);
- * then CSRF (a foreign Origin on every state-changing route and on the upgrade) and session fixation.
+ * every comment and suggestion route and the `annotations` message (support/annotationMatrix.ts, issue 24); then
+ * CSRF (a foreign Origin on every state-changing route and on the upgrade) and session fixation.
  */
 import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -21,6 +22,8 @@ import {
 import { client, request } from '../support/http.ts'
 import { clauseByTitle, firstParagraphText } from '../support/syncClients.ts'
 import { startTestServer, type TestServer } from '../support/testServer.ts'
+import { ANNOTATION_ROWS } from './support/annotationAuthorization.ts'
+import { annotationMatrix } from './support/annotationMatrix.ts'
 import {
   expectedStatus,
   isStateChanging,
@@ -39,7 +42,7 @@ import { addClauses, type Workspace } from './support/workload.ts'
 let server: TestServer
 let ws: Workspace
 let sessions: Sessions
-const cells = { http: 0, socket: 0, csrf: 0, fixation: 0 }
+const cells = { http: 0, socket: 0, annotation: 0, csrf: 0, fixation: 0 }
 let drafts: string[] = []
 
 beforeAll(async () => {
@@ -73,9 +76,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await recordFigures('authorizationMatrix', {
-    matrixCellsChecked: cells.http + cells.socket + cells.csrf + cells.fixation,
+    matrixCellsChecked: cells.http + cells.socket + cells.annotation + cells.csrf + cells.fixation,
     httpCells: cells.http,
     socketCells: cells.socket,
+    annotationCells: cells.annotation,
+    annotationRoutes: ANNOTATION_ROWS.length,
     csrfCells: cells.csrf,
     fixationChecks: cells.fixation,
     routes: ROUTES.length,
@@ -261,6 +266,16 @@ describe('every WebSocket message type, for every role', () => {
     expect(wrong).toEqual([])
   })
 })
+
+annotationMatrix(() => ({
+  server,
+  ws,
+  sessions,
+  liveUser,
+  count: (kind) => {
+    cells[kind]++
+  },
+}))
 
 describe('CSRF: a foreign Origin is refused', () => {
   const origins = () => [

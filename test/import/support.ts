@@ -28,3 +28,8 @@ export async function upload(
   }
   return { status: response.status, body: json }
 }
+
+/** Suggestions as what they change where: their section, the text they take out and the text they put in. */
+export function changesOf(suggestions: Record<string, unknown>[]) {
+  return suggestions.map((s) => ({ section: s.sectionId, original: s.original, replacement: s.replacement }))
+}

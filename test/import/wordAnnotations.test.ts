@@ -122,7 +122,12 @@ describe('our own export with annotations, imported into a new deliverable', () 
     const section = byText('The whole scope needs a second look.')
     expect(section.anchor).toBeNull()
     expect(result.comments).toHaveLength(4)
-    expect(result.report.trackedChanges.imported).toEqual({ suggestions: 2, comments: 3, notImported: [] })
+    expect(result.report.trackedChanges.imported).toEqual({
+      suggestions: 2,
+      comments: 3,
+      headingChanges: 0,
+      notImported: [],
+    })
   })
 
   it('gives suggestions the meeting can accept one by one', async () => {

@@ -13,7 +13,7 @@ import { isWellFormedId } from '../shared/domain/ids.ts'
 import { CLOSE_CODES } from '../shared/protocol/messages.ts'
 import { LoginLimiter } from './auth/loginLimiter.ts'
 import { SessionService } from './auth/sessions.ts'
-import { ClusterNode } from './cluster/clusterNode.ts'
+import type { ClusterNode } from './cluster/clusterNode.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
 import { AccountService } from './domain/accountService.ts'
@@ -27,7 +27,6 @@ import { MeetingService } from './domain/meetingService.ts'
 import { MembershipService } from './domain/membershipService.ts'
 import { apiRouter } from './http/api.ts'
 import { errorHandler } from './http/errors.ts'
-import { forwardToOwner } from './http/forwardToOwner.ts'
 import { requestId } from './http/middleware.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { ContributionDocuments } from './meetings/contributionDocuments.ts'
@@ -35,6 +34,7 @@ import { broadcastTo, meetingExtension } from './meetings/meetingExtension.ts'
 import { MeetingRooms } from './meetings/meetingRooms.ts'
 import { openStorage } from './storage/backend.ts'
 import { type FileSystem, nodeFileSystem } from './storage/fileSystem.ts'
+import { databaseAnswers } from './storage/postgres/probe.ts'
 import { AccessControl } from './sync/accessControl.ts'
 import { ConnectionLimiter } from './sync/connectionLimiter.ts'
 import { DocumentHub } from './sync/documentHub.ts'
@@ -122,9 +122,12 @@ export async function createAccordServer(
   })
   // A cluster node (docs/CLUSTER.md): leases, relay and metadata in step with the other nodes.
   let listeningPort = config.port
-  const cluster =
-    config.redisUrl && storage.database
-      ? await ClusterNode.start(
+  // Loaded only for a cluster: the embedded default never loads the Redis client or the proxy.
+  const clusterModule = config.redisUrl && storage.database ? await import('./cluster/clusterNode.ts') : null
+  const forwarding = clusterModule ? await import('./http/forwardToOwner.ts') : null
+  const cluster: ClusterNode | null =
+    clusterModule && config.redisUrl && storage.database
+      ? await clusterModule.ClusterNode.start(
           {
             config: { ...config, redisUrl: config.redisUrl },
             pool: storage.database,
@@ -166,10 +169,7 @@ export async function createAccordServer(
     health: async () => {
       if (cluster) return cluster.health()
       if (!storage.database) return {}
-      const database = await storage.database.query('SELECT 1').then(
-        () => 'ok' as const,
-        () => 'unreachable' as const,
-      )
+      const database = (await databaseAnswers(storage.database)) ? 'ok' : 'unreachable'
       return { dependencies: { database } }
     },
   }
@@ -210,7 +210,8 @@ export async function createAccordServer(
     })
     next()
   })
-  if (cluster) {
+  if (cluster && forwarding) {
+    const { forwardToOwner } = forwarding
     app.use('/api/deliverables/:id', forwardToOwner(cluster, logger))
     // A meeting in progress is held by the owner of the first deliverable it treats (docs/CLUSTER.md).
     app.use(

@@ -9,6 +9,7 @@ import type { Config } from '../config.ts'
 import type { HealthReport } from '../context.ts'
 import type { Logger } from '../logger.ts'
 import type { MetadataStore } from '../storage/metadataStore.ts'
+import { databaseAnswers } from '../storage/postgres/probe.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { DocumentRoute, DocumentRouter } from '../sync/upgrade.ts'
 import { toBytes } from '../sync/upgrade.ts'
@@ -99,10 +100,7 @@ export class ClusterNode implements DocumentRouter {
 
   async health(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([
-      this.pool.query('SELECT 1').then(
-        () => 'ok' as const,
-        () => 'unreachable' as const,
-      ),
+      databaseAnswers(this.pool).then((ok) => (ok ? ('ok' as const) : ('unreachable' as const))),
       this.bus.ping().then((ok) => (ok ? ('ok' as const) : ('unreachable' as const))),
     ])
     return {

@@ -37,7 +37,7 @@ async function stopEverything(): Promise<void> {
   await started.balancer?.stop()
   await started.nodes?.stop()
   await started.redis?.close()
-  await started.postgres?.stop()
+  await started.postgres?.destroy()
   if (started.folder) await rm(started.folder, { recursive: true, force: true })
 }
 

@@ -405,4 +405,46 @@ describe('failures', () => {
     ] as const)
       for (let n = 0; n < t.typed; n++) expect(text).toContain(`${name}${n} `)
   }, 150_000)
+
+  test('PostgreSQL unavailable: edits are not acknowledged, nothing acknowledged is lost, the cluster recovers by itself', async () => {
+    const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
+    const writers = [
+      connectClient(node(1), deliverable.id, ws.editor.cookie, { accord: true }),
+      connectClient(node(2), deliverable.id, ws.editor2.cookie, { accord: true }),
+    ]
+    clients.push(...writers)
+    await Promise.all(writers.map((w) => w.synced()))
+    const typing = [typist(writers[0]!, 'u', 'Scope'), typist(writers[1]!, 'v', 'Scope')]
+    await waitFor(() => writers.every((w) => acknowledged(w) > 10), 'edits acknowledged')
+    await cluster.postgres.stop()
+    const ackedAtOutage = writers.map(acknowledged)
+    const report = await health(1)
+    expect(report.dependencies.database).toBe('unreachable')
+    // Past the lease: the owner steps down; nobody can take the document over while the database is away, and
+    // nothing is acknowledged (what was in flight when it stopped has had a second to settle).
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const ackedEarlyInOutage = writers.map(acknowledged)
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 1000))
+    const ackedDuringOutage = writers.map(acknowledged)
+    expect(ackedDuringOutage).toEqual(ackedEarlyInOutage)
+    await cluster.postgres.start()
+    await waitFor(
+      () => writers.every((w, i) => acknowledged(w) > ackedDuringOutage[i]! + 10),
+      'typing acknowledged again, without any action',
+      60_000,
+    )
+    for (const t of typing) t.stop()
+    await Promise.all(writers.map((w) => savedAll(w)))
+    const readers = await convergedReaders(deliverable.id, [0, 1, 2], writers)
+    for (const [i, writer] of writers.entries()) {
+      const held = Y.decodeStateVector(Y.encodeStateVector(readers[0]!.doc)).get(writer.doc.clientID) ?? 0
+      expect(held).toBeGreaterThanOrEqual(ackedAtOutage[i]!)
+    }
+    const text = bodyText(readers[0]!.body)
+    for (const [name, t] of [
+      ['u', typing[0]!],
+      ['v', typing[1]!],
+    ] as const)
+      for (let n = 0; n < t.typed; n++) expect(text).toContain(`${name}${n} `)
+  }, 150_000)
 })

@@ -49,7 +49,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const stop = async () => {
     await started.balancer?.stop()
     await started.nodes?.stop()
-    await Promise.all([started.redis?.close(), started.postgres?.stop()])
+    await Promise.all([started.redis?.close(), started.postgres?.destroy()])
     await rm(folder, { recursive: true, force: true })
   }
   try {

@@ -146,6 +146,9 @@ export class SchemaTooNewError extends Error {}
 /** Applies the migrations the database lacks; answers the versions applied now. */
 export async function migrate(pool: pg.Pool): Promise<number[]> {
   const client = await pool.connect()
+  // As in transaction.ts: a connection dropping between two statements must reject the next, not end the process.
+  const dropped = () => undefined
+  client.on('error', dropped)
   const applied: number[] = []
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
@@ -183,6 +186,7 @@ export async function migrate(pool: pg.Pool): Promise<number[]> {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
     }
   } finally {
+    client.off('error', dropped)
     client.release()
   }
   return applied

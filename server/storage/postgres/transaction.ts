@@ -8,6 +8,12 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect()
   let broken = false
+  // A checked-out client has no listener of the pool's: a connection that drops between two queries (the
+  // database stopping) would emit an unhandled 'error' and end the process. The next query rejects instead.
+  const dropped = () => {
+    broken = true
+  }
+  client.on('error', dropped)
   try {
     await client.query(`BEGIN ISOLATION LEVEL ${isolation}`)
     const result = await work(client)
@@ -19,6 +25,7 @@ export async function inTransaction<T>(
     })
     throw error
   } finally {
+    client.off('error', dropped)
     // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than return it to the pool.
     client.release(broken)
   }

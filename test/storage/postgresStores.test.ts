@@ -121,6 +121,43 @@ describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
     expect(rows.map((row) => Number(row.seq))).toEqual([1])
   })
 
+  it('refuses a compaction under a stale epoch: the rows and the snapshot stay as they are', async () => {
+    const store = new PostgresDocumentStore(pool)
+    const author = new TokenDoc(1)
+    await store.create('d1', author.insert('a'), 'alice')
+    await store.append('d1', author.insert('b'), 'alice')
+    await pool.query(
+      `INSERT INTO document_leases (doc_id, owner, expires_at, epoch) VALUES ('d1', 'node-b', now(), 1)`,
+    )
+    const refused = await store
+      .compact('d1', author.fullState, author.clientOwners)
+      .catch((error: Error) => error)
+    expect(refused).toBeInstanceOf(StorageWriteError)
+    expect((refused as StorageWriteError).code).toBe('AC001')
+    const snapshots = await pool.query(`SELECT 1 FROM document_snapshots WHERE doc_id = 'd1'`)
+    expect(snapshots.rowCount).toBe(0)
+    const { rows } = await pool.query(`SELECT seq FROM document_updates WHERE doc_id = 'd1' ORDER BY seq`)
+    expect(rows.map((row) => Number(row.seq))).toEqual([1, 2])
+  })
+
+  it('refuses a decision record written under a stale epoch, and writes nothing of it', async () => {
+    const store = new PostgresDocumentStore(pool)
+    const author = new TokenDoc(1)
+    await store.create('d1', author.insert('a'), 'alice')
+    const opened = await postgresEventLogs(pool, (id) => store.epochOf(id))<{ action: string }>(
+      'd1',
+      'decisions',
+    )
+    await opened.log.append({ action: 'propose' })
+    await pool.query(
+      `INSERT INTO document_leases (doc_id, owner, expires_at, epoch) VALUES ('d1', 'node-b', now(), 1)`,
+    )
+    const refused = await opened.log.append({ action: 'agree' }).catch((error: Error) => error)
+    expect(refused).toBeInstanceOf(StorageWriteError)
+    expect((refused as StorageWriteError).code).toBe('AC001')
+    expect(await opened.log.readAll()).toEqual([{ action: 'propose' }])
+  })
+
   it('refuses a document whose update row was damaged, naming the row, and leaves the row as it is', async () => {
     const store = new PostgresDocumentStore(pool)
     const author = new TokenDoc(1)

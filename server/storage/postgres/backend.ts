@@ -40,12 +40,13 @@ export async function openPostgresStorage(url: string, logger: Logger): Promise<
   try {
     const applied = await migrate(pool)
     if (applied.length > 0) logger.info({ database: redacted(url), applied }, 'PostgreSQL schema migrated')
+    const documents = new PostgresDocumentStore(pool)
     const metadata = await MetadataStore.openWith(new PostgresMetadata(pool), METADATA_TABLES)
     return {
       kind: 'postgres',
-      documents: new PostgresDocumentStore(pool),
+      documents,
       metadata,
-      eventLogs: postgresEventLogs(pool),
+      eventLogs: postgresEventLogs(pool, (docId) => documents.epochOf(docId)),
       versions: new PostgresVersionStore(pool),
       meetingFiles: new PostgresMeetingStore(pool),
       database: pool,

@@ -183,6 +183,11 @@ export class PostgresDocumentStore implements DocumentStore {
     await Promise.all([...this.documents.keys()].map((docId) => this.close(docId)))
   }
 
+  /** The lease epoch a loaded document is written under (its decision records are fenced by it too). */
+  epochOf(docId: string): number | undefined {
+    return this.documents.get(docId)?.epoch
+  }
+
   async listDocuments(): Promise<string[]> {
     const { rows } = await this.pool
       .query<{ doc_id: string }>('SELECT doc_id FROM documents ORDER BY doc_id')

@@ -5,11 +5,11 @@
  * marked as not sent yet. Everything is recomputed from the anchors when the document or the annotations change.
  */
 import { Extension } from '@tiptap/core'
-import type { Node as PmNode } from '@tiptap/pm/model'
 import { type EditorState, Plugin, PluginKey } from '@tiptap/pm/state'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import { presenceColor } from '../collab/colors.ts'
+import { inlineDecoration, reuseDecorations } from '../editor/decorationReuse.ts'
 import { rangeOfAnchor } from './editorAnchors.ts'
 import type { SuggestionDraft } from './suggestionDrafts.ts'
 
@@ -50,7 +50,7 @@ function insertionWidget(text: string, title: string, color: string, pending: bo
   }
 }
 
-function decorate(state: EditorState, view: AnnotationView): DecorationSet {
+function decorate(state: EditorState, view: AnnotationView): Decoration[] {
   const decorations: Decoration[] = []
   const size = state.doc.content.size
   const inDoc = (from: number, to: number) => from >= 0 && to <= size
@@ -60,7 +60,7 @@ function decorate(state: EditorState, view: AnnotationView): DecorationSet {
     if (!range || range.from === range.to || !inDoc(range.from, range.to)) continue
     const active = comment.id === view.activeThreadId
     decorations.push(
-      Decoration.inline(range.from, range.to, {
+      inlineDecoration(range.from, range.to, {
         class: active ? 'comment-highlight active' : 'comment-highlight',
         'data-comment-id': comment.id,
       }),
@@ -77,20 +77,23 @@ function decorate(state: EditorState, view: AnnotationView): DecorationSet {
     const by = `${pending ? 'Your suggestion, not sent yet' : `Suggested by ${author.name}, ${at}`}`
     if (range.from < range.to)
       decorations.push(
-        Decoration.inline(range.from, range.to, {
+        inlineDecoration(range.from, range.to, {
           nodeName: 'del',
           class: pending ? 'suggestion-deletion pending' : 'suggestion-deletion',
           title: replacement ? `${by}: replace` : `${by}: delete`,
         }),
       )
-    if (replacement)
+    if (replacement) {
+      const color = presenceColor(author.color)
       decorations.push(
-        Decoration.widget(
-          range.to,
-          insertionWidget(replacement, `${by}: insert`, presenceColor(author.color), pending),
-          { side: 1, key: `${key}:${replacement}`, ignoreSelection: true },
-        ),
+        Decoration.widget(range.to, insertionWidget(replacement, `${by}: insert`, color, pending), {
+          side: 1,
+          // All the widget shows: ProseMirror keeps a widget's DOM while its key is the same.
+          key: `${key}:${replacement}:${by}:${color}`,
+          ignoreSelection: true,
+        }),
       )
+    }
   }
   for (const suggestion of view.suggestions) {
     if (suggestion.status !== 'open' || suggestion.removed || suggestion.id === view.draft?.grows) continue
@@ -104,7 +107,7 @@ function decorate(state: EditorState, view: AnnotationView): DecorationSet {
     if (range && inDoc(range.from, range.to))
       suggestionMarks(range, view.draft.replacement, view.authorOf(view.draft.authorId), '', true, 'draft')
   }
-  return DecorationSet.create(state.doc as PmNode, decorations)
+  return decorations
 }
 
 export function setAnnotationView(editorView: EditorView, view: AnnotationView): void {
@@ -143,11 +146,21 @@ export const AnnotationDecorations = Extension.create({
         state: {
           init: () => ({ view: EMPTY, decorations: DecorationSet.empty, stale: false }),
           apply(tr, previous, _old, state) {
+            // Highlights that stay where they were stay the same objects (see decorationReuse).
+            const redraw = (view: AnnotationView): PluginState => ({
+              view,
+              decorations: reuseDecorations(
+                previous.decorations,
+                tr.mapping,
+                state.doc,
+                decorate(state, view),
+              ),
+              stale: false,
+            })
             const next = tr.getMeta(annotationKey) as AnnotationView | undefined
-            if (next) return { view: next, decorations: decorate(state, next), stale: false }
+            if (next) return redraw(next)
             if (!tr.docChanged) return previous
-            if (anchoredCount(previous.view) <= MAPPED_ABOVE)
-              return { view: previous.view, decorations: decorate(state, previous.view), stale: false }
+            if (anchoredCount(previous.view) <= MAPPED_ABOVE) return redraw(previous.view)
             return { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc), stale: true }
           },
         },

@@ -4,7 +4,6 @@
  * update ends the replica (SYNC.md §3): the session reports it and the owner builds a fresh one; nothing here tries
  * to repair a refused Y.Doc.
  */
-import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
@@ -17,6 +16,7 @@ import {
 import { api } from '../api/endpoints.ts'
 import { ApiError } from '../api/http.ts'
 import { attachAccordChannel } from './accordChannel.ts'
+import { BatchedIndexeddbPersistence } from './batchedPersistence.ts'
 import { MergeCounter } from './mergeCounter.ts'
 import { offlineDocName } from './offlineStore.ts'
 import type { Connection, MergeSummary } from './syncStatus.ts'
@@ -88,7 +88,7 @@ export class CollabSession {
   readonly ydoc = new Y.Doc()
   readonly body: Y.XmlFragment
   readonly provider: WebsocketProvider
-  readonly persistence: IndexeddbPersistence
+  readonly persistence: BatchedIndexeddbPersistence
   private state: SessionState = INITIAL_SESSION_STATE
   private listeners = new Set<() => void>()
   private savedClock = 0
@@ -103,7 +103,7 @@ export class CollabSession {
 
   constructor(private readonly options: SessionOptions) {
     this.body = this.ydoc.getXmlFragment(BODY_FIELD)
-    this.persistence = new IndexeddbPersistence(
+    this.persistence = new BatchedIndexeddbPersistence(
       offlineDocName(options.userId, options.deliverableId),
       this.ydoc,
     )

@@ -43,6 +43,13 @@ function samePeople(a: Person[], b: Person[]): boolean {
   return a.length === b.length && a.every((person, i) => shown(person) === shown(b[i]!))
 }
 
+/** Who joined, changed and left in one presence change. */
+interface PresenceChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
+
 const key = (p: Person) => `${p.name}\u0000${p.organization}`
 
 /** Who is in the document (from presence, whose `user` field the server sets), announcing joins and leaves. */
@@ -67,8 +74,21 @@ export function usePresence(session: CollabSession | null, announce: (message: s
       known = new Set(others.keys())
     }
     refresh()
-    awareness.on('change', refresh)
-    return () => awareness.off('change', refresh)
+    // The own caret moves with every keystroke (published every so often): when only this client changed and not
+    // in anything the list shows, there is nothing to compute.
+    const own = session.ydoc.clientID
+    let ownShown = ''
+    const onChange = ({ added, updated, removed }: PresenceChanges) => {
+      const state = awareness.getLocalState()
+      const nowShown = `${JSON.stringify(state?.user ?? null)}\u0000${state?.cursor != null}`
+      const ownChanged = nowShown !== ownShown
+      ownShown = nowShown
+      if (!ownChanged && added.length === 0 && removed.length === 0 && updated.every((id) => id === own))
+        return
+      refresh()
+    }
+    awareness.on('change', onChange)
+    return () => awareness.off('change', onChange)
   }, [session, announce])
   return people
 }

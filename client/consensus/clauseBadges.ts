@@ -11,6 +11,7 @@ import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { SectionStatus } from '../../shared/domain/types.ts'
 import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { type ConsensusView, consensusKey, consensusOf } from '../editor/consensusState.ts'
+import { nodeDecoration, reuseDecorations } from '../editor/decorationReuse.ts'
 import { textChange } from '../editor/textChange.ts'
 import { STATUS_LABELS } from './clauseConsensus.ts'
 
@@ -47,7 +48,7 @@ function lockNote(): HTMLElement {
   return note
 }
 
-function build(doc: PmNode, consensus: ConsensusView, counts: Counts): DecorationSet {
+function badges(doc: PmNode, consensus: ConsensusView, counts: Counts): Decoration[] {
   const decorations: Decoration[] = []
   doc.descendants((node, pos) => {
     if (!isClauseNode(node)) return node.isBlock
@@ -57,7 +58,7 @@ function build(doc: PmNode, consensus: ConsensusView, counts: Counts): Decoratio
     const heading = node.firstChild?.type.name === CLAUSE_HEADING ? node.firstChild : null
     if (heading) {
       decorations.push(
-        Decoration.node(pos + 1, pos + 1 + heading.nodeSize, {
+        nodeDecoration(pos + 1, pos + 1 + heading.nodeSize, {
           'data-consensus': badgeLabel(status, counts[id] ?? 0),
           class: `consensus-${status}${counts[id] ? ' has-objections' : ''}`,
         }),
@@ -71,13 +72,13 @@ function build(doc: PmNode, consensus: ConsensusView, counts: Counts): Decoratio
     }
     return true
   })
-  return DecorationSet.create(doc, decorations)
+  return decorations
 }
 
 /**
  * The badges of the next state. The consensus view is read from its meta, not from the new state: plugin states
- * are computed in order, and the consensus plugin's may not exist yet in the state being built. Typing (a change
- * inside one text block, local or remote) only moves the badges; anything else may add, remove or renumber clauses.
+ * are computed in order, and the consensus plugin's may not exist yet in the state being built. Typing (changes
+ * inside text blocks, local or remote) only moves the badges; anything else may add, remove or renumber clauses.
  */
 function nextBadges(tr: Transaction, value: BadgeState, before: PmNode): BadgeState {
   const view = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value.view
@@ -87,7 +88,8 @@ function nextBadges(tr: Transaction, value: BadgeState, before: PmNode): BadgeSt
     const change = textChange(before, tr.doc)
     if (change) return { ...value, set: value.set.map(change.map, tr.doc) }
   }
-  return { counts, view, set: build(tr.doc, view, counts) }
+  // Equal badges stay the same objects: the view then compares them at no cost (see decorationReuse).
+  return { counts, view, set: reuseDecorations(value.set, tr.mapping, tr.doc, badges(tr.doc, view, counts)) }
 }
 
 const badgesPlugin = () =>
@@ -98,7 +100,7 @@ const badgesPlugin = () =>
       init: (_, state) => ({
         counts: {},
         view: consensusOf(state),
-        set: build(state.doc, consensusOf(state), {}),
+        set: DecorationSet.create(state.doc, badges(state.doc, consensusOf(state), {})),
       }),
       apply: (tr, value, oldState) => nextBadges(tr, value, oldState.doc),
     },

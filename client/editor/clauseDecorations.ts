@@ -6,10 +6,12 @@
 import { Extension } from '@tiptap/core'
 import type { Node as PmNode } from '@tiptap/pm/model'
 import { type EditorState, Plugin, PluginKey, type Transaction } from '@tiptap/pm/state'
+import type { Mapping } from '@tiptap/pm/transform'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import { CLAUSE_HEADING, isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { outOfOrder } from './alphabetical.ts'
 import { type ConsensusView, consensusKey, consensusOf } from './consensusState.ts'
+import { nodeDecoration, reuseDecorations } from './decorationReuse.ts'
 import { buildOutline, type OutlineEntry } from './outline.ts'
 import { type TextChange, textChange } from './textChange.ts'
 
@@ -78,12 +80,13 @@ interface DecorationState {
   sortOffered: boolean
 }
 
-function buildDecorations(
+/** What the plugin shows for this document and consensus state: the decorations and the problems offered. */
+function decorationsOf(
   doc: PmNode,
   consensus: ConsensusView,
   sortOffered: boolean,
   onSort: SortRequest,
-): DecorationState {
+): { decorations: Decoration[]; problems: OrderProblem[] } {
   const { locked, statuses } = consensus
   const decorations: Decoration[] = []
   const outline = buildOutline(doc)
@@ -93,7 +96,7 @@ function buildDecorations(
     const isLocked = locked.has(entry.id)
     const status = isLocked ? 'agreed' : (statuses[entry.id] ?? 'draft')
     decorations.push(
-      Decoration.node(entry.pos, entry.pos + clause.nodeSize, { class: `clause status-${status}` }),
+      nodeDecoration(entry.pos, entry.pos + clause.nodeSize, { class: `clause status-${status}` }),
     )
     let definitionCount = 0
     clause.forEach((child, offset) => {
@@ -113,7 +116,7 @@ function buildDecorations(
       }
       // Agreed text cannot be typed into at all; sub-clauses (separate clauses) stay editable.
       if (isLocked) attrs.contenteditable = 'false'
-      if (Object.keys(attrs).length > 0) decorations.push(Decoration.node(pos, pos + child.nodeSize, attrs))
+      if (Object.keys(attrs).length > 0) decorations.push(nodeDecoration(pos, pos + child.nodeSize, attrs))
       decorateEmptyFields(child, pos, decorations)
     })
   }
@@ -125,7 +128,7 @@ function buildDecorations(
     terms.forEach((term, index) => {
       if (!flagged.has(index)) return
       decorations.push(
-        Decoration.node(term.pos, term.pos + term.node.nodeSize, {
+        nodeDecoration(term.pos, term.pos + term.node.nodeSize, {
           class: 'out-of-order',
           title: 'Not in alphabetical order',
         }),
@@ -136,14 +139,30 @@ function buildDecorations(
     decorations.push(
       Decoration.widget(terms[0]!.pos, () => orderWarning(problem, sortable ? onSort : null), {
         side: -1,
-        key: `order-${problem.clauseId}-${problem.entry}-${sortable ? 'sort' : 'note'}`,
+        // The key names all the widget shows: ProseMirror keeps a widget's DOM while its key is the same.
+        key: `order-${problem.clauseId}-${problem.entry}-${problem.number}-${sortable ? 'sort' : 'note'}`,
         ignoreSelection: true,
         stopEvent: () => true,
       }),
     )
   }
   const offered = problems.filter((problem) => sortOffered && !locked.has(problem.clauseId))
-  return { set: DecorationSet.create(doc, decorations), problems: offered, consensus, sortOffered }
+  return { decorations, problems: offered }
+}
+
+/** The plugin's state for `doc`, keeping the decorations of `previous` that did not change (see decorationReuse). */
+function buildDecorations(
+  doc: PmNode,
+  consensus: ConsensusView,
+  sortOffered: boolean,
+  onSort: SortRequest,
+  previous?: { set: DecorationSet; mapping: Mapping },
+): DecorationState {
+  const { decorations, problems } = decorationsOf(doc, consensus, sortOffered, onSort)
+  const set = previous
+    ? reuseDecorations(previous.set, previous.mapping, doc, decorations)
+    : DecorationSet.create(doc, decorations)
+  return { set, problems, consensus, sortOffered }
 }
 
 function placeholder(type: string): Record<string, string> {
@@ -155,7 +174,7 @@ function decorateEmptyFields(block: PmNode, blockPos: number, out: Decoration[])
   block.forEach((field, offset) => {
     if (field.content.size > 0) return
     const pos = blockPos + 1 + offset
-    out.push(Decoration.node(pos, pos + field.nodeSize, placeholder(field.type.name)))
+    out.push(nodeDecoration(pos, pos + field.nodeSize, placeholder(field.type.name)))
   })
 }
 
@@ -202,9 +221,10 @@ const SORTED_FIELDS = new Set(['definitionTerm', 'abbreviationTerm'])
 function movesOnly(change: TextChange | null): change is TextChange {
   return (
     !!change &&
-    !SORTED_FIELDS.has(change.after.type.name) &&
-    change.before.content.size > 0 &&
-    change.after.content.size > 0
+    change.blocks.every(
+      ({ before, after }) =>
+        !SORTED_FIELDS.has(after.type.name) && before.content.size > 0 && after.content.size > 0,
+    )
   )
 }
 
@@ -220,12 +240,13 @@ export const ClauseDecorations = Extension.create<{ onSort: SortRequest }>({
       // transaction itself.
       const consensus = (tr.getMeta(consensusKey) as ConsensusView | undefined) ?? value.consensus
       const sortOffered = (tr.getMeta(SORT_OFFERED) as boolean | undefined) ?? value.sortOffered
+      const previous = { set: value.set, mapping: tr.mapping }
       if (consensus !== value.consensus || sortOffered !== value.sortOffered)
-        return buildDecorations(tr.doc, consensus, sortOffered, onSort)
+        return buildDecorations(tr.doc, consensus, sortOffered, onSort, previous)
       if (!tr.docChanged) return value
       // Measured: walking the whole deliverable on every keystroke dominated typing on 120,000 words.
       const change = textChange(oldState.doc, tr.doc)
-      if (!movesOnly(change)) return buildDecorations(tr.doc, consensus, sortOffered, onSort)
+      if (!movesOnly(change)) return buildDecorations(tr.doc, consensus, sortOffered, onSort, previous)
       const problems = value.problems.map((p) => ({ ...p, clausePos: change.map.map(p.clausePos) }))
       return { ...value, set: value.set.map(change.map, tr.doc), problems }
     }

@@ -16,6 +16,7 @@ import { LockGuard } from './lockGuard.ts'
 import { othersAwareness } from './othersAwareness.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
+import { RemoteChangeViewport } from './remoteChangeViewport.ts'
 import { SuggestionMode } from './suggestionMode.ts'
 import { TextAnchors } from './textAnchors.ts'
 import { STRUCTURE_ORIGIN } from './yStructure.ts'
@@ -63,6 +64,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
       render: renderCaret,
     }),
     CaretKeeper,
+    RemoteChangeViewport,
     ConsensusState,
     LockGuard,
     RefusalNotice.configure({ notify: options.notify }),

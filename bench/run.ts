@@ -50,7 +50,7 @@ const settings: BenchSettings = {
   log: (message) => process.stderr.write(`  ${message}\n`),
 }
 const only = values.only?.split(',').map((s) => s.trim())
-const selected = SCENARIOS.filter((s) => !only || only.includes(s.id))
+const selected = SCENARIOS.filter((s) => (only ? only.includes(s.id) : full || !s.fullOnly))
 if (selected.length === 0) {
   console.error(`No such scenario. Known: ${SCENARIOS.map((s) => s.id).join(', ')}`)
   process.exit(2)

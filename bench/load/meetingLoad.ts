@@ -27,6 +27,20 @@ export interface MeetingParams {
   seed: number
   connectBatch: number
   drainMs: number
+  /**
+   * Where the raw followers connect (a cluster's nodes): follower i to `followerGroups[i % length]`, each group's
+   * latency reported apart. Default: every follower on `target.wsBase`.
+   */
+  followerGroups?: { label: string; wsBase: string }[]
+}
+
+/** The followers of one group and what reached them. */
+export interface FollowerGroupResult {
+  label: string
+  followers: number
+  delivered: number
+  expectedDeliveries: number
+  latency: Summary
 }
 
 export interface MeetingResult {
@@ -43,6 +57,8 @@ export interface MeetingResult {
   /** Load-generator health: its CPU use and event-loop delay while typing. */
   loadGenerator: { cpuPercent: number; eventLoopP99Ms: number }
   followerCloses: number
+  /** Only with `followerGroups`. */
+  groups?: FollowerGroupResult[]
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -98,22 +114,33 @@ export async function runMeeting(params: MeetingParams, context: JobContext): Pr
   const followers: RawClient[] = []
   const joins: number[] = []
   const reader = new KeystrokeReader((key) => sentAt.has(key))
-  const onUpdate = (frame: Uint8Array, offset: number, at: number) => {
+  const groups = (params.followerGroups ?? [{ label: 'all', wsBase: target.wsBase }]).map((group) => ({
+    ...group,
+    latencies: new Samples(),
+    followers: 0,
+    delivered: 0,
+  }))
+  const onUpdateIn = (group: (typeof groups)[number]) => (frame: Uint8Array, offset: number, at: number) => {
     for (const key of reader.keys(frame, offset)) {
-      latencies.push(at - sentAt.get(key)!)
+      const latency = at - sentAt.get(key)!
+      latencies.push(latency)
+      group.latencies.push(latency)
+      group.delivered++
       delivered++
     }
   }
   for (let i = 0; i < followerCount; i += params.connectBatch) {
     const batch = Array.from({ length: Math.min(params.connectBatch, followerCount - i) }, async (_, j) => {
+      const group = groups[(i + j) % groups.length]!
       const opened = performance.now()
-      const follower = await connectRaw(target, cookie(target.readers, i + j), {
-        onUpdate,
+      const follower = await connectRaw({ ...target, wsBase: group.wsBase }, cookie(target.readers, i + j), {
+        onUpdate: onUpdateIn(group),
         onClose: () => followerCloses++,
       })
       const { at } = await within(follower.synced, 60_000, 'raw follower synced')
       joins.push(at - opened)
       followers.push(follower)
+      group.followers++
     })
     await Promise.all(batch)
   }
@@ -164,6 +191,15 @@ export async function runMeeting(params: MeetingParams, context: JobContext): Pr
   const converged = await waitUntil(same, 15_000)
   for (const client of full) client.destroy()
   for (const follower of followers) follower.close()
+  const groupResults = params.followerGroups
+    ? groups.map((group) => ({
+        label: group.label,
+        followers: group.followers,
+        delivered: group.delivered,
+        expectedDeliveries: sentAt.size * group.followers,
+        latency: summarize(group.latencies.values()),
+      }))
+    : undefined
   return {
     clients: params.clients,
     followers: followers.length,
@@ -180,5 +216,6 @@ export async function runMeeting(params: MeetingParams, context: JobContext): Pr
       eventLoopP99Ms: loop.percentile(99) / 1e6 - 5,
     },
     followerCloses: closesWhileMeasuring,
+    ...(groupResults ? { groups: groupResults } : {}),
   }
 }

@@ -20,6 +20,8 @@ import { connectReal } from './realClient.ts'
 import { applyToString } from './typingTrace.ts'
 import { KeystrokeReader, SYNC_UPDATE, syncFrame, updateKey } from './wire.ts'
 
+const STALL_MS = 60_000
+
 export interface TraceReplayParams {
   target: DocumentTarget
   /** How many of the trace's transactions to type (all when larger). */
@@ -99,14 +101,23 @@ export async function runTraceReplay(
   let measuring = false
   /** Set while the typist waits for the followers to progress. */
   let wake: (() => void) | null = null
+  // A follower that is closed never progresses: after STALL_MS without progress, fail with what was closed.
+  const closes: string[] = []
   const progressed = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve
+    within(
+      new Promise<void>((resolve) => {
+        wake = resolve
+      }),
+      STALL_MS,
+      'the followers progressing',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; closed meanwhile: ${closes.join(', ') || 'nothing'}`)
     })
   const stored: Uint8Array[] = []
   const hashes = Array.from({ length: params.followers }, () => createHash('sha1'))
   for (let i = 0; i < params.followers; i++) {
     const follower = await connectRaw(target, target.readers[i % target.readers.length] ?? '', {
+      onClose: (code, reason) => closes.push(`follower ${i} (${code} ${reason})`),
       onSyncStep2: (frame, offset) => {
         if (i === 0) stored.push(frame.slice(offset))
       },

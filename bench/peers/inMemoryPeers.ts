@@ -39,7 +39,7 @@ abstract class InMemoryPeer implements PeerServer {
     this.port ||= await freePort()
     await this.process.start(
       this.args(options),
-      { HOST: '127.0.0.1', PORT: String(this.port) },
+      { ...options.env, HOST: '127.0.0.1', PORT: String(this.port) },
       this.httpBase,
     )
   }

@@ -33,6 +33,8 @@ export interface SharedFigures {
 export interface Scenario {
   id: string
   title: string
+  /** Too long for the quick run: only with --full, or when named with --only. */
+  fullOnly?: boolean
   run(settings: BenchSettings, shared: SharedFigures): Promise<ScenarioReport>
 }
 

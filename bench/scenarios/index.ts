@@ -1,4 +1,5 @@
 import { abuseScenario } from './abuse.ts'
+import { clusterScenario } from './cluster.ts'
 import { concurrentTraceScenario } from './concurrentTrace.ts'
 import type { Scenario } from './context.ts'
 import { exportScenario } from './exportLarge.ts'
@@ -24,4 +25,5 @@ export const SCENARIOS: Scenario[] = [
   exportScenario,
   meetingFollowScenario,
   manyCommentsScenario,
+  clusterScenario,
 ]

@@ -126,3 +126,24 @@ export async function breakMeetingLive(server: TestServer, meetingId: string): P
     read: async () => (await storedMeetingLive(server, meetingId)) ?? '',
   }
 }
+
+/**
+ * A deliverable's decision or annotation record as stored, in the record-log format (storage/recordFormat.ts): the
+ * log file's bytes, or on PostgreSQL its rows' records (each one such record) in order, one after the other.
+ * Empty when nothing was recorded yet.
+ */
+export async function storedEventRecords(
+  server: TestServer,
+  docId: string,
+  kind: 'decisions' | 'annotations',
+): Promise<Buffer> {
+  if (!server.databaseUrl)
+    return readFile(path.join(server.dataDir, 'docs', docId, `${kind}.log`)).catch(() => Buffer.alloc(0))
+  return withDatabase(server, async (client) => {
+    const { rows } = await client.query<{ record: Buffer }>(
+      'SELECT record FROM document_events WHERE doc_id = $1 AND kind = $2 ORDER BY seq',
+      [docId, kind],
+    )
+    return Buffer.concat(rows.map((row) => row.record))
+  })
+}

@@ -5,7 +5,6 @@
  * Origin on each state-changing route; and the `annotations` live message, pushed to everyone who may see the
  * deliverable and never taken from a client.
  */
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
@@ -19,6 +18,7 @@ import { anchorOnWord } from '../../annotations/support.ts'
 import { must } from '../../consensus/support.ts'
 import { createUser, type Session, setDeliverableRole } from '../../support/factories.ts'
 import { request } from '../../support/http.ts'
+import { storedEventRecords } from '../../support/storedState.ts'
 import { firstParagraphText, waitFor } from '../../support/syncClients.ts'
 import type { TestServer } from '../../support/testServer.ts'
 import {
@@ -113,11 +113,9 @@ export function annotationMatrix(env: () => MatrixEnv): void {
 
     /** What the server stored: both event logs byte for byte, the document's state, the cell's paragraph. */
     async function storedNow(sectionId: string) {
-      const folder = path.join(env().server.dataDir, 'docs', id())
-      const read = (name: string) => readFile(path.join(folder, name)).catch(() => Buffer.alloc(0))
       return {
-        annotations: await read('annotations.log'),
-        decisions: await read('decisions.log'),
+        annotations: await storedEventRecords(env().server, id(), 'annotations'),
+        decisions: await storedEventRecords(env().server, id(), 'decisions'),
         state: Buffer.from(Y.encodeStateVector((await live()).doc)),
         text: (await paragraphOf(sectionId)).toString(),
       }

@@ -44,7 +44,14 @@ export class BatchedIndexeddbPersistence extends IndexeddbPersistence {
     if (this.waiting.length === 0 || !this.db || this._destroyed) return
     const update = this.waiting.length === 1 ? this.waiting[0]! : Y.mergeUpdates(this.waiting)
     this.waiting = []
-    this.db.transaction(UPDATES_STORE, 'readwrite').objectStore(UPDATES_STORE).add(update)
+    try {
+      this.db.transaction(UPDATES_STORE, 'readwrite').objectStore(UPDATES_STORE).add(update)
+    } catch (error) {
+      // The connection is closing: the copy is being deleted (logout clears it while the editor unmounts). What
+      // waited is the server's too once synced; never let this throw into the page.
+      console.warn('offline copy not written: its database is closing', error)
+      return
+    }
     this._dbsize++
     if (this._dbsize >= PREFERRED_TRIM_SIZE) this.compactSoon()
   }

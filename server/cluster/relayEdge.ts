@@ -71,7 +71,7 @@ export class RelayEdge {
     socket.on('error', (error) => this.logger.debug({ err: error, docId: client.docId }, 'socket error'))
   }
 
-  /** Closes the relayed clients of these users' sessions (the owner also ends them; this is faster). */
+  /** Closes every relayed client (this node shutting down): they reconnect through the balancer elsewhere. */
   closeAll(code: number, reason: string): void {
     for (const [connId, edge] of [...this.edges]) {
       this.edges.delete(connId)

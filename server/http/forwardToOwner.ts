@@ -4,7 +4,7 @@
  * consensus locks, the live text and the decision record are in that process only. This node forwards the request
  * as it came (cookie and body untouched; the owner authenticates and authorizes it again) and streams the answer
  * back. A forwarded request is never forwarded again: if ownership moved meanwhile, it is served here (the hub
- * takes the lease, or answers 503 "moving").
+ * takes the lease, or answers 503 "moving"); it is served after this node read the metadata again.
  */
 import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
@@ -47,7 +47,10 @@ export function forwardToOwner(
   })
   return (req: Request, res: Response, next: NextFunction) => {
     const id = documentOf(req)
-    if (id === null || req.headers[FORWARDED_BY]) return next()
+    if (id === null) return next()
+    // The forwarding node may have written what the request is about a moment ago (a meeting created there): its
+    // write committed before it forwarded, so one more read here finds it. Reads are shared by concurrent calls.
+    if (req.headers[FORWARDED_BY]) return void cluster.metadataSync.refresh().then(() => next())
     cluster.where(id).then(
       (where) => {
         if (where.kind === 'local') return next()

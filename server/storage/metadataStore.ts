@@ -15,6 +15,7 @@ import { SerialQueue } from '../serialQueue.ts'
 import { DurableJsonFile } from './durableJsonFile.ts'
 import { StorageError, writeError } from './errors.ts'
 import { type FileSystem, nodeFileSystem } from './fileSystem.ts'
+import { mergeInPlace } from './mergeInPlace.ts'
 
 export interface StoredUser extends User {
   passwordHash: string
@@ -133,8 +134,8 @@ export class MetadataStore extends EventEmitter<MetadataEvents> {
   }
 
   /**
-   * Reads everything again from storage (in a cluster, another node wrote), between two writes of this process.
-   * Unreadable data keeps what is in memory and throws.
+   * Reads everything again from storage (in a cluster, another node wrote), between two writes of this process,
+   * into the objects already in memory (mergeInPlace.ts). Unreadable data keeps what is in memory and throws.
    */
   reload(): Promise<void> {
     return this.writes.run(async () => {
@@ -142,7 +143,10 @@ export class MetadataStore extends EventEmitter<MetadataEvents> {
       if (parsed === null) return
       if (parsed?.version !== 1 || !Array.isArray(parsed.users)) throw new Error('unexpected structure')
       parsed.meetings ??= []
-      this.db.data = parsed
+      mergeInPlace(
+        this.db.data as unknown as Record<string, unknown>,
+        parsed as unknown as Record<string, unknown>,
+      )
     })
   }
 

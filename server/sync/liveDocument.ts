@@ -10,7 +10,7 @@
 
 import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { type ClauseEntry, clauseHash, listClauses } from '../../shared/clauses/clauseText.ts'
+import type { ClauseEntry } from '../../shared/clauses/clauseText.ts'
 import type { ItemId } from '../../shared/domain/consensus.ts'
 import { BODY_FIELD } from '../../shared/editor/extensions.ts'
 import type { ServerMessage } from '../../shared/protocol/messages.ts'
@@ -21,12 +21,14 @@ import { LockTable } from './checks/lockTable.ts'
 import { type CheckResult, UpdateChecker } from './checks/pipeline.ts'
 import type { Refusal, UpdateCheck } from './checks/types.ts'
 import { insertedClauseKeys, mayDuplicateClauseIds, repairClauseIds } from './clauseIds.ts'
+import { ClauseIndex } from './clauseIndex.ts'
 import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
 import type { DocumentWriter } from './documentWriter.ts'
 import { LivePresence } from './livePresence.ts'
 import { Outbox, type OutgoingUpdate } from './outbox.ts'
-import { decodeIncoming, encodeSyncStep1, encodeSyncStep2, type IncomingMessage } from './wire.ts'
+import { SyncAnswers } from './syncAnswers.ts'
+import { decodeIncoming, encodeSyncStep1, type IncomingMessage } from './wire.ts'
 
 /** The origin of edits the server makes itself (seeding, id repair); stored as user "system". */
 export const SERVER_ORIGIN = Symbol('server')
@@ -80,11 +82,10 @@ export class LiveDocument {
   private readonly awaitingDurability: (OutgoingUpdate & { durable: boolean })[] = []
   /** Updates Yjs emitted during the apply in progress; null when no client update is being applied. */
   private applying: Uint8Array[] | null = null
-  /** Kept until the next change: every join of a room costs one encoding (see syncStep2For). */
-  private wholeDocument: Uint8Array | null = null
-  private clauseList: ClauseEntry[] | null = null
-  /** Per clause element, its hash until something inside it changes (every hello sends the decided ones). */
-  private readonly clauseHashes = new WeakMap<Y.XmlElement, string>()
+  /** Answers to sync step 1; the whole document encoded once per change (syncAnswers.ts). */
+  private readonly answers: SyncAnswers
+  /** The clause list and hashes, kept until the text changes (every hello's welcome reads them). */
+  private readonly clauseIndex: ClauseIndex
 
   constructor(
     readonly id: string,
@@ -106,8 +107,10 @@ export class LiveDocument {
       this.closeMalformed(connection, message),
     )
     this.outbox = new Outbox(this.connections, this.presence.awareness)
+    // First: the clause list is stale before anything committed reads it.
+    this.clauseIndex = new ClauseIndex(doc, () => this.body)
+    this.answers = new SyncAnswers(doc)
     this.doc.on('update', this.onDocumentUpdate)
-    this.doc.on('afterTransaction', this.forgetChangedHashes)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.writer.on('writable', (writable, message) => {
       // Back from a write failure: the writer has written every kept record again.
@@ -185,7 +188,7 @@ export class LiveDocument {
     switch (message.kind) {
       case 'sync-step-1':
         // The answer is built from the server's own document: nothing of the client is applied here.
-        connection.send(this.syncStep2For(message.stateVector))
+        connection.send(this.answers.step2For(message.stateVector))
         return
       case 'sync-step-2':
         connection.awaitingStep2 = false
@@ -210,26 +213,14 @@ export class LiveDocument {
     }
   }
 
-  /** The clauses in document order; listed once per version of the text (every join's welcome reads them). */
+  /** The clauses in document order; listed once per version of the text. */
   clauses(): ClauseEntry[] {
-    this.clauseList ??= listClauses(this.body)
-    return this.clauseList
+    return this.clauseIndex.clauses()
   }
 
   /** The clause's content hash (`clauseHash`), computed once per change of the clause. */
   clauseHash(element: Y.XmlElement): string {
-    let hash = this.clauseHashes.get(element)
-    if (hash === undefined) {
-      hash = clauseHash(element)
-      this.clauseHashes.set(element, hash)
-    }
-    return hash
-  }
-
-  /** Yjs lists every changed type and its ancestors: a clause whose content changed is among them. */
-  private readonly forgetChangedHashes = (transaction: Y.Transaction): void => {
-    for (const type of transaction.changedParentTypes.keys())
-      if (type instanceof Y.XmlElement) this.clauseHashes.delete(type)
+    return this.clauseIndex.hashOf(element)
   }
 
   /** Locks an agreed clause, bound to its element's item id; false when the document has no such element. */
@@ -245,18 +236,6 @@ export class LiveDocument {
   /** Protects one of clauses 2 to 5 against removal. */
   protectRequired(item: ItemId): void {
     this.locks.protect(this.doc, item, `required:${item.client}:${item.clock}`, 'required')
-  }
-
-  /**
-   * A client with an empty replica (every join) gets the whole document: encoded once and kept until the next
-   * change, so that a room of people opening the deliverable together, or a client reconnecting in a loop, costs
-   * one encoding rather than one each.
-   */
-  private syncStep2For(stateVector: Uint8Array): Uint8Array {
-    const empty = stateVector.byteLength === 1 && stateVector[0] === 0
-    if (!empty) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
-    this.wholeDocument ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc))
-    return this.wholeDocument
   }
 
   /**
@@ -393,8 +372,6 @@ export class LiveDocument {
   }
 
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.wholeDocument = null
-    this.clauseList = null
     if (this.applying) this.applying.push(update)
     else if (origin !== 'load') this.commit(update, origin)
   }

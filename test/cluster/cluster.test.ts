@@ -201,6 +201,29 @@ async function convergedReaders(deliverableId: string, liveNodes: number[], writ
   return readers
 }
 
+/**
+ * A new deliverable, owned by node 1 (created through it), with two editors typing on nodes 2 and 3 under the
+ * given names until their edits are acknowledged.
+ */
+async function typingOnNodes2And3(names: [string, string]) {
+  const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
+  const writers = [
+    connectClient(node(1), deliverable.id, ws.editor.cookie, { accord: true }),
+    connectClient(node(2), deliverable.id, ws.editor2.cookie, { accord: true }),
+  ]
+  clients.push(...writers)
+  await Promise.all(writers.map((w) => w.synced()))
+  const typing = writers.map((writer, i) => typist(writer, names[i]!, 'Scope'))
+  await waitFor(() => writers.every((w) => acknowledged(w) > 10), 'edits acknowledged')
+  return { deliverable, writers, typing }
+}
+
+/** Every token each typist typed is in the text. */
+function expectEveryToken(text: string, names: [string, string], typing: { typed: number }[]): void {
+  for (const [i, name] of names.entries())
+    for (let n = 0; n < typing[i]!.typed; n++) expect(text).toContain(`${name}${n} `)
+}
+
 async function rowsByEpoch(deliverableId: string) {
   const db = new pg.Client({ connectionString: cluster.databaseUrl })
   await db.connect()
@@ -246,6 +269,11 @@ describe('sessions and roles on every node', () => {
 })
 
 describe('a meeting in progress', () => {
+  beforeEach(() => {
+    onTestFailed(() => {
+      for (const i of [0, 1, 2]) console.log(`--- node ${i + 1}\n${cluster.nodes.output(i).slice(-3000)}`)
+    })
+  })
   test('driven through any node, followed on every node: the owner of its deliverable holds it', async () => {
     const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
     const chairOn3 = via(2, ws.chair)
@@ -317,15 +345,8 @@ describe('failures', () => {
   })
 
   test('SIGKILL of the owner under load: another node takes over, nothing acknowledged is lost, clients converge', async () => {
-    const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
-    const writers = [
-      connectClient(node(1), deliverable.id, ws.editor.cookie, { accord: true }),
-      connectClient(node(2), deliverable.id, ws.editor2.cookie, { accord: true }),
-    ]
-    clients.push(...writers)
-    await Promise.all(writers.map((w) => w.synced()))
-    const typing = [typist(writers[0]!, 'x', 'Scope'), typist(writers[1]!, 'y', 'Scope')]
-    await waitFor(() => writers.every((w) => acknowledged(w) > 20), 'edits acknowledged before the kill')
+    const names: [string, string] = ['x', 'y']
+    const { deliverable, writers, typing } = await typingOnNodes2And3(names)
     await node(0).kill()
     const ackedAtKill = writers.map(acknowledged)
     // Still typing while the document moves; then a while after.
@@ -377,15 +398,8 @@ describe('failures', () => {
   }, 90_000)
 
   test('a Redis restart under load loses nothing: relays resume and clients resync', async () => {
-    const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
-    const writers = [
-      connectClient(node(1), deliverable.id, ws.editor.cookie, { accord: true }),
-      connectClient(node(2), deliverable.id, ws.editor2.cookie, { accord: true }),
-    ]
-    clients.push(...writers)
-    await Promise.all(writers.map((w) => w.synced()))
-    const typing = [typist(writers[0]!, 'r', 'Scope'), typist(writers[1]!, 's', 'Scope')]
-    await waitFor(() => writers.every((w) => acknowledged(w) > 10), 'edits acknowledged')
+    const names: [string, string] = ['r', 's']
+    const { deliverable, writers, typing } = await typingOnNodes2And3(names)
     await cluster.redis.stop('SIGKILL')
     await new Promise((resolve) => setTimeout(resolve, 1500))
     await cluster.redis.start()
@@ -399,23 +413,12 @@ describe('failures', () => {
     await Promise.all(writers.map((w) => savedAll(w)))
     const readers = await convergedReaders(deliverable.id, [0, 1, 2], writers)
     const text = bodyText(readers[0]!.body)
-    for (const [name, t] of [
-      ['r', typing[0]!],
-      ['s', typing[1]!],
-    ] as const)
-      for (let n = 0; n < t.typed; n++) expect(text).toContain(`${name}${n} `)
+    expectEveryToken(text, names, typing)
   }, 150_000)
 
   test('PostgreSQL unavailable: edits are not acknowledged, nothing acknowledged is lost, the cluster recovers by itself', async () => {
-    const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
-    const writers = [
-      connectClient(node(1), deliverable.id, ws.editor.cookie, { accord: true }),
-      connectClient(node(2), deliverable.id, ws.editor2.cookie, { accord: true }),
-    ]
-    clients.push(...writers)
-    await Promise.all(writers.map((w) => w.synced()))
-    const typing = [typist(writers[0]!, 'u', 'Scope'), typist(writers[1]!, 'v', 'Scope')]
-    await waitFor(() => writers.every((w) => acknowledged(w) > 10), 'edits acknowledged')
+    const names: [string, string] = ['u', 'v']
+    const { deliverable, writers, typing } = await typingOnNodes2And3(names)
     await cluster.postgres.stop()
     const ackedAtOutage = writers.map(acknowledged)
     const report = await health(1)
@@ -441,10 +444,6 @@ describe('failures', () => {
       expect(held).toBeGreaterThanOrEqual(ackedAtOutage[i]!)
     }
     const text = bodyText(readers[0]!.body)
-    for (const [name, t] of [
-      ['u', typing[0]!],
-      ['v', typing[1]!],
-    ] as const)
-      for (let n = 0; n < t.typed; n++) expect(text).toContain(`${name}${n} `)
+    expectEveryToken(text, names, typing)
   }, 150_000)
 })

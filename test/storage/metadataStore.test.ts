@@ -104,4 +104,30 @@ describe('MetadataStore', () => {
     const store = await MetadataStore.open(tempDir())
     expect(store.unreadable).toMatch(/metadata\.json \(EISDIR\)/)
   })
+
+  it('reads again what another process wrote, keeping the objects a use case already holds (cluster nodes)', async () => {
+    const here = await MetadataStore.open(tempDir(), nodeFileSystem)
+    await here.update((data) => {
+      data.sessions.push(session('s1'))
+    })
+    const other = await MetadataStore.open(tempDir(), nodeFileSystem)
+    // A use case on this node has looked the session up and will change it inside its next update.
+    const held = here.data.sessions[0]!
+    await other.update((data) => {
+      data.sessions.push(session('s2'))
+      data.sessions[0]!.expiresAt = '2098-01-01'
+    })
+    await here.reload()
+    expect(here.data.sessions.map((s) => s.id)).toEqual(['s1', 's2'])
+    expect(here.data.sessions[0]).toBe(held)
+    expect(held.expiresAt).toBe('2098-01-01')
+    await here.update(() => {
+      held.expiresAt = '2097-01-01'
+    })
+    const reread = await MetadataStore.open(tempDir(), nodeFileSystem)
+    expect(reread.data.sessions.map((s) => [s.id, s.expiresAt])).toEqual([
+      ['s1', '2097-01-01'],
+      ['s2', '2099-01-01'],
+    ])
+  })
 })

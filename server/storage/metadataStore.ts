@@ -60,6 +60,18 @@ const emptyData = (): MetadataSchema => ({
 
 export class MetadataUnreadableError extends Error {}
 
+/**
+ * A write found a record changed by someone else since this process read it (a cluster's other node): nothing of
+ * it was written. `update` reads again and runs the change again, a few times at most.
+ */
+export class MetadataConflictError extends Error {
+  constructor(readonly record: string) {
+    super(`${record} was changed by another server meanwhile; try again.`)
+  }
+}
+
+const CONFLICT_ATTEMPTS = 5
+
 export interface MetadataEvents {
   /** A change was written (durable): in a cluster, the other nodes are told to read the metadata again. */
   written: []
@@ -119,17 +131,24 @@ export class MetadataStore extends EventEmitter<MetadataEvents> {
   async update<T>(change: (data: MetadataSchema) => T): Promise<T> {
     if (this.unreadable) throw new MetadataUnreadableError(this.unreadable)
     return this.writes.run(async () => {
-      // A failed write (disk full) must not leave memory ahead of the file: restore what the file holds.
-      const before = structuredClone(this.db.data)
-      const result = change(this.db.data)
-      try {
-        await this.db.write()
-      } catch (error) {
-        this.db.data = before
-        throw writeError(this.file, error)
+      for (let attempt = 1; ; attempt++) {
+        // A failed write (disk full) must not leave memory ahead of the file: restore what the file holds.
+        const before = structuredClone(this.db.data)
+        const result = change(this.db.data)
+        try {
+          await this.db.write()
+        } catch (error) {
+          if (error instanceof MetadataConflictError && attempt < CONFLICT_ATTEMPTS) {
+            // Another node changed a record this change touches: judge the change again on what it wrote.
+            await this.readInPlace()
+            continue
+          }
+          this.restore(before)
+          throw writeError(this.file, error)
+        }
+        this.emit('written')
+        return result
       }
-      this.emit('written')
-      return result
     })
   }
 
@@ -138,16 +157,23 @@ export class MetadataStore extends EventEmitter<MetadataEvents> {
    * into the objects already in memory (mergeInPlace.ts). Unreadable data keeps what is in memory and throws.
    */
   reload(): Promise<void> {
-    return this.writes.run(async () => {
-      const parsed = await this.db.adapter.read()
-      if (parsed === null) return
-      if (parsed?.version !== 1 || !Array.isArray(parsed.users)) throw new Error('unexpected structure')
-      parsed.meetings ??= []
-      mergeInPlace(
-        this.db.data as unknown as Record<string, unknown>,
-        parsed as unknown as Record<string, unknown>,
-      )
-    })
+    return this.writes.run(() => this.readInPlace())
+  }
+
+  private async readInPlace(): Promise<void> {
+    const parsed = await this.db.adapter.read()
+    if (parsed === null) return
+    if (parsed?.version !== 1 || !Array.isArray(parsed.users)) throw new Error('unexpected structure')
+    parsed.meetings ??= []
+    this.restore(parsed)
+  }
+
+  /** Brings memory to `data`, keeping the objects a use case may hold (mergeInPlace.ts). */
+  private restore(data: MetadataSchema): void {
+    mergeInPlace(
+      this.db.data as unknown as Record<string, unknown>,
+      data as unknown as Record<string, unknown>,
+    )
   }
 
   flush(): Promise<void> {

@@ -9,7 +9,7 @@ import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { StorageCorruptError, StorageWriteError } from '../../server/storage/errors.ts'
 import { savedPartOf } from '../../server/storage/meetingStore.ts'
-import { MetadataStore } from '../../server/storage/metadataStore.ts'
+import { MetadataStore, type StoredDeliverable } from '../../server/storage/metadataStore.ts'
 import { PostgresDocumentStore } from '../../server/storage/postgres/documentStore.ts'
 import { postgresEventLogs } from '../../server/storage/postgres/eventLog.ts'
 import { PostgresMeetingStore } from '../../server/storage/postgres/meetingStore.ts'
@@ -241,6 +241,47 @@ describe.skipIf(TEST_BACKEND !== 'postgres')('PostgreSQL stores', () => {
     await expect(damaged.update((data) => data.sessions.pop())).rejects.toThrow(/metadata_rows/)
     const { rows } = await pool.query(`SELECT data FROM metadata_rows WHERE id = 's4'`)
     expect(rows[0].data).toEqual([])
+  })
+
+  it("metadata on two nodes: a write of one never undoes the other's change to a record", async () => {
+    const open = () => MetadataStore.openWith(new PostgresMetadata(pool), METADATA_TABLES)
+    const first = await open()
+    await first.update((data) => {
+      data.deliverables.push({ id: 'd1', members: { 'u-z': 'editor' } } as unknown as StoredDeliverable)
+    })
+    const second = await open()
+    const members = (store: MetadataStore) => store.data.deliverables[0]!.members
+    // The first node gives roles; the second reads one of them (its copy now lists its members in another order
+    // than the database's jsonb), then writes something unrelated.
+    await first.update(() => {
+      members(first)['u-a'] = 'observer'
+    })
+    await second.reload()
+    await first.update(() => {
+      members(first)['u-m'] = 'participant'
+    })
+    await second.update((data) => {
+      data.sessions.push({ id: 's1', userId: 'u-a', createdAt: 'now', expiresAt: 'later' })
+    })
+    const fresh = await open()
+    expect(members(fresh)).toEqual({ 'u-a': 'observer', 'u-m': 'participant', 'u-z': 'editor' })
+    expect(fresh.data.sessions.map((s) => s.id)).toEqual(['s1'])
+    // Both change the same record, the second without having read the first's change: it is judged again.
+    await first.update(() => {
+      members(first)['u-q'] = 'observer'
+    })
+    const result = await second.update(() => {
+      members(second)['u-b'] = 'editor'
+      return Object.keys(members(second)).length
+    })
+    expect(result).toBe(5)
+    expect(members(await open())).toEqual({
+      'u-a': 'observer',
+      'u-b': 'editor',
+      'u-m': 'participant',
+      'u-q': 'observer',
+      'u-z': 'editor',
+    })
   })
 
   it('meetings: live state and contribution files read back as written; a file is never replaced', async () => {

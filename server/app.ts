@@ -134,6 +134,10 @@ export async function createAccordServer(
             hub,
             metadata,
             recheckAccess: () => access.recheckAll(),
+            openMeetingDeliverables: () =>
+              metadata.data.meetings
+                .filter((meeting) => meeting.status === 'open')
+                .map((meeting) => meetings.treated(meeting).map((deliverable) => deliverable.id)),
             logger,
           },
           () => `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${listeningPort}`,
@@ -213,7 +217,7 @@ export async function createAccordServer(
   if (cluster && forwarding) {
     const { forwardToOwner } = forwarding
     app.use('/api/deliverables/:id', forwardToOwner(cluster, logger))
-    // A meeting in progress is held by the owner of the first deliverable it treats (docs/CLUSTER.md).
+    // A meeting in progress is held by the node that owns its deliverables (cluster/meetingAffinity.ts).
     app.use(
       '/api/meetings/:id',
       forwardToOwner(cluster, logger, (req) => {

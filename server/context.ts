@@ -52,5 +52,12 @@ export interface AppContext {
 export interface HealthReport {
   node?: string
   dependencies?: Record<string, 'ok' | 'unreachable'>
-  cluster?: { documentsOwned: number; relayedIn: number; relayedOut: number; peers: string[] }
+  cluster?: {
+    documentsOwned: number
+    relayedIn: number
+    relayedOut: number
+    /** Relayed clients this node closed itself (cluster/edgeScreen.ts). */
+    refusedAtEdge: number
+    peers: string[]
+  }
 }

@@ -15,6 +15,7 @@ import type { DocumentRoute, DocumentRouter } from '../sync/upgrade.ts'
 import { toBytes } from '../sync/upgrade.ts'
 import { ClusterBus } from './bus.ts'
 import { DocumentLeases } from './leases.ts'
+import { MeetingAffinity, type OpenMeetingDeliverables } from './meetingAffinity.ts'
 import { MetadataSync } from './metadataSync.ts'
 import { NodeLinks } from './nodeLinks.ts'
 import { Ownership } from './ownership.ts'
@@ -28,6 +29,8 @@ export interface ClusterParts {
   metadata: MetadataStore
   /** Re-checks every connection against the metadata (access/sessions changed on another node). */
   recheckAccess: () => void
+  /** The deliverables of each open meeting: they are owned together (cluster/meetingAffinity.ts). */
+  openMeetingDeliverables: OpenMeetingDeliverables
   logger: Logger
 }
 
@@ -46,6 +49,7 @@ export class ClusterNode implements DocumentRouter {
     private readonly ownership: Ownership,
     private readonly owner: RelayOwner,
     private readonly edge: RelayEdge,
+    private readonly affinity: MeetingAffinity,
     readonly metadataSync: MetadataSync,
     private readonly hub: DocumentHub,
     private readonly pool: pg.Pool,
@@ -60,7 +64,15 @@ export class ClusterNode implements DocumentRouter {
     const ownership = new Ownership(leases, hub, nodeLogger)
     hub.use(ownership.extension)
     const owner = new RelayOwner(links, hub, nodeLogger)
-    const edge = new RelayEdge(links, nodeLogger)
+    const edge = new RelayEdge(links, config, nodeLogger)
+    const affinity = new MeetingAffinity(
+      parts.openMeetingDeliverables,
+      leases,
+      hub,
+      (node) => links.isAlive(node),
+      nodeLogger,
+      Math.max(250, Math.floor(config.leaseMs / 4)),
+    )
     const metadataSync = new MetadataSync(bus, parts.metadata, config.nodeId, parts.recheckAccess, nodeLogger)
     await metadataSync.start()
     await links.start()
@@ -72,6 +84,7 @@ export class ClusterNode implements DocumentRouter {
       ownership,
       owner,
       edge,
+      affinity,
       metadataSync,
       hub,
       parts.pool,
@@ -82,7 +95,12 @@ export class ClusterNode implements DocumentRouter {
   async where(docId: string): Promise<RequestRoute> {
     if (this.hub.has(docId)) return { kind: 'local' }
     const holder = await this.leases.current(docId)
-    if (!holder || holder.owner === this.nodeId) return { kind: 'local' }
+    if (!holder || holder.owner === this.nodeId) {
+      // Not loaded here (or being moved away): a deliverable of an open meeting goes to the meeting's node.
+      const home = await this.affinity.homeElsewhere(docId)
+      const url = home && this.links.urlOf(home)
+      return home && url ? { kind: 'remote', owner: home, url } : { kind: 'local' }
+    }
     const url = this.links.urlOf(holder.owner)
     if (this.links.isAlive(holder.owner) && url) return { kind: 'remote', owner: holder.owner, url }
     return { kind: 'unavailable', retryAfterSeconds: Math.max(1, Math.ceil(holder.validForMs / 1000)) }
@@ -110,6 +128,7 @@ export class ClusterNode implements DocumentRouter {
         documentsOwned: this.ownership.documentsHeld,
         relayedIn: this.owner.size,
         relayedOut: this.edge.size,
+        refusedAtEdge: this.edge.refused,
         peers: this.links.livePeers(),
       },
     }
@@ -118,6 +137,7 @@ export class ClusterNode implements DocumentRouter {
   /** Before the hub shuts down: no more messages in or out; the hub's unload then lets the leases go. */
   async close(): Promise<void> {
     this.ownership.stop()
+    this.affinity.stop()
     this.metadataSync.stop()
     this.links.stop()
     this.edge.closeAll(1012, 'server restarting')

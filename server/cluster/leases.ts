@@ -54,6 +54,16 @@ export class DocumentLeases {
     return row ? { held: false, owner: row.owner, validForMs: Math.max(0, Number(row.valid_ms)) } : null
   }
 
+  /** Who holds each of these documents now (a document nobody holds, or whose lease expired, is absent). */
+  async holders(docIds: string[]): Promise<Map<string, string>> {
+    if (docIds.length === 0) return new Map()
+    const { rows } = await this.pool.query<{ doc_id: string; owner: string }>(
+      'SELECT doc_id, owner FROM document_leases WHERE doc_id = ANY($1::text[]) AND expires_at > now()',
+      [docIds],
+    )
+    return new Map(rows.map((row) => [row.doc_id, row.owner]))
+  }
+
   /** Renews the leases held; answers the documents whose lease was lost (taken over, or never ours). */
   async renew(held: ReadonlyMap<string, number>): Promise<string[]> {
     if (held.size === 0) return []

@@ -1,7 +1,8 @@
 /**
  * The edge's side of the relay: a client connected to this node whose document another node owns. This node
- * authenticated it and decided what it may do (the policy, from the shared metadata); every frame it sends goes to
- * the owner as it came, and nothing of it is applied here. What the owner sends back reaches the client unchanged.
+ * authenticated it and decided what it may do (the policy, from the shared metadata). Its frames are screened here
+ * (edgeScreen.ts: whole messages, size limits, presence it may set), then go to the owner, and nothing of them is
+ * applied here. What the owner sends back reaches the client unchanged.
  * When the link to the owner breaks (lost messages, the owner gone), the client is closed with "try again later":
  * it reconnects, is routed to whoever owns the document then, and resyncs.
  */
@@ -10,6 +11,7 @@ import type { WebSocket } from 'ws'
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
 import type { Logger } from '../logger.ts'
 import type { PresenceUser } from '../sync/presence.ts'
+import { type EdgeLimits, EdgeScreen } from './edgeScreen.ts'
 import type { NodeLinks } from './nodeLinks.ts'
 import type { RelayMessage } from './relayMessages.ts'
 
@@ -27,27 +29,40 @@ export interface EdgeClient {
 interface Edge {
   socket: WebSocket
   owner: string
+  docId: string
+  screen: EdgeScreen
 }
 
 export class RelayEdge {
   private readonly edges = new Map<string, Edge>()
+  /** Clients closed here by the screen (reported in the health report). */
+  refused = 0
+
+  /** Relayed clients (reported in the health report). */
+  get size(): number {
+    return this.edges.size
+  }
 
   constructor(
     private readonly links: NodeLinks,
+    private readonly limits: EdgeLimits,
     private readonly logger: Logger,
   ) {
     links.on('message', (from, message) => this.handle(from, message))
     links.on('broken', (peer, why) => this.peerBroken(peer, why))
   }
 
-  get size(): number {
-    return this.edges.size
-  }
-
   /** Relays a client's socket to the document's owner. */
   attach(socket: WebSocket, client: EdgeClient, toBytes: (data: unknown) => Uint8Array): void {
     const connId = randomUUID()
-    this.edges.set(connId, { socket, owner: client.owner })
+    const screen = new EdgeScreen(
+      client.user,
+      this.limits,
+      (clientId) => this.introducedByAnother(connId, client.docId, clientId),
+      (bytes) => this.toOwner(connId, bytes),
+      (why) => this.refuse(connId, CLOSE_CODES.malformed, 'malformed message', why),
+    )
+    this.edges.set(connId, { socket, owner: client.owner, docId: client.docId, screen })
     this.links.send(client.owner, {
       kind: 'open',
       connId,
@@ -58,15 +73,23 @@ export class RelayEdge {
     })
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
-        socket.close(CLOSE_CODES.malformed, 'text frames are not part of the protocol')
+        this.refuse(connId, CLOSE_CODES.malformed, 'text frames are not part of the protocol')
         return
       }
-      if (this.edges.has(connId))
-        this.links.send(client.owner, { kind: 'frame', connId, bytes: toBytes(data) })
+      if (!this.edges.has(connId)) return
+      const bytes = toBytes(data)
+      const screened = screen.screen(bytes)
+      if (screened.kind === 'forward') this.toOwner(connId, bytes)
+      else if (screened.kind === 'close') {
+        if (screened.notice) socket.send(screened.notice)
+        this.refuse(connId, screened.code, screened.reason, screened.why)
+      }
     })
     socket.on('close', () => {
-      if (this.edges.delete(connId))
-        this.links.send(client.owner, { kind: 'close', connId, code: 1000, reason: 'client left' })
+      const edge = this.edges.get(connId)
+      if (!edge) return
+      this.forget(connId, edge)
+      this.links.send(client.owner, { kind: 'close', connId, code: 1000, reason: 'client left' })
     })
     socket.on('error', (error) => this.logger.debug({ err: error, docId: client.docId }, 'socket error'))
   }
@@ -74,7 +97,7 @@ export class RelayEdge {
   /** Closes every relayed client (this node shutting down): they reconnect through the balancer elsewhere. */
   closeAll(code: number, reason: string): void {
     for (const [connId, edge] of [...this.edges]) {
-      this.edges.delete(connId)
+      this.forget(connId, edge)
       edge.socket.close(code, reason)
     }
   }
@@ -91,18 +114,46 @@ export class RelayEdge {
     } else if (message.kind === 'close') {
       const edge = this.edges.get(message.connId)
       if (edge && edge.owner === from) {
-        this.edges.delete(message.connId)
+        this.forget(message.connId, edge)
         edge.socket.close(message.code, message.reason)
       }
     }
   }
 
+  private toOwner(connId: string, bytes: Uint8Array): void {
+    const edge = this.edges.get(connId)
+    if (edge) this.links.send(edge.owner, { kind: 'frame', connId, bytes })
+  }
+
+  /** Refused here: the client is closed and the owner told, as when it leaves. */
+  private refuse(connId: string, code: number, reason: string, why?: string): void {
+    const edge = this.edges.get(connId)
+    if (!edge) return
+    this.refused++
+    this.logger.info(
+      { docId: edge.docId, reason: why ?? reason },
+      'relayed client refused at the edge; closed',
+    )
+    this.end(connId, code, reason)
+  }
+
   private end(connId: string, code: number, reason: string): void {
     const edge = this.edges.get(connId)
     if (!edge) return
-    this.edges.delete(connId)
+    this.forget(connId, edge)
     edge.socket.close(code, reason)
     this.links.send(edge.owner, { kind: 'close', connId, code, reason })
+  }
+
+  private forget(connId: string, edge: Edge): void {
+    this.edges.delete(connId)
+    edge.screen.dispose()
+  }
+
+  private introducedByAnother(connId: string, docId: string, clientId: number): boolean {
+    for (const [otherId, other] of this.edges)
+      if (otherId !== connId && other.docId === docId && other.screen.owned.has(clientId)) return true
+    return false
   }
 
   private peerBroken(peer: string, why: string): void {

@@ -46,11 +46,12 @@ export function forwardToOwner(
     },
   })
   return (req: Request, res: Response, next: NextFunction) => {
-    const id = documentOf(req)
-    if (id === null) return next()
     // The forwarding node may have written what the request is about a moment ago (a meeting created there): its
     // write committed before it forwarded, so one more read here finds it. Reads are shared by concurrent calls.
+    // Checked first: before that read, this node may not even know what the request is about.
     if (req.headers[FORWARDED_BY]) return void cluster.metadataSync.refresh().then(() => next())
+    const id = documentOf(req)
+    if (id === null) return next()
     cluster.where(id).then(
       (where) => {
         if (where.kind === 'local') return next()

@@ -1,5 +1,6 @@
 /**
- * Meetings as an extension of every live document: a client that says hello hears the state of the meeting in
+ * Meetings as an extension of every live document: loading one reads its meeting's saved state again (another
+ * process may have held it); a client that says hello hears the state of the meeting in
  * progress on its deliverable and is recorded in its attendance; a `meeting` message is a command to that meeting,
  * validated and judged by the policy like its HTTP twin. A refused or malformed command changes nothing and only
  * its sender hears why.
@@ -24,6 +25,8 @@ export function meetingExtension(
   const { rooms, meetings, metadata } = parts
   return {
     name: 'meetings',
+    // Before any client of the deliverable hears the meeting: its state as saved, wherever it was held before.
+    load: (live) => rooms.reread(live.id),
     hello(live, connection) {
       const state = rooms.stateForDeliverable(live.id)
       connection.tell({ type: 'meeting', meeting: state, serverTime: new Date().toISOString() })

@@ -66,15 +66,42 @@ export class MeetingRooms {
    */
   async restore(): Promise<void> {
     for (const meeting of this.metadata.data.meetings.filter((m) => m.status === 'open')) {
-      const saved = await this.storage.files.readLive(meeting.id).catch((error: unknown) => {
-        this.storage.logger.error(
-          { err: error, meetingId: meeting.id },
-          'meeting state not restored: its commands are refused until it reads back',
-        )
-        this.unrestored.add(meeting.id)
-        return null
-      })
+      const saved = await this.readSaved(meeting.id)
       if (saved) this.room(meeting, saved)
+    }
+  }
+
+  /**
+   * A deliverable of an open meeting is loaded here: the meeting's saved state is read again before any client of
+   * it hears the meeting. In one process that is what memory holds (every command is saved before it becomes the
+   * state); in a cluster another node may have held the meeting meanwhile (cluster/meetingAffinity.ts), and a
+   * command judged against an old copy would overwrite what that node saved. A state that cannot be read refuses
+   * the meeting's commands until it can (restoreLate).
+   */
+  async reread(deliverableId: string): Promise<void> {
+    const deliverable = this.metadata.deliverable(deliverableId)
+    const meeting = deliverable ? this.meetings.openMeetingFor(deliverable) : null
+    if (!meeting) return
+    const room = this.room(meeting)
+    await room.writes.run(async () => {
+      const saved = await this.readSaved(meeting.id)
+      if (!saved || this.rooms.get(meeting.id) !== room) return
+      this.unrestored.delete(meeting.id)
+      room.state = { ...room.state, ...saved, followers: room.state.followers }
+    })
+  }
+
+  /** The saved state; null when none was, or when it cannot be read (logged, and its commands refused until then). */
+  private async readSaved(meetingId: string): Promise<SavedLiveState | null> {
+    try {
+      return await this.storage.files.readLive(meetingId)
+    } catch (error) {
+      this.storage.logger.error(
+        { err: error, meetingId },
+        'meeting state not read: its commands are refused until it reads back',
+      )
+      this.unrestored.add(meetingId)
+      return null
     }
   }
 

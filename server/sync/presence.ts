@@ -64,9 +64,31 @@ function encodeEntries(entries: Entry[]): Uint8Array {
 }
 
 /**
- * Applies the entries this connection may set, with `user` overwritten; returns the clientIDs it now owns.
- * `isOwnedElsewhere` tells whether another connection already introduced a clientID.
+ * The entries of `update` this connection may set, with `user` overwritten, as an awareness update (null when none
+ * is left); `owned` gains the clientIDs it introduces. `isOwnedElsewhere` tells whether another connection already
+ * introduced a clientID; `serverId` is the server's own awareness clientID, never the client's.
  */
+export function ownPresence(
+  update: Uint8Array,
+  owned: Set<number>,
+  isOwnedElsewhere: (clientId: number) => boolean,
+  user: PresenceUser,
+  serverId?: number,
+): Uint8Array | null {
+  const accepted: Entry[] = []
+  for (const entry of decodeEntries(update)) {
+    if (entry.clientId === serverId) continue
+    if (!owned.has(entry.clientId)) {
+      // Checked in this order so that a flood costs one comparison per entry past the limit.
+      if (owned.size >= MAX_PRESENCE_PER_CONNECTION || isOwnedElsewhere(entry.clientId)) continue
+      owned.add(entry.clientId)
+    }
+    accepted.push({ ...entry, state: entry.state === null ? null : { ...entry.state, user: { ...user } } })
+  }
+  return accepted.length === 0 ? null : encodeEntries(accepted)
+}
+
+/** Applies the entries this connection may set (ownPresence) to the document's awareness. */
 export function applyOwnPresence(
   awareness: Awareness,
   update: Uint8Array,
@@ -75,18 +97,8 @@ export function applyOwnPresence(
   user: PresenceUser,
   origin: unknown,
 ): void {
-  const accepted: Entry[] = []
-  for (const entry of decodeEntries(update)) {
-    if (entry.clientId === awareness.clientID) continue
-    if (!owned.has(entry.clientId)) {
-      // Checked in this order so that a flood costs one comparison per entry past the limit.
-      if (owned.size >= MAX_PRESENCE_PER_CONNECTION || isOwnedElsewhere(entry.clientId)) continue
-      owned.add(entry.clientId)
-    }
-    accepted.push({ ...entry, state: entry.state === null ? null : { ...entry.state, user: { ...user } } })
-  }
-  if (accepted.length === 0) return
-  applyAwarenessUpdate(awareness, encodeEntries(accepted), origin)
+  const accepted = ownPresence(update, owned, isOwnedElsewhere, user, awareness.clientID)
+  if (accepted) applyAwarenessUpdate(awareness, accepted, origin)
 }
 
 export function removePresence(awareness: Awareness, owned: Set<number>, origin: unknown): void {

@@ -5,7 +5,11 @@
  */
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFailed, test } from 'vitest'
+import { encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { encodeAwareness } from '../../server/sync/wire.ts'
+import { encodeAccordFrame } from '../../shared/protocol/accordCodec.ts'
+import type { ClientMessage } from '../../shared/protocol/messages.ts'
 import {
   agreeByTitle,
   newDeliverable,
@@ -23,6 +27,7 @@ import {
   connectClient,
   firstParagraphText,
   type LiveClient,
+  rawSocket,
   waitFor,
 } from '../support/syncClients.ts'
 import { startTestCluster, type TestCluster } from '../support/testCluster.ts'
@@ -99,7 +104,13 @@ async function health(i: number) {
     ok: boolean
     node: string
     dependencies: Record<string, string>
-    cluster: { documentsOwned: number; relayedIn: number; relayedOut: number; peers: string[] }
+    cluster: {
+      documentsOwned: number
+      relayedIn: number
+      relayedOut: number
+      refusedAtEdge: number
+      peers: string[]
+    }
   }>
 }
 
@@ -153,6 +164,61 @@ describe('a cluster of three nodes', () => {
     await fresh.synced()
     expect(bodyText(fresh.body)).not.toContain('forged')
     expect((await sectionByTitle(ws.chair, ws.deliverable.id, 'Scope')).status).toBe('agreed')
+  })
+})
+
+describe('presence of clients on other nodes (SYNC.md §4, checked where the client is connected)', () => {
+  const names = (watcher: LiveClient) =>
+    new Map(
+      [...watcher.provider.awareness.getStates()].map(([id, s]) => [
+        id,
+        (s as { user?: { name?: string } }).user?.name,
+      ]),
+    )
+
+  test("a forged name shows as the user's own, and another client's caret cannot be overwritten from another node", async () => {
+    const onOwner = connectTo(0, ws.editor.cookie)
+    const mallory = connectTo(1, ws.editor2.cookie)
+    const watcher = connectTo(2, ws.observer.cookie)
+    await Promise.all([onOwner.synced(), mallory.synced(), watcher.synced()])
+    onOwner.provider.awareness.setLocalStateField('cursor', { anchor: 1 })
+    mallory.provider.awareness.setLocalStateField('user', { name: 'Mallory the Chair', color: '#000' })
+    await waitFor(
+      () =>
+        names(watcher).get(onOwner.doc.clientID) !== undefined &&
+        names(watcher).get(mallory.doc.clientID) !== undefined,
+      'the watcher on node 3 sees both',
+    )
+    expect(names(watcher).get(mallory.doc.clientID)).toBe(ws.editor2.user.name)
+    // Mallory, relayed through node 2, forges an erasing update for the owner-node client's clientID.
+    const meta = mallory.provider.awareness.meta.get(onOwner.doc.clientID)!
+    mallory.provider.awareness.states.set(onOwner.doc.clientID, { user: { name: 'Forged' } })
+    mallory.provider.awareness.meta.set(onOwner.doc.clientID, {
+      clock: meta.clock + 5,
+      lastUpdated: Date.now(),
+    })
+    mallory.provider.ws!.send(
+      encodeAwareness(encodeAwarenessUpdate(mallory.provider.awareness, [onOwner.doc.clientID])),
+    )
+    const late = connectTo(2, ws.observer.cookie)
+    await late.synced()
+    await waitFor(() => names(late).has(onOwner.doc.clientID), 'a new watcher sees the owner-node client')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(names(late).get(onOwner.doc.clientID)).toBe(ws.editor.user.name)
+    expect(names(watcher).get(onOwner.doc.clientID)).toBe(ws.editor.user.name)
+  })
+
+  test('an oversized presence message closes the client at its own node, before it crosses to the owner', async () => {
+    const before = (await health(1)).cluster.refusedAtEdge
+    const raw = await rawSocket(node(1), ws.deliverable.id, ws.editor2.cookie)
+    const update = new Uint8Array(20_000)
+    raw.socket.send(encodeAwareness(update))
+    expect((await raw.closed).code).toBe(4413)
+    expect((await health(1)).cluster.refusedAtEdge).toBe(before + 1)
+    const garbage = await rawSocket(node(1), ws.deliverable.id, ws.editor2.cookie)
+    garbage.socket.send(new Uint8Array([1, 200]))
+    expect((await garbage.closed).code).toBe(4400)
+    expect((await health(1)).cluster.refusedAtEdge).toBe(before + 2)
   })
 })
 
@@ -268,27 +334,62 @@ describe('sessions and roles on every node', () => {
   })
 })
 
+/** Creates and opens a meeting over these deliverables through node 3; answers its id. */
+async function openMeeting(deliverableIds: string[]): Promise<string> {
+  const chairOn3 = via(2, ws.chair)
+  const created = await chairOn3.api.post('/api/meetings', {
+    title: 'Cluster meeting',
+    start: '2026-03-08T09:00:00+03:00',
+    end: '2026-03-09T17:00:00+03:00',
+    place: 'Online',
+    timeZone: 'UTC',
+    groupId: ws.wg.id,
+    deliverableIds,
+  })
+  expect(created.status, JSON.stringify(created.body)).toBe(201)
+  const meetingId = created.body.meeting.id as string
+  const opened = await chairOn3.api.post(`/api/meetings/${meetingId}/open`)
+  expect(opened.status, JSON.stringify(opened.body)).toBe(200)
+  return meetingId
+}
+
+/** The node holding each document's lease now (as the database says). */
+async function holders(docIds: string[]): Promise<(string | undefined)[]> {
+  const db = new pg.Client({ connectionString: cluster.databaseUrl })
+  await db.connect()
+  try {
+    const { rows } = await db.query<{ doc_id: string; owner: string }>(
+      'SELECT doc_id, owner FROM document_leases WHERE doc_id = ANY($1::text[]) AND expires_at > now()',
+      [docIds],
+    )
+    return docIds.map((id) => rows.find((row) => row.doc_id === id)?.owner)
+  } finally {
+    await db.end()
+  }
+}
+
+/** A meeting command over a client's live connection (as the meeting panel sends it). */
+function command(client: LiveClient, meetingId: string, action: Record<string, unknown>): void {
+  client.provider.ws!.send(encodeAccordFrame({ type: 'meeting', meetingId, action } as ClientMessage))
+}
+
+/** The last meeting state a client heard. */
+function lastMeeting(client: LiveClient) {
+  const heard = client.messages.filter((m) => m.type === 'meeting')
+  const last = heard[heard.length - 1]
+  return last?.type === 'meeting' ? last.meeting : undefined
+}
+
 describe('a meeting in progress', () => {
   beforeEach(() => {
-    onTestFailed(() => {
-      for (const i of [0, 1, 2]) console.log(`--- node ${i + 1}\n${cluster.nodes.output(i).slice(-3000)}`)
+    onTestFailed(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      for (const i of [0, 1, 2]) console.log(`--- node ${i + 1}\n${cluster.nodes.output(i).slice(-6000)}`)
     })
   })
   test('driven through any node, followed on every node: the owner of its deliverable holds it', async () => {
     const deliverable = await newDeliverable({ ...ws, chair: via(0, ws.chair) })
-    const chairOn3 = via(2, ws.chair)
-    const created = await chairOn3.api.post('/api/meetings', {
-      title: 'Cluster meeting',
-      start: '2026-03-08T09:00:00+03:00',
-      end: '2026-03-09T17:00:00+03:00',
-      place: 'Online',
-      timeZone: 'UTC',
-      groupId: ws.wg.id,
-      deliverableIds: [deliverable.id],
-    })
-    expect(created.status, JSON.stringify(created.body)).toBe(201)
-    const meetingId = created.body.meeting.id as string
-    expect((await chairOn3.api.post(`/api/meetings/${meetingId}/open`)).status).toBe(200)
+    const meetingId = await openMeeting([deliverable.id])
     const followers = [1, 2].map((i) => {
       const follower = connectClient(node(i), deliverable.id, ws.observer.cookie, { accord: true })
       clients.push(follower)
@@ -311,6 +412,47 @@ describe('a meeting in progress', () => {
       const state = (await via(i, ws.observer).api.get(`/api/meetings/${meetingId}/live`)).body.state
       expect(state.clause).toMatchObject({ sectionId: scope.id })
     }
+  })
+  test('over deliverables owned by different nodes: they move to one node, and every command reaches one state', async () => {
+    const [first, second] = await Promise.all([
+      newDeliverable({ ...ws, chair: via(0, ws.chair) }),
+      newDeliverable({ ...ws, chair: via(1, ws.chair) }),
+    ])
+    const onFirst = connectClient(node(0), first.id, ws.editor.cookie, { accord: true })
+    const onSecond = connectClient(node(1), second.id, ws.editor2.cookie, { accord: true })
+    clients.push(onFirst, onSecond)
+    await Promise.all([onFirst.synced(), onSecond.synced()])
+    expect(await holders([first.id, second.id])).toEqual(['node-1', 'node-2'])
+    const meetingId = await openMeeting([first.id, second.id])
+    // The second deliverable joins its meeting's node; its client reconnects and is relayed there.
+    await eventually(
+      async () => (await holders([second.id]))[0] === 'node-1',
+      "the second deliverable is owned by the meeting's node",
+    )
+    await waitFor(
+      () => onSecond.provider.wsconnected && onSecond.provider.synced,
+      'the second client is back',
+    )
+    await waitFor(() => lastMeeting(onSecond)?.meetingId === meetingId, 'the second client hears the meeting')
+    // A command over each deliverable's live connection: one queue, seen on both.
+    command(onFirst, meetingId, { kind: 'request-floor' })
+    await waitFor(() => lastMeeting(onSecond)?.queue.length === 1, 'the second client sees the first speaker')
+    command(onSecond, meetingId, { kind: 'request-floor' })
+    await waitFor(() => lastMeeting(onFirst)?.queue.length === 2, 'the first client sees both speakers')
+    expect(lastMeeting(onFirst)!.queue.map((entry) => entry.name)).toEqual([
+      ws.editor.user.name,
+      ws.editor2.user.name,
+    ])
+    const scope = await sectionByTitle(ws.chair, second.id, 'Scope')
+    const discussed = await via(2, ws.chair).api.post(`/api/meetings/${meetingId}/live`, {
+      action: { kind: 'discuss', deliverableId: second.id, sectionId: scope.id },
+    })
+    expect(discussed.status, JSON.stringify(discussed.body)).toBe(200)
+    await waitFor(
+      () => [onFirst, onSecond].every((c) => lastMeeting(c)?.clause?.sectionId === scope.id),
+      'both hear what is discussed',
+    )
+    expect((await via(2, ws.chair).api.post(`/api/meetings/${meetingId}/close`)).status).toBe(200)
   })
 })
 
@@ -365,6 +507,48 @@ describe('failures', () => {
     const epochs = await rowsByEpoch(deliverable.id)
     expect(epochs.length).toBeGreaterThanOrEqual(2)
     await node(0).restart()
+  }, 90_000)
+
+  test("SIGKILL of a meeting's node: another node takes over its deliverables and the meeting as it was saved", async () => {
+    const [first, second] = await Promise.all([
+      newDeliverable({ ...ws, chair: via(0, ws.chair) }),
+      newDeliverable({ ...ws, chair: via(0, ws.chair) }),
+    ])
+    const meetingId = await openMeeting([first.id, second.id])
+    const onFirst = connectClient(node(0), first.id, ws.editor.cookie, { accord: true })
+    await onFirst.synced()
+    const onSecond = connectClient(node(1), second.id, ws.editor2.cookie, { accord: true })
+    clients.push(onFirst, onSecond)
+    await onSecond.synced()
+    await eventually(
+      async () => (await holders([first.id, second.id])).every((holder) => holder === 'node-1'),
+      'both deliverables are owned by the node of the meeting',
+    )
+    command(onFirst, meetingId, { kind: 'request-floor' })
+    await waitFor(() => lastMeeting(onSecond)?.queue.length === 1, 'the queue holds the first speaker')
+    await node(0).kill()
+    const heardBefore = onSecond.messages.length
+    // The second client's node loses the owner, its client reconnects; after the lease, a new owner reads the
+    // meeting back from storage.
+    await waitFor(
+      () =>
+        onSecond.messages
+          .slice(heardBefore)
+          .some((m) => m.type === 'meeting' && m.meeting?.meetingId === meetingId),
+      'the second client hears the meeting again from the new owner',
+      30_000,
+    )
+    expect(lastMeeting(onSecond)!.queue.map((entry) => entry.name)).toEqual([ws.editor.user.name])
+    command(onSecond, meetingId, { kind: 'request-floor' })
+    await waitFor(() => lastMeeting(onSecond)?.queue.length === 2, 'the new speaker joins the queue as saved')
+    const state = (await via(2, ws.observer).api.get(`/api/meetings/${meetingId}/live`)).body.state
+    expect(state.queue.map((entry: { name: string }) => entry.name)).toEqual([
+      ws.editor.user.name,
+      ws.editor2.user.name,
+    ])
+    onFirst.destroy()
+    await node(0).restart()
+    expect((await via(2, ws.chair).api.post(`/api/meetings/${meetingId}/close`)).status).toBe(200)
   }, 90_000)
 
   test('SIGSTOP of the owner past its lease, then SIGCONT: the old owner writes nothing after the take-over, and steps down', async () => {

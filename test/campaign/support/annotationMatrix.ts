@@ -5,7 +5,6 @@
  * Origin on each state-changing route; and the `annotations` live message, pushed to everyone who may see the
  * deliverable and never taken from a client.
  */
-import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { scanRecords } from '../../../server/storage/recordFormat.ts'

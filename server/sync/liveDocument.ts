@@ -28,7 +28,7 @@ import type { DocumentWriter } from './documentWriter.ts'
 import { LivePresence } from './livePresence.ts'
 import { Outbox, type OutgoingUpdate } from './outbox.ts'
 import { SyncAnswers } from './syncAnswers.ts'
-import { decodeIncoming, encodeSyncStep1, type IncomingMessage } from './wire.ts'
+import { decodeIncoming, encodeAccord, encodeSyncStep1, type IncomingMessage } from './wire.ts'
 
 /** The origin of edits the server makes itself (seeding, id repair); stored as user "system". */
 export const SERVER_ORIGIN = Symbol('server')
@@ -482,7 +482,10 @@ export class LiveDocument {
   tellAll(message: ServerMessage): void {
     // A consensus or storage message must not overtake the text it is about.
     this.outbox.flush()
-    for (const connection of this.connections) connection.tell(message)
+    // Encoded once: a meeting's push to thousands of followers is one JSON encoding, and one frame object (the
+    // cluster relay sends a frame shared by many connections once per node).
+    const frame = encodeAccord(message)
+    for (const connection of this.connections) if (connection.speaksAccord) connection.send(frame)
   }
 
   closeAll(code: number, reason: string): void {

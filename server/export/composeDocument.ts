@@ -13,7 +13,13 @@ import type { Group, User } from '../../shared/domain/types.ts'
 import type { StoredDeliverable } from '../storage/metadataStore.ts'
 import { type OpenAnnotations, placeAnnotations } from './annotationsDocx.ts'
 import { type ModelClause, readModel } from './documentModel.ts'
-import { changeLog, consensusRows, type ExportDocument, type HeaderInfo } from './exportDocument.ts'
+import {
+  changeLog,
+  consensusRows,
+  type ExportDocument,
+  type HeaderInfo,
+  type MeetingOfRecord,
+} from './exportDocument.ts'
 import { resolveHeader } from './header.ts'
 import { layoutClauses } from './layout.ts'
 
@@ -27,6 +33,8 @@ export interface ExportSource {
   states: [string, SectionConsensus][]
   /** Every decision on the deliverable, in the order taken. */
   decisions: DecisionEvent[]
+  /** The meetings those decisions were taken at, as the change log names them. */
+  meetings: MeetingOfRecord[]
   /** Only the clauses that are agreed. */
   agreedOnly: boolean
   /** A complete Yjs update of an earlier state: the export then carries revision marks from it to the present. */
@@ -65,7 +73,7 @@ export function composeDocument(source: ExportSource, doc: Y.Doc): ExportDocumen
   const lastAgreement = new Map<string, DecisionEvent>()
   for (const event of source.decisions)
     if (event.action === 'agree') lastAgreement.set(event.sectionId, event)
-  const log = changeLog(source.decisions, present)
+  const log = changeLog(source.decisions, present, source.meetings)
   const keep = (clauses: ModelClause[]) =>
     source.agreedOnly ? clauses.filter((c) => agreed.has(c.id)) : clauses
   let clauses = layoutClauses(keep(present), { type: deliverable.type, agreed, changeLog: log })
@@ -88,7 +96,7 @@ export function composeDocument(source: ExportSource, doc: Y.Doc): ExportDocumen
     header: headerOf(source, present),
     clauses,
     changeLog: log,
-    consensus: consensusRows(keep(present), stateOf, (id) => lastAgreement.get(id)),
+    consensus: consensusRows(keep(present), stateOf, (id) => lastAgreement.get(id), source.meetings),
     revisionDate: source.from ? now.toISOString().replace(/\.\d+Z$/, 'Z') : null,
     pendingRevisions: source.from
       ? { base: source.from, authors: source.authors, agreed: [...agreed] }

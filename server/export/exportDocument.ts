@@ -4,6 +4,7 @@
  * (docx, HTML, Markdown) only format it.
  */
 import type { DecisionEvent, SectionConsensus } from '../../shared/domain/consensus.ts'
+import { DISPOSITION_LABELS, type DispositionKind } from '../../shared/domain/meetings.ts'
 import type { DeliverableType } from '../../shared/domain/types.ts'
 import { inlineText, type ModelClause } from './documentModel.ts'
 import type { LaidOutClause } from './layout.ts'
@@ -60,6 +61,17 @@ export interface WordComment {
   parentId?: number
 }
 
+/**
+ * A meeting as the change log and the consensus record name it: its number and title, and the contributions it
+ * agreed (with or without modifications) that propose to change this deliverable, with the clauses they target
+ * (null: the deliverable as a whole).
+ */
+export interface MeetingOfRecord {
+  id: string
+  label: string
+  contributions: { number: string; disposition: DispositionKind; sectionIds: (string | null)[] }[]
+}
+
 /** `sha256-<hex>` → its first 12 hex digits. */
 export const hash12 = (hash: string): string => hash.replace(/^sha256-/, '').slice(0, 12)
 
@@ -69,7 +81,9 @@ export function consensusRows(
   clauses: readonly ModelClause[],
   stateOf: (id: string) => SectionConsensus,
   lastAgreement: (id: string) => DecisionEvent | undefined,
+  meetings: readonly MeetingOfRecord[] = [],
 ): ConsensusRow[] {
+  const labels = new Map(meetings.map((m) => [m.id, m.label]))
   return clauses.map((clause) => {
     const state = stateOf(clause.id)
     const agreement = state.status === 'agreed' ? lastAgreement(clause.id) : undefined
@@ -77,7 +91,11 @@ export function consensusRows(
       number: clause.number,
       title: inlineText(clause.title),
       status: state.status,
-      meeting: agreement?.meetingId ?? (agreement ? 'outside a meeting' : ''),
+      meeting: agreement?.meetingId
+        ? (labels.get(agreement.meetingId) ?? agreement.meetingId)
+        : agreement
+          ? 'outside a meeting'
+          : '',
       date: state.agreed ? day(state.agreed.at) : '',
       hash12: state.agreed ? hash12(state.agreed.hash) : '',
     }
@@ -86,13 +104,19 @@ export function consensusRows(
 
 /**
  * The change log written from the decision record: for each meeting (or, outside meetings, each day) the clauses
- * agreed and reopened, oldest first, as "Clauses 1, 2 agreed at meeting M on 2026-07-04."
+ * agreed and reopened, oldest first, and the contributions the meeting agreed that led to those changes, as
+ * "Clauses 1, 2 agreed at meeting 5, "Geneva" (2026-07-04), from FGMV-I-012 (agreed with modifications)."
  */
-export function changeLog(events: readonly DecisionEvent[], clauses: readonly ModelClause[]): string[] {
+export function changeLog(
+  events: readonly DecisionEvent[],
+  clauses: readonly ModelClause[],
+  meetings: readonly MeetingOfRecord[] = [],
+): string[] {
   const label = new Map(clauses.map((c) => [c.id, c.number || inlineText(c.title)]))
+  const byId = new Map(meetings.map((m) => [m.id, m]))
   const groups = new Map<
     string,
-    { meeting: string | null; date: string; agreed: string[]; reopened: string[] }
+    { meeting: string | null; date: string; agreed: string[]; reopened: string[]; sectionIds: Set<string> }
   >()
   for (const event of events) {
     if (event.action !== 'agree' && event.action !== 'reopen') continue
@@ -102,19 +126,31 @@ export function changeLog(events: readonly DecisionEvent[], clauses: readonly Mo
       date: day(event.at),
       agreed: [],
       reopened: [],
+      sectionIds: new Set<string>(),
     }
     const name = label.get(event.sectionId) ?? 'a clause since removed'
     const list = event.action === 'agree' ? group.agreed : group.reopened
     if (!list.includes(name)) list.push(name)
+    group.sectionIds.add(event.sectionId)
     groups.set(key, group)
   }
   if (groups.size === 0) return ['No clause of this text has been agreed yet.']
   return [...groups.values()].map((g) => {
-    const where = g.meeting ? `at meeting ${g.meeting} (${g.date})` : `on ${g.date}, outside a meeting`
+    const meeting = g.meeting ? byId.get(g.meeting) : undefined
+    const where = g.meeting
+      ? `at ${meeting?.label ?? `meeting ${g.meeting}`} (${g.date})`
+      : `on ${g.date}, outside a meeting`
     const parts: string[] = []
     if (g.agreed.length > 0) parts.push(`${clauseList(g.agreed)} agreed`)
     if (g.reopened.length > 0) parts.push(`${clauseList(g.reopened)} reopened`)
-    return `${parts.join('; ')} ${where}.`
+    const from = (meeting?.contributions ?? []).filter((c) =>
+      c.sectionIds.some((id) => id === null || g.sectionIds.has(id)),
+    )
+    const sources =
+      from.length > 0
+        ? `, from ${from.map((c) => `${c.number} (${DISPOSITION_LABELS[c.disposition].toLowerCase()})`).join(', ')}`
+        : ''
+    return `${parts.join('; ')} ${where}${sources}.`
   })
 }
 

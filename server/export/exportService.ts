@@ -6,6 +6,7 @@
 import * as Y from 'yjs'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import type { ExportFormat } from '../../shared/api/export.ts'
+import type { DecisionEvent } from '../../shared/domain/consensus.ts'
 import { mayOnDeliverable } from '../../shared/domain/policy.ts'
 import type { User } from '../../shared/domain/types.ts'
 import type { ConsensusService } from '../domain/consensusService.ts'
@@ -17,7 +18,7 @@ import type { VersionService } from '../versions/versionService.ts'
 import type { OpenAnnotations } from './annotationsDocx.ts'
 import { composeDocument, type ExportSource, headerOf } from './composeDocument.ts'
 import { writeDocxOffThread } from './docxOffThread.ts'
-import type { ExportDocument } from './exportDocument.ts'
+import type { ExportDocument, MeetingOfRecord } from './exportDocument.ts'
 import { writeHtml } from './htmlWriter.ts'
 import { writeMarkdown } from './markdownWriter.ts'
 import { convertWithOffice } from './officeConverter.ts'
@@ -129,6 +130,7 @@ export class ExportService {
       users,
       states: [...book.allStates()],
       decisions: [...book.all()].sort((a, b) => a.seq - b.seq),
+      meetings: this.meetingsOfRecord(deliverable.id, book.all()),
       agreedOnly: options.agreedOnly ?? false,
       from: options.from ?? null,
       authors: options.from ? this.authors(live.clientOwners()) : [],
@@ -136,6 +138,28 @@ export class ExportService {
       annotations,
       names: annotations ? this.namesOf(annotations) : [],
     }
+  }
+
+  /** The meetings of these decisions, with the contributions they agreed for this deliverable. */
+  private meetingsOfRecord(deliverableId: string, decisions: Iterable<DecisionEvent>): MeetingOfRecord[] {
+    const ids = new Set<string>()
+    for (const event of decisions) if (event.meetingId) ids.add(event.meetingId)
+    const meetings: MeetingOfRecord[] = []
+    for (const id of ids) {
+      const meeting = this.sources.metadata.meeting(id)
+      if (!meeting) continue
+      meetings.push({
+        id,
+        label: `meeting ${meeting.number}, "${meeting.title}"`,
+        contributions: meeting.contributions.flatMap((c) => {
+          const kind = c.disposition?.kind
+          const targets = c.targets.filter((t) => t.deliverableId === deliverableId)
+          if ((kind !== 'agreed' && kind !== 'agreed-with-modifications') || targets.length === 0) return []
+          return [{ number: c.number, disposition: kind, sectionIds: targets.map((t) => t.sectionId) }]
+        }),
+      })
+    }
+    return meetings
   }
 
   private async openAnnotations(deliverable: StoredDeliverable): Promise<OpenAnnotations> {

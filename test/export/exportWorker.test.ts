@@ -37,6 +37,7 @@ function sourceFor(from: Uint8Array | null, authors: [number, string][] = []): E
     names: [],
     states: [],
     decisions: [],
+    meetings: [],
     agreedOnly: false,
     from,
     authors,

@@ -78,4 +78,16 @@ test('the report lists attendance, agenda, contributions and dispositions, decis
   expect(md.body).toContain('| Eve Editor | ETRI |')
   expect((await ws.participant.api.get(`${url}/report?format=pdf`)).status).toBe(400)
   expect((await ws.outsider.api.get(`${url}/report?format=md`)).status).toBe(404)
+
+  // The deliverable's own change log names the meeting and the contribution that led to the change.
+  const exported = await ws.participant.api.get(`/api/deliverables/${ws.deliverable.id}/export?format=md`)
+  expect(exported.status).toBe(200)
+  // Markdown escapes punctuation with backslashes: read it as the text it shows.
+  const changeLog = (String(exported.body).split('## Change log')[1] ?? '').replace(/\\(.)/g, '$1')
+  expect(changeLog).toMatch(
+    new RegExp(
+      `Clause ${clause.number || clause.title} agreed at meeting 1, "Third meeting" \\(\\d{4}-\\d{2}-\\d{2}\\), ` +
+        'from FGMV-I-123 \\(agreed with modifications\\)\\.',
+    ),
+  )
 })

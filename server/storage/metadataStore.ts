@@ -140,8 +140,11 @@ export class MetadataStore extends EventEmitter<MetadataEvents> {
         } catch (error) {
           if (error instanceof MetadataConflictError && attempt < CONFLICT_ATTEMPTS) {
             // Another node changed a record this change touches: judge the change again on what it wrote.
-            await this.readInPlace()
-            continue
+            const read = await this.readInPlace().then(
+              () => true,
+              () => false,
+            )
+            if (read) continue
           }
           this.restore(before)
           throw writeError(this.file, error)

@@ -7,7 +7,12 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { StorageWriteError } from '../../server/storage/errors.ts'
 import { nodeFileSystem } from '../../server/storage/fileSystem.ts'
-import { MetadataStore, MetadataUnreadableError } from '../../server/storage/metadataStore.ts'
+import {
+  MetadataConflictError,
+  type MetadataSchema,
+  MetadataStore,
+  MetadataUnreadableError,
+} from '../../server/storage/metadataStore.ts'
 import { PowerCutDisk } from '../support/powerCutFileSystem.ts'
 import { seededRandom, tempDirPerTest } from './storageKit.ts'
 
@@ -28,6 +33,41 @@ const sessionsOnDisk = async () =>
   (await MetadataStore.open(tempDir(), nodeFileSystem)).data.sessions.map((s) => s.id)
 
 describe('MetadataStore', () => {
+  it('a write refused as a conflict, whose storage then cannot be read, changes nothing in memory', async () => {
+    const stored: MetadataSchema = {
+      version: 1,
+      setupCompleted: true,
+      users: [],
+      sessions: [session('s1')],
+      groups: [],
+      deliverables: [],
+      meetings: [],
+    }
+    let reads = 0
+    const store = await MetadataStore.openWith(
+      {
+        read: async () => {
+          if (reads++ > 0) throw new Error('connection lost')
+          return structuredClone(stored)
+        },
+        write: async () => {
+          throw new MetadataConflictError('metadata_rows(collection=sessions, id=s1)')
+        },
+      },
+      'test storage',
+    )
+    const held = store.data.sessions[0]!
+    await expect(
+      store.update((data) => {
+        data.sessions[0]!.expiresAt = 'now'
+        data.sessions.push(session('s2'))
+      }),
+    ).rejects.toBeInstanceOf(StorageWriteError)
+    expect(store.data.sessions.map((s) => s.id)).toEqual(['s1'])
+    expect(store.data.sessions[0]).toBe(held)
+    expect(held.expiresAt).toBe('2099-01-01')
+  })
+
   it('keeps a revoked session revoked through a power cut right after the write resolved', async () => {
     const disk = await PowerCutDisk.create(tempDir())
     const store = await storeWithSessions(disk)

@@ -1,7 +1,8 @@
 /**
- * Status changes reaching connected clients (Accord only): raw clients that said hello listen for
- * `{type:'consensus'}` messages; the chair proposes then agrees clauses through the HTTP API, and each client's
- * latency is from the request being sent to the message naming the clause in its new status arriving.
+ * Status changes and new comments reaching connected clients (Accord only): raw clients that said hello listen for
+ * `{type:'consensus'}` and `{type:'annotations'}` messages; the chair proposes then agrees clauses, then comments
+ * on clauses, through the HTTP API, and each client's latency is from the request being sent to the message naming
+ * the clause in its new status (or carrying the new comment) arriving.
  */
 import * as decoding from 'lib0/decoding'
 import { MESSAGE_ACCORD, type ServerMessage } from '../../shared/protocol/messages.ts'
@@ -15,6 +16,7 @@ export interface StatusChangesParams {
   target: DocumentTarget
   clients: number
   sections: number
+  comments: number
 }
 
 export interface StatusChangesResult {
@@ -24,6 +26,9 @@ export interface StatusChangesResult {
   byAction: Record<string, Summary>
   httpMs: Summary
   missing: number
+  /** Each new comment, from its request to each client having the `annotations` message that carries it. */
+  comments: Summary
+  commentsMissing: number
 }
 
 export async function runStatusChanges(
@@ -37,6 +42,15 @@ export async function runStatusChanges(
     const decoder = decoding.createDecoder(frame)
     decoder.pos = offset
     const message = JSON.parse(decoding.readVarString(decoder)) as ServerMessage
+    if (message.type === 'annotations') {
+      for (const comment of message.comments) {
+        const wait = waiting.get(`comment:${comment.body}`)
+        if (!wait) continue
+        wait.samples.push(at - wait.sentAt)
+        if (--wait.left === 0) wait.done()
+      }
+      return
+    }
     if (message.type !== 'consensus') return
     for (const section of message.sections) {
       const wait = waiting.get(`${section.id}:${section.status}`)
@@ -92,9 +106,35 @@ export async function runStatusChanges(
       }
     }
   }
+  // New comments, each on a clause of its own (whole-clause comments: no anchor).
+  const comments = new Samples()
+  let commentsMissing = 0
+  const clauses = (body.sections as { id: string }[]).map((s) => s.id)
+  for (let i = 0; i < params.comments; i++) {
+    const text = `Bench comment ${i}: is this the term the group agreed?`
+    const samples = new Samples()
+    let done!: () => void
+    const arrived = new Promise<void>((resolve) => {
+      done = resolve
+    })
+    const sentAt = performance.now()
+    waiting.set(`comment:${text}`, { sentAt, left: clients.length, samples, done })
+    const response = await chair.post(`/api/deliverables/${target.name}/comments`, {
+      sectionId: clauses[i % clauses.length],
+      body: text,
+    })
+    if (response.status !== 201)
+      throw new Error(`comment: HTTP ${response.status} ${JSON.stringify(response.body)}`)
+    await within(arrived, 10_000, 'the comment reached every client').catch(() => undefined)
+    waiting.delete(`comment:${text}`)
+    commentsMissing += clients.length - samples.length
+    for (const value of samples.values()) comments.push(value)
+  }
   await context.mark('measure-end')
   for (const client of clients) client.close()
   return {
+    comments: summarize(comments.values()),
+    commentsMissing,
     clients: clients.length,
     changes: sections.length * 2,
     latency: summarize(all.values()),

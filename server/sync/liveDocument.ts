@@ -480,10 +480,8 @@ export class LiveDocument {
   }
 
   tellAll(message: ServerMessage): void {
-    // A consensus or storage message must not overtake the text it is about.
+    // Never ahead of the text it is about; one frame, encoded once, for everyone (relayed once per node).
     this.outbox.flush()
-    // Encoded once: a meeting's push to thousands of followers is one JSON encoding, and one frame object (the
-    // cluster relay sends a frame shared by many connections once per node).
     const frame = encodeAccord(message)
     for (const connection of this.connections) if (connection.speaksAccord) connection.send(frame)
   }

@@ -15,6 +15,7 @@ import {
 import type { Anchor } from '../../shared/domain/annotations.ts'
 import type { OutlineEntry } from '../editor/outline.ts'
 import { clauseAt } from '../editor/outline.ts'
+import { readPendingSelection } from '../editor/pendingSelection.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { MAPPED_ABOVE } from './annotationDecorations.ts'
 import { CommentThread } from './CommentThread.tsx'
@@ -57,6 +58,7 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
   const startComment = () => {
     setPlaceError(null)
     if (!editor || editor.isDestroyed) return
+    readPendingSelection(editor.view)
     const { from, to, empty, $from } = editor.state.selection
     if (empty) {
       const id = clauseAt($from)?.node.attrs.id ?? selectedClauseId

@@ -27,6 +27,7 @@ import {
   ySyncPluginKey,
 } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
+import { readPendingSelection } from './pendingSelection.ts'
 
 interface SyncState {
   doc: Y.Doc
@@ -107,7 +108,7 @@ export const CaretKeeper = Extension.create({
           if (!doc) return {}
           const before = () => {
             if (captured) return
-            if (view.hasFocus()) (view as unknown as { domObserver?: { flush(): void } }).domObserver?.flush()
+            readPendingSelection(view)
             const state = ySyncPluginKey.getState(view.state) as SyncState | undefined
             if (!state?.binding) return
             const mapping = state.binding.mapping as never

@@ -9,14 +9,10 @@
  */
 
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
+import { type MessageLimits, tooLarge } from '../sync/messageSize.ts'
 import { MalformedAwarenessError, ownPresence, type PresenceUser } from '../sync/presence.ts'
 import { PresenceGate } from '../sync/presenceGate.ts'
 import { decodeIncoming, encodeAccord, encodeAwareness, type IncomingMessage } from '../sync/wire.ts'
-
-export interface EdgeLimits {
-  maxSyncMessageBytes: number
-  maxAwarenessMessageBytes: number
-}
 
 export type Screened =
   /** Send these bytes to the owner as they came. */
@@ -33,7 +29,7 @@ export class EdgeScreen {
 
   constructor(
     private readonly user: PresenceUser,
-    private readonly limits: EdgeLimits,
+    private readonly limits: MessageLimits,
     /** Whether another connection on this node introduced the clientID (for the same document). */
     private readonly isOwnedElsewhere: (clientId: number) => boolean,
     forward: (frame: Uint8Array) => void,
@@ -63,19 +59,9 @@ export class EdgeScreen {
         why: (error as Error).message,
       }
     }
-    const limit =
-      message.kind === 'awareness' ? this.limits.maxAwarenessMessageBytes : this.limits.maxSyncMessageBytes
-    if (frame.byteLength > limit)
-      return {
-        kind: 'close',
-        code: CLOSE_CODES.tooLarge,
-        reason: 'too-large',
-        notice: encodeAccord({
-          type: 'refused',
-          reason: 'too-large',
-          message: `Message over the ${limit}-byte limit.`,
-        }),
-      }
+    const refusal = tooLarge(message, frame.byteLength, this.limits)
+    if (refusal)
+      return { kind: 'close', code: CLOSE_CODES.tooLarge, reason: 'too-large', notice: encodeAccord(refusal) }
     if (message.kind !== 'awareness') return { kind: 'forward' }
     this.gate.admit(message.update)
     return { kind: 'held' }

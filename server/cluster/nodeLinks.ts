@@ -21,6 +21,12 @@ export interface LinkEvents {
   broken: [peer: string, why: string]
 }
 
+/** One party of the relay (the owner's side, the edge's side): what it is told of the links. */
+export interface LinkListener {
+  handle(from: string, message: RelayMessage): void
+  peerBroken(peer: string, why: string): void
+}
+
 interface Peer {
   incarnation: string
   url: string
@@ -62,6 +68,12 @@ export class NodeLinks extends EventEmitter<LinkEvents> {
     await this.bus.subscribe(inbox(this.nodeId), (bytes) => this.receive(bytes))
     await this.bus.subscribe(HEARTBEATS, (bytes) => this.heard(bytes))
     this.beat()
+  }
+
+  /** Tells the listener every message and every broken link, for as long as the node runs. */
+  listen(listener: LinkListener): void {
+    this.on('message', (from, message) => listener.handle(from, message))
+    this.on('broken', (peer, why) => listener.peerBroken(peer, why))
   }
 
   send(to: string, message: RelayMessage): void {

@@ -10,9 +10,10 @@ import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import { CLOSE_CODES } from '../../shared/protocol/messages.ts'
 import type { Logger } from '../logger.ts'
+import type { MessageLimits } from '../sync/messageSize.ts'
 import type { PresenceUser } from '../sync/presence.ts'
-import { type EdgeLimits, EdgeScreen } from './edgeScreen.ts'
-import type { NodeLinks } from './nodeLinks.ts'
+import { EdgeScreen } from './edgeScreen.ts'
+import type { LinkListener, NodeLinks } from './nodeLinks.ts'
 import type { RelayMessage } from './relayMessages.ts'
 
 /** As for a local client (sync/connection.ts): one that reads this far behind is cut off. */
@@ -33,7 +34,7 @@ interface Edge {
   screen: EdgeScreen
 }
 
-export class RelayEdge {
+export class RelayEdge implements LinkListener {
   private readonly edges = new Map<string, Edge>()
   /** Clients closed here by the screen (reported in the health report). */
   refused = 0
@@ -45,11 +46,10 @@ export class RelayEdge {
 
   constructor(
     private readonly links: NodeLinks,
-    private readonly limits: EdgeLimits,
+    private readonly limits: MessageLimits,
     private readonly logger: Logger,
   ) {
-    links.on('message', (from, message) => this.handle(from, message))
-    links.on('broken', (peer, why) => this.peerBroken(peer, why))
+    links.listen(this)
   }
 
   /** Relays a client's socket to the document's owner. */
@@ -102,7 +102,8 @@ export class RelayEdge {
     }
   }
 
-  private handle(from: string, message: RelayMessage): void {
+  /** Called by the links (LinkListener). */
+  handle(from: string, message: RelayMessage): void {
     if (message.kind === 'frames') {
       for (const connId of message.connIds) {
         const edge = this.edges.get(connId)
@@ -156,7 +157,8 @@ export class RelayEdge {
     return false
   }
 
-  private peerBroken(peer: string, why: string): void {
+  /** Called by the links (LinkListener). */
+  peerBroken(peer: string, why: string): void {
     const concerned = [...this.edges].filter(([, edge]) => edge.owner === peer)
     if (concerned.length > 0)
       this.logger.info({ peer, why, clients: concerned.length }, 'relay to owner interrupted')

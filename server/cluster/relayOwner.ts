@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts'
 import { SyncConnection, type SyncSocket } from '../sync/connection.ts'
 import type { DocumentHub } from '../sync/documentHub.ts'
 import type { LiveDocument } from '../sync/liveDocument.ts'
-import type { NodeLinks } from './nodeLinks.ts'
+import type { LinkListener, NodeLinks } from './nodeLinks.ts'
 import type { RelayMessage } from './relayMessages.ts'
 
 const OPEN = 1
@@ -51,7 +51,7 @@ interface Relayed {
   early: Uint8Array[]
 }
 
-export class RelayOwner {
+export class RelayOwner implements LinkListener {
   private readonly relayed = new Map<string, Relayed>()
   /** Per node, per frame object, the connections to send it to; sent at the end of the turn. */
   private outgoing = new Map<string, Map<Uint8Array, string[]>>()
@@ -62,8 +62,7 @@ export class RelayOwner {
     private readonly hub: DocumentHub,
     private readonly logger: Logger,
   ) {
-    links.on('message', (from, message) => this.handle(from, message))
-    links.on('broken', (peer, why) => this.peerBroken(peer, why))
+    links.listen(this)
   }
 
   /** Relayed connections, for /api/health and tests. */
@@ -111,7 +110,8 @@ export class RelayOwner {
       for (const [bytes, connIds] of byFrame) this.links.send(node, { kind: 'frames', connIds, bytes })
   }
 
-  private handle(from: string, message: RelayMessage): void {
+  /** Called by the links (LinkListener). */
+  handle(from: string, message: RelayMessage): void {
     switch (message.kind) {
       case 'open':
         void this.open(from, message)
@@ -171,7 +171,8 @@ export class RelayOwner {
   }
 
   /** Messages from that node were lost, or it is gone: its clients reconnect and resync. */
-  private peerBroken(peer: string, why: string): void {
+  /** Called by the links (LinkListener). */
+  peerBroken(peer: string, why: string): void {
     const prefix = `${peer}/`
     const concerned = [...this.relayed].filter(([key]) => key.startsWith(prefix))
     if (concerned.length > 0)

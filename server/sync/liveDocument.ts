@@ -26,6 +26,7 @@ import { type ClientOwners, SYSTEM_USER } from './clientOwners.ts'
 import type { SyncConnection } from './connection.ts'
 import type { DocumentWriter } from './documentWriter.ts'
 import { LivePresence } from './livePresence.ts'
+import { type MessageLimits, tooLarge } from './messageSize.ts'
 import { Outbox, type OutgoingUpdate } from './outbox.ts'
 import { SyncAnswers } from './syncAnswers.ts'
 import { decodeIncoming, encodeAccord, encodeSyncStep1, type IncomingMessage } from './wire.ts'
@@ -33,9 +34,7 @@ import { decodeIncoming, encodeAccord, encodeSyncStep1, type IncomingMessage } f
 /** The origin of edits the server makes itself (seeding, id repair); stored as user "system". */
 export const SERVER_ORIGIN = Symbol('server')
 
-export interface Limits {
-  maxSyncMessageBytes: number
-  maxAwarenessMessageBytes: number
+export interface Limits extends MessageLimits {
   maxUpdateStructs: number
 }
 
@@ -171,17 +170,10 @@ export class LiveDocument {
       this.closeMalformed(connection, (error as Error).message)
       return
     }
-    const limit =
-      message.kind === 'awareness'
-        ? this.parts.limits.maxAwarenessMessageBytes
-        : this.parts.limits.maxSyncMessageBytes
-    if (data.byteLength > limit) {
+    const refusal = tooLarge(message, data.byteLength, this.parts.limits)
+    if (refusal) {
       connection.refused = true
-      connection.tell({
-        type: 'refused',
-        reason: 'too-large',
-        message: `Message over the ${limit}-byte limit.`,
-      })
+      connection.tell(refusal)
       connection.close(CLOSE_CODES.tooLarge, 'too-large')
       return
     }

@@ -4,7 +4,7 @@
  * runs once the frame is done). It includes everything the key waits for: its own handlers, the editor's
  * transaction, remote changes handled before it, and the frame itself.
  */
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 
 declare global {
   interface Window {
@@ -44,6 +44,28 @@ export async function typePaced(page: Page, count: number, intervalMs: number): 
     const rest = intervalMs - (Date.now() - started)
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
   }
+}
+
+/**
+ * The same probe and the same typing on a bare contenteditable in the same browser: what any page pays from key to
+ * screen. Most of it is the wait for the next frame (a key arrives anywhere in a 16.7 ms frame), so at 60 frames a
+ * second the floor's p95 is already near 16 ms; an editor's figure is read against it, measured in the same run.
+ */
+export async function keyToScreenFloor(browser: Browser, count: number, intervalMs: number): Promise<Spread> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  const page = await context.newPage()
+  await page.setContent(
+    '<main><p contenteditable="true" style="font: 16px serif">Floor: a bare paragraph.</p></main>',
+  )
+  await page.locator('p').click()
+  await page.keyboard.press('End')
+  await installKeyProbe(page)
+  await page.waitForTimeout(500)
+  await typePaced(page, count, intervalMs)
+  await page.waitForFunction((n) => (window.__keyToScreen?.length ?? 0) >= n, count)
+  const floor = spread(await takeKeyTimes(page))
+  await context.close()
+  return floor
 }
 
 export interface Spread {

@@ -3,7 +3,8 @@
  * in headless Chromium. Each run opens the deliverable in a fresh context and measures
  *   - the time from navigation until the text is editable and its last clause is shown;
  *   - keystroke-to-screen (see keyToScreen.ts) while this user types alone, one key every 100 ms;
- *   - the same while two other clients (real y-websocket replicas) type 5 keys/s each into other clauses.
+ *   - the same while two other clients (real y-websocket replicas) type 5 keys/s each into other clauses;
+ *   - the floor: the same typing on a bare contenteditable in the same browser (keyToScreenFloor).
  * Prints each run and the medians over runs. `--runs N` (default 3); `--profile` also records Chromium's CPU
  * profile of the last run's opening and of each typing phase (bench/results/editor-*.cpuprofile) and prints the
  * functions with the most self time (build the client with `npx vite build --minify false` first for readable
@@ -17,7 +18,15 @@ import { buildWorkspace } from '../../test/support/factories.ts'
 import { appendLargeDeliverable, largeDeliverable } from '../../test/support/largeDeliverable.ts'
 import { clauseByTitle, connectClient, firstParagraphText, waitFor } from '../../test/support/syncClients.ts'
 import { startTestServer } from '../../test/support/testServer.ts'
-import { installKeyProbe, median, type Spread, spread, takeKeyTimes, typePaced } from './keyToScreen.ts'
+import {
+  installKeyProbe,
+  keyToScreenFloor,
+  median,
+  type Spread,
+  spread,
+  takeKeyTimes,
+  typePaced,
+} from './keyToScreen.ts'
 import { type Profiling, type SelfTimeEntry, startProfiling } from './profile.ts'
 
 const { values: args } = parseArgs({
@@ -46,6 +55,7 @@ interface Run {
   editableMs: number
   alone: Spread
   withOthers: Spread
+  floor: Spread
 }
 
 const profiles: Record<string, { file: string; busyMs: number; top: SelfTimeEntry[] }> = {}
@@ -115,9 +125,10 @@ for (let run = 0; run < RUNS; run++) {
 
   const typed = await target.textContent({ timeout: 600_000 })
   if (!typed?.includes('a'.repeat(2 * KEYSTROKES))) throw new Error('the typed text did not reach the editor')
-  runs.push({ editableMs, alone, withOthers })
-  console.error(`run ${run + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`)
   await context.close()
+  const floor = await keyToScreenFloor(browser.browser, KEYSTROKES, KEY_INTERVAL_MS)
+  runs.push({ editableMs, alone, withOthers, floor })
+  console.error(`run ${run + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`)
 }
 await browser.close()
 await server.stop()
@@ -142,6 +153,11 @@ console.log(
           p50: med((r) => r.withOthers.p50),
           p95: med((r) => r.withOthers.p95),
           max: med((r) => r.withOthers.max),
+        },
+        floorKeyToScreenMs: {
+          p50: med((r) => r.floor.p50),
+          p95: med((r) => r.floor.p95),
+          max: med((r) => r.floor.max),
         },
       },
       perRun: runs,

@@ -1,10 +1,12 @@
 /**
- * 2,000 comments on the 120,000-word, 400-clause deliverable (test/support/largeDeliverable.ts), against the same
- * deliverable without comments, on one server run as its own process: the server's memory before and after the
- * comments, the time of `GET /comments`, and in headless Chromium the time until the editor is editable with its
- * last clause and the comment margin shown, and keystroke-to-screen (bench/editor/keyToScreen.ts) while typing
- * with the margin open. Run by the bench's `comments` scenario; alone: `npx tsx bench/editor/manyComments.ts
- * [--runs N]`. Prints one JSON line last.
+ * Issue 24's load: 2,000 comments and 500 open suggestions on the 120,000-word, 400-clause deliverable
+ * (test/support/largeDeliverable.ts), against the same deliverable without annotations, on one server run as its own
+ * process: the server's memory before and after the annotations, the time of `GET /comments`, in headless Chromium
+ * the time until the editor is editable with its last clause and the comment margin shown and keystroke-to-screen
+ * (bench/editor/keyToScreen.ts) while typing with the margin open, and the time a new comment takes to reach 300
+ * clients connected to that deliverable (bench/load/statusLoad.ts). Run by the bench's `comments` scenario; alone:
+ * `npx tsx bench/editor/manyComments.ts [--runs N] [--profile]` (--profile saves Chromium's CPU profile of the
+ * typing, bench/results/editor-{plain,annotated}-typing.cpuprofile). Prints one JSON line last.
  */
 import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
@@ -28,11 +30,27 @@ import {
 } from '../../test/support/syncClients.ts'
 import { startTestServer } from '../../test/support/testServer.ts'
 import { memoryUse } from '../lib/processes.ts'
-import { installKeyProbe, median, type Spread, spread, takeKeyTimes, typePaced } from './keyToScreen.ts'
+import { runStatusChanges } from '../load/statusLoad.ts'
+import {
+  installKeyProbe,
+  keyToScreenFloor,
+  median,
+  type Spread,
+  spread,
+  takeKeyTimes,
+  typePaced,
+} from './keyToScreen.ts'
+import { startProfiling } from './profile.ts'
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '1' } } })
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false } },
+})
 const RUNS = Number(args.runs)
 const COMMENTS = 2_000
+const SUGGESTIONS = 500
+/** Clients connected to the annotated deliverable while new comments are posted. */
+const LISTENERS = 300
+const NEW_COMMENTS = 20
 /** Per clause: three threads on words of its first paragraph, one on the whole clause, one reply. */
 const PER_CLAUSE = 5
 const KEYSTROKES = 100
@@ -118,6 +136,24 @@ await Promise.all(
   }),
 )
 const postMs = performance.now() - postStarted
+
+/** One suggestion per clause on words of its first paragraph past the comments' (two on the first 100 clauses). */
+async function suggest(body: Y.XmlFragment): Promise<void> {
+  for (let n = 0; n < SUGGESTIONS; n++) {
+    const clauseId = fixture.clauseIds[n % fixture.clauseIds.length]!
+    const text = firstParagraphText(findClauseElement(body, clauseId)!)
+    const from = n < fixture.clauseIds.length ? 40 : 60
+    if (text.length < from + 6)
+      throw new Error(`clause ${clauseId}: first paragraph too short for a suggestion`)
+    const answer = await ws.participant.api.post(`/api/deliverables/${annotatedId}/suggestions`, {
+      sectionId: clauseId,
+      anchor: anchorInText(text, from, from + 5),
+      replacement: 'the agreed term',
+    })
+    if (answer.status !== 201) throw new Error(`suggestion refused: ${JSON.stringify(answer.body)}`)
+  }
+}
+await suggest(writers[1]!.body)
 const rssAfterComments = rssMb()
 
 const listTimes: number[] = []
@@ -163,26 +199,52 @@ async function open(id: string, withComments: boolean): Promise<Opening> {
   await page.keyboard.press('End')
   await installKeyProbe(page)
   await page.waitForTimeout(500)
+  const profiler = args.profile ? await startProfiling(page) : null
   await typePaced(page, KEYSTROKES, KEY_INTERVAL_MS)
   await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
     timeout: 600_000,
   })
+  if (profiler)
+    console.error(
+      JSON.stringify(await profiler.stop(withComments ? 'annotated-typing' : 'plain-typing'), null, 1),
+    )
   const keys = spread(await takeKeyTimes(page))
   await context.close()
   return { editableMs, threadsShown, keys }
 }
 
-const runs: { without: Opening; with: Opening }[] = []
+const runs: { without: Opening; with: Opening; floor: Spread }[] = []
 for (let run = 0; run < RUNS; run++) {
   // Alternating order, so that neither side always runs on a warmer server.
   const first = run % 2 === 0
   const a = await open(first ? plainId : annotatedId, !first)
   const b = await open(first ? annotatedId : plainId, first)
-  runs.push(first ? { without: a, with: b } : { without: b, with: a })
+  const floor = await keyToScreenFloor(browser.browser, KEYSTROKES, KEY_INTERVAL_MS)
+  runs.push(first ? { without: a, with: b, floor } : { without: b, with: a, floor })
   console.error(`run ${run + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`)
 }
 const rssAtEnd = rssMb()
 await browser.close()
+
+// A new comment reaching 300 clients connected to the annotated deliverable (raw clients that said hello).
+const delivery = await runStatusChanges(
+  {
+    target: {
+      peer: 'accord',
+      wsBase: `ws://127.0.0.1:${server.port}/sync`,
+      httpBase: server.url,
+      name: annotatedId,
+      editors: [],
+      readers: [ws.participant.cookie, ws.editor2.cookie],
+      chair: ws.chair.cookie,
+      serverSeeded: true,
+    },
+    clients: LISTENERS,
+    sections: 0,
+    comments: NEW_COMMENTS,
+  },
+  { mark: async () => undefined as never, stopped: () => false, log: () => undefined },
+)
 for (const writer of writers) writer.destroy()
 await server.stop()
 
@@ -190,6 +252,7 @@ const med = (pick: (run: (typeof runs)[number]) => number) => median(runs.map(pi
 console.log(
   JSON.stringify({
     comments: COMMENTS,
+    suggestions: SUGGESTIONS,
     words: fixture.words,
     clauses: fixture.clauseIds.length,
     runs: RUNS,
@@ -205,6 +268,15 @@ console.log(
     threadsShown: runs[0]?.with.threadsShown,
     keyToScreenP95Ms: { without: med((r) => r.without.keys.p95), with: med((r) => r.with.keys.p95) },
     keyToScreenP50Ms: { without: med((r) => r.without.keys.p50), with: med((r) => r.with.keys.p50) },
+    keyToScreenFloorMs: { p50: med((r) => r.floor.p50), p95: med((r) => r.floor.p95) },
+    newComment: {
+      clients: delivery.clients,
+      comments: NEW_COMMENTS,
+      p50Ms: delivery.comments.p50,
+      p99Ms: delivery.comments.p99,
+      maxMs: delivery.comments.max,
+      missing: delivery.commentsMissing,
+    },
     loadAverage: (await import('node:os')).loadavg(),
     perRun: runs,
   }),

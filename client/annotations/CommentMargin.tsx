@@ -96,8 +96,12 @@ export function CommentMargin({ annotations, editor, outline, selectedClauseId }
   }
 
   const { activeThreadId } = annotations
-  // Many comments: measured once the typing pauses, not on every keystroke.
-  const version = useDocVersion(editor, annotations.comments.length > MAPPED_ABOVE ? 300 : 0)
+  // Many comments: measured once the typing pauses, not on every keystroke; none: the text is not followed at all
+  // (each new version renders the margin, a React commit that walks the editor's DOM).
+  const version = useDocVersion(
+    annotations.comments.length > 0 ? editor : null,
+    annotations.comments.length > MAPPED_ABOVE ? 300 : 0,
+  )
   const [limit, setLimit] = useState(PAGE)
   const { threads, hidden, positions, removed } = useMarginThreads({
     comments: annotations.comments,

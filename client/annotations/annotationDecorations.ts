@@ -126,9 +126,18 @@ export function annotationViewOf(state: EditorState): AnnotationView {
 export const MAPPED_ABOVE = 150
 const RECOMPUTE_AFTER_MS = 300
 
-const anchoredCount = (view: AnnotationView) =>
-  view.comments.reduce((n, c) => n + (c.anchor && !c.replyTo && !c.resolved ? 1 : 0), 0) +
-  view.suggestions.reduce((n, s) => n + (s.status === 'open' ? 1 : 0), 0)
+/** Counted once per annotation view (asked on every keystroke). */
+const anchoredCounts = new WeakMap<AnnotationView, number>()
+function anchoredCount(view: AnnotationView): number {
+  let count = anchoredCounts.get(view)
+  if (count === undefined) {
+    count =
+      view.comments.reduce((n, c) => n + (c.anchor && !c.replyTo && !c.resolved ? 1 : 0), 0) +
+      view.suggestions.reduce((n, s) => n + (s.status === 'open' ? 1 : 0), 0)
+    anchoredCounts.set(view, count)
+  }
+  return count
+}
 
 interface PluginState {
   view: AnnotationView

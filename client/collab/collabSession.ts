@@ -45,6 +45,12 @@ export interface SessionState {
   ended: EndReason | null
 }
 
+/**
+ * The state without `unsaved`, which flips twice per keystroke (the change, then the server's confirmation): what
+ * the editor screen follows, so that typing renders nothing but the saving indicator.
+ */
+export type SettledState = Omit<SessionState, 'unsaved'>
+
 export interface SessionOptions {
   deliverableId: string
   userId: string
@@ -90,6 +96,7 @@ export class CollabSession {
   readonly provider: WebsocketProvider
   readonly persistence: BatchedIndexeddbPersistence
   private state: SessionState = INITIAL_SESSION_STATE
+  private settled: SettledState = INITIAL_SESSION_STATE
   private listeners = new Set<() => void>()
   private savedClock = 0
   private offlineTimer: ReturnType<typeof setTimeout> | undefined
@@ -127,6 +134,9 @@ export class CollabSession {
 
   getState = (): SessionState => this.state
 
+  /** The same object for as long as only `unsaved` changes (for useSyncExternalStore). */
+  getSettledState = (): SettledState => this.settled
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -134,6 +144,10 @@ export class CollabSession {
 
   private update(patch: Partial<SessionState>): void {
     this.state = { ...this.state, ...patch }
+    if (Object.keys(patch).some((key) => key !== 'unsaved')) {
+      const { unsaved: _unsaved, ...settled } = this.state
+      this.settled = settled
+    }
     for (const listener of this.listeners) listener()
   }
 

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { accordSchema } from '../../shared/editor/extensions.ts'
 import { consensusViewOf } from '../editor/consensusState.ts'
 import { applyRecoveryPlan } from './applyRecovery.ts'
-import { CollabSession, INITIAL_SESSION_STATE, type Refusal, type SessionState } from './collabSession.ts'
+import { CollabSession, INITIAL_SESSION_STATE, type Refusal, type SettledState } from './collabSession.ts'
 import { deleteWork, loadWork, offlineDocName, type SavedWork, saveWork } from './offlineStore.ts'
 import { type JsonNode, type KeptText, planRecovery } from './recoveryPlan.ts'
 
@@ -28,7 +28,8 @@ export interface RecoveryView {
 export interface CollabControl {
   session: CollabSession
   generation: number
-  state: SessionState
+  /** Everything but the saving state (see SettledState): follow that with `session.subscribe`. */
+  state: SettledState
   recovery: RecoveryView | null
   dismissRecovery: () => void
 }
@@ -152,8 +153,8 @@ export function useCollabSession(deliverableId: string, userId: string, mayEdit:
   const session = current?.session ?? null
   const state = useSyncExternalStore(
     session ? session.subscribe : noopSubscribe,
-    session ? session.getState : nullState,
-  ) as SessionState | null
+    session ? session.getSettledState : nullState,
+  ) as SettledState | null
 
   // Re-apply once the fresh replica has the server's document and the server said what this user may do and
   // which clauses are locked.

@@ -17,6 +17,7 @@ import { othersAwareness } from './othersAwareness.ts'
 import { PasteCleanup } from './pasteCleanup.ts'
 import { RefusalNotice } from './refusalNotice.ts'
 import { RemoteChangeViewport } from './remoteChangeViewport.ts'
+import { ScrollAfterFrame } from './scrollAfterFrame.ts'
 import { SuggestionMode } from './suggestionMode.ts'
 import { TextAnchors } from './textAnchors.ts'
 import { STRUCTURE_ORIGIN } from './yStructure.ts'
@@ -65,6 +66,7 @@ export function editorExtensions(options: EditorExtensionOptions): AnyExtension[
     }),
     CaretKeeper,
     RemoteChangeViewport,
+    ScrollAfterFrame,
     ConsensusState,
     LockGuard,
     RefusalNotice.configure({ notify: options.notify }),

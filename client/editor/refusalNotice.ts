@@ -117,7 +117,12 @@ export const RefusalNotice = Extension.create<RefusalNoticeOptions>({
         key: new PluginKey('accordRefusalNotice'),
         view: (view) => {
           notices.set(view, new Notice(view, notify))
-          const describeReadOnly = () => view.dom.setAttribute('aria-readonly', String(!view.editable))
+          // Written only when it changes: the view asks after every transaction, and each write is a DOM change.
+          const describeReadOnly = () => {
+            const readOnly = String(!view.editable)
+            if (view.dom.getAttribute('aria-readonly') !== readOnly)
+              view.dom.setAttribute('aria-readonly', readOnly)
+          }
           describeReadOnly()
           return {
             update: describeReadOnly,

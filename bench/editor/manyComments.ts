@@ -6,7 +6,7 @@
  * (bench/editor/keyToScreen.ts) while typing with the margin open, and the time a new comment takes to reach 300
  * clients connected to that deliverable (bench/load/statusLoad.ts). Run by the bench's `comments` scenario; alone:
  * `npx tsx bench/editor/manyComments.ts [--runs N] [--profile]` (--profile saves Chromium's CPU profile of the
- * typing, bench/results/editor-{plain,annotated}-typing.cpuprofile). Prints one JSON line last.
+ * opening and of the typing, bench/results/editor-{plain,annotated}-{opening,typing}.cpuprofile). Prints one JSON line last.
  */
 import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
@@ -181,6 +181,8 @@ const browser = await launchBrowser()
 async function open(id: string, withComments: boolean): Promise<Opening> {
   const { page, context } = await openPage(browser.browser, server.url, ws.editor2.cookie)
   await page.goto('/')
+  const name = withComments ? 'annotated' : 'plain'
+  const openProfiler = args.profile ? await startProfiling(page) : null
   const started = Date.now()
   await page.goto(`/d/${id}`)
   const shown = [
@@ -190,6 +192,7 @@ async function open(id: string, withComments: boolean): Promise<Opening> {
   ]
   await Promise.all(shown.map((locator) => locator.waitFor({ timeout: 300_000 })))
   const editableMs = Date.now() - started
+  if (openProfiler) console.error(JSON.stringify(await openProfiler.stop(`${name}-opening`), null, 1))
   const threadsShown = await page.getByTestId('comment-thread').count()
   // The caret at the end of a paragraph in the middle of the document; only the keys typed after it are timed.
   await page
@@ -204,10 +207,7 @@ async function open(id: string, withComments: boolean): Promise<Opening> {
   await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
     timeout: 600_000,
   })
-  if (profiler)
-    console.error(
-      JSON.stringify(await profiler.stop(withComments ? 'annotated-typing' : 'plain-typing'), null, 1),
-    )
+  if (profiler) console.error(JSON.stringify(await profiler.stop(`${name}-typing`), null, 1))
   const keys = spread(await takeKeyTimes(page))
   await context.close()
   return { editableMs, threadsShown, keys }

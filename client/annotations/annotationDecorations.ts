@@ -9,6 +9,7 @@ import { type EditorState, Plugin, PluginKey } from '@tiptap/pm/state'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import { presenceColor } from '../collab/colors.ts'
+import { formatWhen } from '../consensus/formatWhen.ts'
 import { inlineDecoration, reuseDecorations } from '../editor/decorationReuse.ts'
 import { rangeOfAnchor } from './editorAnchors.ts'
 import type { SuggestionDraft } from './suggestionDrafts.ts'
@@ -35,9 +36,6 @@ const EMPTY: AnnotationView = {
 }
 
 export const annotationKey = new PluginKey<PluginState>('accordAnnotations')
-
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 function insertionWidget(text: string, title: string, color: string, pending: boolean): () => HTMLElement {
   return () => {
@@ -100,7 +98,14 @@ function decorate(state: EditorState, view: AnnotationView): Decoration[] {
     const range = rangeOfAnchor(state, suggestion.anchor)
     if (!range || !inDoc(range.from, range.to)) continue
     const author = view.authorOf(suggestion.authorId)
-    suggestionMarks(range, suggestion.replacement, author, when(suggestion.createdAt), false, suggestion.id)
+    suggestionMarks(
+      range,
+      suggestion.replacement,
+      author,
+      formatWhen(suggestion.createdAt),
+      false,
+      suggestion.id,
+    )
   }
   if (view.draft) {
     const range = rangeOfAnchor(state, view.draft.anchor)

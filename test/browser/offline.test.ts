@@ -44,6 +44,13 @@ afterAll(async () => {
   await server?.stop()
 })
 
+/** Whether leaving the page now would make the browser ask first (a `beforeunload` listener cancels the event). */
+function leavingAsksFirst(): boolean {
+  const event = new Event('beforeunload', { cancelable: true })
+  window.dispatchEvent(event)
+  return event.defaultPrevented
+}
+
 describe('an editor who goes offline', () => {
   it('is told the truth when the connection drops, and can keep typing', async () => {
     await waitForStatus(away, 'All changes saved')
@@ -52,6 +59,7 @@ describe('an editor who goes offline', () => {
     await waitForStatus(away, /Reconnecting|Offline/)
     await typeInClause(away, '1', ' Typed while offline.')
     await waitForStatus(away, 'Offline — changes kept on this device')
+    expect(await away.evaluate(leavingAsksFirst)).toBe(true)
     // Meanwhile the other editor changes another clause.
     await typeInClause(staying, '6', 'Written while the other was away.')
     await waitForStatus(staying, 'All changes saved')
@@ -64,6 +72,7 @@ describe('an editor who goes offline', () => {
     await waitForClauseText(staying, '1', ['Typed while offline.'])
     await waitForClauseText(away, '6', ['Written while the other was away.'])
     await waitForStatus(away, 'All changes saved')
+    expect(await away.evaluate(leavingAsksFirst)).toBe(false)
     const note = away.getByTestId('merge-note')
     await note.waitFor({ timeout: LONG })
     expect(await textOf(note)).toMatch(/\d+ changes? by 1 person merged/)

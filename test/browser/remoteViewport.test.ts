@@ -2,7 +2,8 @@
  * Other people's typing never moves what an editor is reading: on a long deliverable, with the caret's line at the
  * bottom edge of the window (half visible, where a reader who scrolled a little leaves it), others type far above
  * and far below; the window does not scroll, the caret stays where it was in its text (End put it at the end of
- * its line), and the next key lands there.
+ * its line), and the next key lands there. The user's own editing does bring the caret into view (after the frame:
+ * editor/scrollAfterFrame.ts), from the window's edge and from far away.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -137,6 +138,40 @@ describe('others typing far from the caret', () => {
     await page.waitForTimeout(100)
     const typed = await page.evaluate(caretOf)
     expect(typed.text).toBe(`${before.text.slice(0, before.offset)}Z${before.text.slice(before.offset)}`)
+    expect(errors).toEqual([])
+  })
+})
+
+/** Whether the caret's line is wholly inside the window. */
+function caretLineInWindow(): boolean {
+  const editor = (document.querySelector('.ProseMirror') as unknown as { editor: EditorLike }).editor
+  const rect = editor.view.coordsAtPos(editor.state.selection.head)
+  return rect.top >= 0 && rect.bottom <= window.innerHeight
+}
+
+// Enter is ProseMirror's own command (the browser reveals the caret itself only for text it inserted): the
+// scrolling tested here is ProseMirror's, which runs once the frame is drawn.
+describe("the user's own editing", () => {
+  it('brings a caret line cut by the window edge into view', async () => {
+    await page.evaluate(putCaretLineAtBottomEdge)
+    await page.waitForTimeout(300)
+    expect(await page.evaluate(caretLineInWindow)).toBe(false)
+    const before = await page.evaluate(caretOf)
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(caretLineInWindow, undefined, { timeout: 5000 })
+    expect((await page.evaluate(caretOf)).scrollY).toBeGreaterThan(before.scrollY)
+  })
+
+  it('brings a caret far out of view back into view', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.waitForTimeout(300)
+    expect(await page.evaluate(caretLineInWindow)).toBe(false)
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(caretLineInWindow, undefined, { timeout: 5000 })
+    await page.keyboard.type('Q')
+    const caret = await page.evaluate(caretOf)
+    expect(caret.text.slice(0, caret.offset)).toBe('Q')
     expect(errors).toEqual([])
   })
 })

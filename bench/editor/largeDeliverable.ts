@@ -23,9 +23,8 @@ import {
   keyToScreenFloor,
   median,
   type Spread,
-  spread,
   takeKeyTimes,
-  typePaced,
+  timedTyping,
 } from './keyToScreen.ts'
 import { type Profiling, type SelfTimeEntry, startProfiling } from './profile.ts'
 
@@ -67,13 +66,9 @@ async function stopProfiling(profiler: Promise<Profiling> | null, name: string) 
 /** Types KEYSTROKES characters at a typist's pace and returns their key-to-screen times (profiled when named). */
 async function typingPhase(page: Page, profileName: string | null): Promise<Spread> {
   const profiler = profileName ? await startProfiling(page) : null
-  await typePaced(page, KEYSTROKES, KEY_INTERVAL_MS)
-  // A page that fell behind draws the last keys long after they were sent: wait until every key reached the screen.
-  await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
-    timeout: 600_000,
-  })
+  const keys = await timedTyping(page, KEYSTROKES, KEY_INTERVAL_MS)
   if (profiler && profileName) profiles[profileName] = await profiler.stop(profileName)
-  return spread(await takeKeyTimes(page))
+  return keys
 }
 
 const browser = await launchBrowser()

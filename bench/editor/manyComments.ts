@@ -5,8 +5,9 @@
  * the time until the editor is editable with its last clause and the comment margin shown and keystroke-to-screen
  * (bench/editor/keyToScreen.ts) while typing with the margin open, and the time a new comment takes to reach 300
  * clients connected to that deliverable (bench/load/statusLoad.ts). Run by the bench's `comments` scenario; alone:
- * `npx tsx bench/editor/manyComments.ts [--runs N] [--profile]` (--profile saves Chromium's CPU profile of the
- * opening and of the typing, bench/results/editor-{plain,annotated}-{opening,typing}.cpuprofile). Prints one JSON line last.
+ * `npx tsx bench/editor/manyComments.ts [--runs N] [--profile]` (--profile saves Chromium's CPU profiles of the
+ * opening and of the typing: bench/results/editor-{plain,annotated}-{opening,typing}.cpuprofile). Prints one JSON
+ * line last.
  */
 import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
@@ -31,15 +32,7 @@ import {
 import { startTestServer } from '../../test/support/testServer.ts'
 import { memoryUse } from '../lib/processes.ts'
 import { runStatusChanges } from '../load/statusLoad.ts'
-import {
-  installKeyProbe,
-  keyToScreenFloor,
-  median,
-  type Spread,
-  spread,
-  takeKeyTimes,
-  typePaced,
-} from './keyToScreen.ts'
+import { installKeyProbe, keyToScreenFloor, median, type Spread, timedTyping } from './keyToScreen.ts'
 import { startProfiling } from './profile.ts'
 
 const { values: args } = parseArgs({
@@ -203,12 +196,8 @@ async function open(id: string, withComments: boolean): Promise<Opening> {
   await installKeyProbe(page)
   await page.waitForTimeout(500)
   const profiler = args.profile ? await startProfiling(page) : null
-  await typePaced(page, KEYSTROKES, KEY_INTERVAL_MS)
-  await page.waitForFunction((count) => (window.__keyToScreen?.length ?? 0) >= count, KEYSTROKES, {
-    timeout: 600_000,
-  })
+  const keys = await timedTyping(page, KEYSTROKES, KEY_INTERVAL_MS)
   if (profiler) console.error(JSON.stringify(await profiler.stop(`${name}-typing`), null, 1))
-  const keys = spread(await takeKeyTimes(page))
   await context.close()
   return { editableMs, threadsShown, keys }
 }

@@ -5,9 +5,11 @@
  * (`Y.mergeUpdates`) and stored in one transaction, in the same store and format as y-indexeddb's, which still
  * loads, compacts and clears the copy.
  *
- * Nothing typed may be lost when the tab goes: what waits is written at once when the page is hidden, frozen or
- * left (`visibilitychange`, `freeze`, `pagehide`: the last moments a browser gives a page, and the only ones on a
- * phone) and when the replica is closed. A transaction started then is completed by the browser.
+ * Batching is for a replica online, whose updates the server holds too: offline, this copy is the only one and each
+ * update is written at once. Nothing typed may be lost when the tab goes: what waits is written at once when the page
+ * is hidden, frozen or left (`visibilitychange`, `freeze`, `pagehide`: the last moments a browser gives a page, and
+ * the only ones on a phone) and when the replica is closed. Each transaction is committed explicitly at once, so that
+ * the browser completes it even when the page is gone before the write succeeded.
  */
 import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb'
 import * as Y from 'yjs'
@@ -20,7 +22,8 @@ export class BatchedIndexeddbPersistence extends IndexeddbPersistence {
   private waiting: Uint8Array[] = []
   private timer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(name: string, doc: Y.Doc) {
+  /** `mayWait` says whether updates may wait to be batched: not while offline, where this copy is the only one. */
+  constructor(name: string, doc: Y.Doc, mayWait: () => boolean) {
     super(name, doc)
     // Replace y-indexeddb's writer (one transaction per update) by the batching one.
     doc.off('update', this._storeUpdate)
@@ -29,7 +32,8 @@ export class BatchedIndexeddbPersistence extends IndexeddbPersistence {
       // not what was just read from it.
       if (!this.db || origin === this) return
       this.waiting.push(update)
-      this.timer ??= setTimeout(this.flush, BATCH_MS)
+      if (mayWait()) this.timer ??= setTimeout(this.flush, BATCH_MS)
+      else this.flush()
     }
     doc.on('update', this._storeUpdate)
     addEventListener('pagehide', this.flush)
@@ -45,7 +49,12 @@ export class BatchedIndexeddbPersistence extends IndexeddbPersistence {
     const update = this.waiting.length === 1 ? this.waiting[0]! : Y.mergeUpdates(this.waiting)
     this.waiting = []
     try {
-      this.db.transaction(UPDATES_STORE, 'readwrite').objectStore(UPDATES_STORE).add(update)
+      const transaction = this.db.transaction(UPDATES_STORE, 'readwrite')
+      transaction.objectStore(UPDATES_STORE).add(update)
+      // Commit now rather than when the page has seen the request succeed: after \`pagehide\` the page may be gone
+      // before then, and Chromium aborts a transaction whose page went without committing it (the last keys typed
+      // offline were lost under load).
+      transaction.commit()
     } catch (error) {
       // The connection is closing: the copy is being deleted (logout clears it while the editor unmounts). What
       // waited is the server's too once synced; never let this throw into the page.

@@ -113,6 +113,7 @@ export class CollabSession {
     this.persistence = new BatchedIndexeddbPersistence(
       offlineDocName(options.userId, options.deliverableId),
       this.ydoc,
+      () => this.provider?.wsconnected === true,
     )
     this.provider = new WebsocketProvider(syncUrl(), options.deliverableId, this.ydoc, {
       connect: false,

@@ -2,10 +2,12 @@
  * The offline copy keeps everything typed, even the last keys before the tab is closed: the browser stores the
  * replica's updates in batches (client/collab/batchedPersistence.ts), and what waits is written when the page goes.
  * An editor offline (a TCP proxy the test controls refuses the connection) types and closes the tab at once; opened
- * again once the network is back, the text is there and reaches the server.
+ * again once the network is back, the text is there and reaches the server. Offline, each update is stored at once:
+ * a tab that crashes a moment after the last key keeps it too.
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BATCH_MS } from '../../client/collab/batchedPersistence.ts'
 import { launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
 import { bodyText, connectClient, waitFor } from '../support/syncClients.ts'
@@ -71,5 +73,31 @@ describe('the offline copy', () => {
     } finally {
       other.destroy()
     }
+  })
+
+  it('keeps what was typed offline when the tab crashes a moment later', async () => {
+    // Alone: another tab of the deliverable would receive the text over the browser's channel and store it too.
+    for (const other of context.pages()) await other.close()
+    const typing = await context.newPage()
+    await openEditor(typing, workspace.deliverable.id)
+    await waitForStatus(typing, 'All changes saved')
+    proxy.cut()
+    await waitForStatus(typing, /Reconnecting|Offline/)
+    await typeInClause(typing, '2', ' Typed offline, then the tab')
+    // A few keys, and the crash well within a batch's wait after the first of them: offline, each update is stored
+    // at once, as this copy is the only one (batched, the last word would be lost).
+    await typing.waitForTimeout(BATCH_MS * 1.5)
+    await typing.keyboard.type(' crashed.')
+    await typing.waitForTimeout(BATCH_MS / 8)
+    const crashed = new Promise<void>((resolve) => typing.once('crash', () => resolve()))
+    const cdp = await context.newCDPSession(typing)
+    void cdp.send('Page.crash').catch(() => undefined)
+    await crashed
+    await typing.close()
+
+    proxy.restore()
+    const reopened = await context.newPage()
+    await openEditor(reopened, workspace.deliverable.id)
+    await waitForClauseText(reopened, '2', ['Typed offline, then the tab crashed.'])
   })
 })

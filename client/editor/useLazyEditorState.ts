@@ -38,7 +38,7 @@ export function useLazyEditorState<T>(
   equalRef.current = equal
   const [value, setValue] = useState(() => select(editor))
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: inputs are what the selector reads besides the editor
+  // The effect runs again when the editor or any of `inputs` (what the selector reads besides the editor) changes.
   useEffect(() => {
     const refresh = () => {
       later.cancel()

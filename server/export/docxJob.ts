@@ -1,11 +1,12 @@
 /**
- * One .docx to write, as the export worker receives it: either a laid-out document, or the gathered sources and a
- * copy of the document's state, composed into one where the job runs (so that on the worker, the reading and the
- * layout of a large text stay off the event loop too). The same function runs in the worker and, where no worker
- * can start, in-process.
+ * One .docx to write: either a laid-out document, or the gathered sources and the Yjs document to compose it from
+ * where the job runs (on the worker, its copy of the live document: so that the reading and the layout of a large
+ * text stay off the event loop too). The same function runs in the worker and, where no worker can start,
+ * in-process with the live document itself.
  */
+
+import type * as Y from 'yjs'
 import { composeDocument, type ExportSource } from './composeDocument.ts'
-import { docFromUpdate } from './documentModel.ts'
 import { writeDocx } from './docxWriter.ts'
 import type { ExportDocument } from './exportDocument.ts'
 import { applyPendingRevisions } from './pendingRevisions.ts'
@@ -14,8 +15,8 @@ export type DocxInput =
   | { document: ExportDocument }
   | {
       source: ExportSource
-      /** A complete Yjs update of the text to export. */
-      state: Uint8Array
+      /** The text to export: read, never changed. */
+      doc: Y.Doc
     }
 
 export function buildDocx(input: DocxInput): Promise<Buffer> {
@@ -23,11 +24,5 @@ export function buildDocx(input: DocxInput): Promise<Buffer> {
 }
 
 function documentOf(input: DocxInput): ExportDocument {
-  if ('document' in input) return input.document
-  const doc = docFromUpdate(input.state)
-  try {
-    return composeDocument(input.source, doc)
-  } finally {
-    doc.destroy()
-  }
+  return 'document' in input ? input.document : composeDocument(input.source, input.doc)
 }

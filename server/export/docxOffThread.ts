@@ -2,11 +2,17 @@
  * Runs the .docx writer on a worker thread (docxWorker.ts), so that the event loop keeps serving live editing
  * during an export. One worker is kept warm and reused: starting one (a fresh V8 isolate that loads tsx and the
  * `docx` package, then compiles its code on first use) costs more than writing a 120,000-word deliverable with a
- * warm one. It is unreferenced while idle, so that it never keeps a process alive, and started again if it stops.
- * Where a worker cannot start (a runtime without it), the writer runs in-process and the caller is told why.
+ * warm one. It keeps a copy of each live document it exports, fed with the document's updates (replicaFeeds.ts),
+ * so that an export costs the event loop no copy of the whole text. It is unreferenced while idle, so that it
+ * never keeps a process alive, and started again if it stops. Where a worker cannot start (a runtime without it),
+ * the writer runs in-process and the caller is told why.
  */
 import { Worker } from 'node:worker_threads'
+import * as Y from 'yjs'
+import type { ExportSource } from './composeDocument.ts'
 import { buildDocx, type DocxInput } from './docxJob.ts'
+import type { ExportDocument } from './exportDocument.ts'
+import { type ReplicaFeed, ReplicaFeeds } from './replicaFeeds.ts'
 
 const WORKER_URL = new URL('./docxWorker.ts', import.meta.url)
 
@@ -24,10 +30,14 @@ export type WorkerAnswer =
   | { type: 'done'; job: number; bytes: Uint8Array; threadId: number }
   | { type: 'failed'; job: number; message: string }
 
-export interface WorkerJob {
-  job: number
-  input: DocxInput
-}
+/** A job as it crosses to the worker: a live document travels as the feed of the worker's copy of it. */
+export type WorkerInput = { document: ExportDocument } | { source: ExportSource; replica: ReplicaFeed }
+
+/** What the worker is sent: jobs, and between jobs the updates and the end of its copies of live documents. */
+export type WorkerMessage =
+  | { type: 'job'; job: number; input: WorkerInput }
+  | { type: 'feed'; feed: ReplicaFeed }
+  | { type: 'forget'; id: number }
 
 export async function writeDocxOffThread(input: DocxInput): Promise<OffThreadResult> {
   try {
@@ -73,6 +83,13 @@ class DocxWorkerPool {
   private started: Promise<Worker> | null = null
   private readonly pending = new Map<number, Pending>()
   private nextJob = 1
+  private readonly feeds = new ReplicaFeeds(
+    {
+      feed: (feed) => this.worker?.postMessage({ type: 'feed', feed } satisfies WorkerMessage),
+      forget: (id) => this.worker?.postMessage({ type: 'forget', id } satisfies WorkerMessage),
+    },
+    (doc) => Y.encodeStateAsUpdate(doc),
+  )
 
   ready(): Promise<Worker> {
     this.started ??= this.start()
@@ -83,14 +100,22 @@ class DocxWorkerPool {
     const worker = await this.ready()
     const job = this.nextJob++
     return new Promise<Written>((resolve, reject) => {
-      this.pending.set(job, { resolve, reject })
+      const failed = (error: Error) => {
+        // The worker's copy may be what failed: the next export of this document starts a new one.
+        if ('doc' in input) this.feeds.forgetCopy(input.doc)
+        reject(error)
+      }
+      this.pending.set(job, { resolve, reject: failed })
       // While a job is in flight the worker keeps the process alive, as any pending I/O would.
       worker.ref()
       try {
-        worker.postMessage({ job, input } satisfies WorkerJob)
+        // The feed is taken in the same tick as it is posted, to the worker that holds the copy.
+        const wire: WorkerInput =
+          'doc' in input ? { source: input.source, replica: this.feeds.feedFor(input.doc) } : input
+        worker.postMessage({ type: 'job', job, input: wire } satisfies WorkerMessage)
       } catch (error) {
         this.settle(job)
-        reject(error as Error)
+        failed(error as Error)
       }
     })
   }
@@ -152,6 +177,7 @@ class DocxWorkerPool {
   private forget(error: Error): void {
     this.worker = null
     this.started = null
+    this.feeds.reset()
     const pending = [...this.pending.values()]
     this.pending.clear()
     for (const p of pending) p.reject(error)

@@ -3,7 +3,7 @@
  * `GET /api/deliverables/:id/export`, with no knowledge of HTTP. Revision marks compare a base state (a version's
  * complete Yjs update) with the present, clause by clause.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import type { ExportFormat } from '../../shared/api/export.ts'
 import type { DecisionEvent } from '../../shared/domain/consensus.ts'
@@ -191,9 +191,9 @@ export class ExportService {
 
 async function write(source: ExportSource, doc: Y.Doc, format: ExportFormat): Promise<Buffer> {
   if (format === 'docx' || format === 'pdf') {
-    // The event loop only copies the document's state (one encode) and gathers plain data; reading and laying out
-    // the text, revision marks and writing the file happen on the export worker.
-    const docx = (await writeDocxOffThread({ source, state: Y.encodeStateAsUpdate(doc) })).bytes
+    // The event loop only gathers plain data and forwards the document's recent updates to the worker's copy of
+    // it; reading and laying out the text, revision marks and writing the file happen on the export worker.
+    const docx = (await writeDocxOffThread({ source, doc })).bytes
     return format === 'pdf' ? convertWithOffice(docx, { from: 'docx', to: 'pdf' }) : docx
   }
   const document = applyPendingRevisions(composeDocument(source, doc))

@@ -1,0 +1,29 @@
+/**
+ * The export worker's copies of live documents (replicaFeeds.ts sends what they have not seen): a copy is started
+ * from a whole state once and then follows the updates the main thread forwards, in order.
+ */
+import * as Y from 'yjs'
+import { docFromUpdate } from './documentModel.ts'
+import type { ReplicaFeed } from './replicaFeeds.ts'
+
+export class WorkerReplicas {
+  private readonly docs = new Map<number, Y.Doc>()
+
+  /** The copy brought up to date by `feed`. */
+  apply(feed: ReplicaFeed): Y.Doc {
+    let doc = this.docs.get(feed.id)
+    if (feed.state) {
+      doc?.destroy()
+      doc = docFromUpdate(feed.state)
+      this.docs.set(feed.id, doc)
+    }
+    if (!doc) throw new Error(`the export worker has no copy ${feed.id}`)
+    for (const update of feed.updates) Y.applyUpdate(doc, update)
+    return doc
+  }
+
+  forget(id: number): void {
+    this.docs.get(id)?.destroy()
+    this.docs.delete(id)
+  }
+}

@@ -2,8 +2,9 @@
  * Followers of a meeting (issue 23): N raw clients of one deliverable while one editor types; on Accord the chair
  * moves "Now discussing" through the clauses during the typing. Latency from the chair's request to every follower
  * having the new clause, and the typing latency to the followers on every server (the peers have no meetings:
- * they carry the same typing to the same followers). Each move is made durable before it is pushed (docs/API.md
- * "The meeting in progress"), so the figures include that fsync.
+ * they carry the same typing to the same followers). Each move is pushed at once and made durable before the chair
+ * is answered (docs/API.md "The meeting in progress"): the chair's HTTP time includes that fsync, the followers'
+ * figures do not.
  */
 import type { MeetingFollowResult } from '../load/followLoad.ts'
 import { runLoad } from '../load/runLoad.ts'

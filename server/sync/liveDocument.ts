@@ -472,10 +472,17 @@ export class LiveDocument {
   }
 
   tellAll(message: ServerMessage): void {
-    // Never ahead of the text it is about; one frame, encoded once, for everyone (relayed once per node).
-    this.outbox.flush()
+    // Never ahead of the text it is about; one frame, encoded once, for everyone (relayed once per node). Corked
+    // meanwhile: a connection the flush still owes text gets that text and this message in one write.
     const frame = encodeAccord(message)
-    for (const connection of this.connections) if (connection.speaksAccord) connection.send(frame)
+    const connections = [...this.connections]
+    for (const connection of connections) connection.cork()
+    try {
+      this.outbox.flush()
+      for (const connection of connections) if (connection.speaksAccord) connection.send(frame)
+    } finally {
+      for (const connection of connections) connection.uncork()
+    }
   }
 
   closeAll(code: number, reason: string): void {

@@ -1,10 +1,11 @@
-import { lazy, Suspense } from 'react'
-import { Route, Routes } from 'react-router-dom'
+import { lazy, Suspense, useState } from 'react'
+import { Route, Routes, useParams } from 'react-router-dom'
 import { AuthProvider } from './account/auth.tsx'
 import { LoginScreen } from './account/LoginScreen.tsx'
 import { RequireAuth } from './account/RequireAuth.tsx'
 import { SetupScreen } from './account/SetupScreen.tsx'
 import { UsersScreen } from './account/UsersScreen.tsx'
+import { prefetchDeliverable } from './editor/deliverablePrefetch.ts'
 import { ImportScreen } from './import/ImportScreen.tsx'
 import { NewMeetingScreen } from './meetings/MeetingForms.tsx'
 import { MeetingScreen } from './meetings/MeetingScreen.tsx'
@@ -23,6 +24,9 @@ const EditorScreen = lazy(() =>
 )
 
 function EditorRoute() {
+  const { id = '' } = useParams()
+  // Once per opening: the deliverable is asked for while the editor's code loads.
+  useState(() => prefetchDeliverable(id))
   return (
     <Suspense
       fallback={

@@ -34,13 +34,14 @@ import { type BarItem, OverflowBar } from '../shell/OverflowBar.tsx'
 import { SkipLink } from '../shell/SkipLink.tsx'
 import { ErrorNote, Loading } from '../shell/ui.tsx'
 import { DocumentEditor } from './DocumentEditor.tsx'
+import { takePrefetchedDeliverable } from './deliverablePrefetch.ts'
 import { useOutline } from './useOutline.ts'
 
 /** The deliverable editor: outline, live text, presence and an honest connection and saving state. */
 export function EditorScreen() {
   const { id = '' } = useParams()
   const me = useMe()
-  const loaded = useResource(() => api.deliverable(id), [id])
+  const loaded = useResource(() => takePrefetchedDeliverable(id) ?? api.deliverable(id), [id])
   const deliverable = loaded.data?.deliverable
 
   return (

@@ -73,9 +73,8 @@ export async function createAccordServer(
   )
   const meetings: MeetingService = new MeetingService(metadata, consensus)
   const meetingFiles = storage.meetingFiles
-  const meetingRooms = new MeetingRooms(meetings, metadata, { files: meetingFiles, logger })
+  const meetingRooms = new MeetingRooms(meetings, metadata, { files: meetingFiles, logger }, broadcastTo(hub))
   await meetingRooms.restore()
-  meetingRooms.broadcast = broadcastTo(hub)
   meetings.onStatusChange = (meeting) => {
     meetingRooms.statusChanged(meeting)
     // Those already connected when the meeting opens attend it.

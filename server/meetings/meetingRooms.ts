@@ -55,12 +55,12 @@ export class MeetingRooms {
   private readonly rooms = new Map<string, Room>()
   /** Open meetings whose saved state could not be read at start (restoreLate). */
   private readonly unrestored = new Set<string>()
-  broadcast: MeetingBroadcast = () => undefined
 
   constructor(
     private readonly meetings: MeetingService,
     private readonly metadata: MetadataStore,
     private readonly storage: MeetingRoomsStorage,
+    private readonly broadcast: MeetingBroadcast,
   ) {}
 
   /**

@@ -91,6 +91,12 @@ function decorate(state: EditorState, view: AnnotationView): Decoration[] {
           ignoreSelection: true,
         }),
       )
+      // The character after the widget in a span of its own: ProseMirror redraws a widget that touches the text
+      // node being typed into, so without it every keystroke further on in the paragraph redrew the widget (a
+      // second layout per key).
+      const $after = state.doc.resolve(range.to)
+      if ($after.nodeAfter?.isText)
+        decorations.push(inlineDecoration(range.to, range.to + 1, { class: 'suggestion-boundary' }))
     }
   }
   for (const suggestion of view.suggestions) {

@@ -24,7 +24,7 @@ parentPort?.postMessage({ type: 'ready' } satisfies WorkerAnswer)
 const replicas = new WorkerReplicas()
 
 parentPort?.on('message', (message: WorkerMessage) => {
-  if (message.type === 'feed') replicas.apply(message.feed)
+  if (message.type === 'feed') replicas.follow(message.feed)
   else if (message.type === 'forget') replicas.forget(message.id)
   else void write(message.job, message.input)
 })

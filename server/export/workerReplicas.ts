@@ -22,6 +22,16 @@ export class WorkerReplicas {
     return doc
   }
 
+  /**
+   * Updates sent between exports: applied to the copy if the worker holds it. One it does not hold (never expected:
+   * the main thread starts its copies again whenever a worker is lost) is dropped rather than failing the worker;
+   * the next export of that document then fails alone and starts a new copy.
+   */
+  follow(feed: ReplicaFeed): void {
+    const doc = this.docs.get(feed.id)
+    if (doc) for (const update of feed.updates) Y.applyUpdate(doc, update)
+  }
+
   forget(id: number): void {
     this.docs.get(id)?.destroy()
     this.docs.delete(id)

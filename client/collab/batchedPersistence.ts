@@ -51,7 +51,7 @@ export class BatchedIndexeddbPersistence extends IndexeddbPersistence {
     try {
       const transaction = this.db.transaction(UPDATES_STORE, 'readwrite')
       transaction.objectStore(UPDATES_STORE).add(update)
-      // Commit now rather than when the page has seen the request succeed: after \`pagehide\` the page may be gone
+      // Commit now rather than when the page has seen the request succeed: after `pagehide` the page may be gone
       // before then, and Chromium aborts a transaction whose page went without committing it (the last keys typed
       // offline were lost under load).
       transaction.commit()

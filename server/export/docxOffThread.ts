@@ -8,7 +8,6 @@
  * the writer runs in-process and the caller is told why.
  */
 import { Worker } from 'node:worker_threads'
-import * as Y from 'yjs'
 import type { ExportSource } from './composeDocument.ts'
 import { buildDocx, type DocxInput } from './docxJob.ts'
 import type { ExportDocument } from './exportDocument.ts'
@@ -83,13 +82,10 @@ class DocxWorkerPool {
   private started: Promise<Worker> | null = null
   private readonly pending = new Map<number, Pending>()
   private nextJob = 1
-  private readonly feeds = new ReplicaFeeds(
-    {
-      feed: (feed) => this.worker?.postMessage({ type: 'feed', feed } satisfies WorkerMessage),
-      forget: (id) => this.worker?.postMessage({ type: 'forget', id } satisfies WorkerMessage),
-    },
-    (doc) => Y.encodeStateAsUpdate(doc),
-  )
+  private readonly feeds = new ReplicaFeeds({
+    feed: (feed) => this.worker?.postMessage({ type: 'feed', feed } satisfies WorkerMessage),
+    forget: (id) => this.worker?.postMessage({ type: 'forget', id } satisfies WorkerMessage),
+  })
 
   ready(): Promise<Worker> {
     this.started ??= this.start()

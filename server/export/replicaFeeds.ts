@@ -6,7 +6,7 @@
  * encoding on the event loop). A copy is forgotten when its document is unloaded, when nobody exported it for a
  * while, or when the worker is lost; the next export then starts a new one.
  */
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 
 /** How one export brings the worker's copy up to date: the whole state for a new copy, then updates in order. */
 export interface ReplicaFeed {
@@ -43,8 +43,8 @@ export class ReplicaFeeds {
 
   constructor(
     private readonly channel: ReplicaChannel,
-    private readonly encodeState: (doc: Y.Doc) => Uint8Array,
-    private readonly now: () => number = Date.now,
+    /** How a new copy's whole state is encoded (counted by tests). */
+    private readonly encodeState: (doc: Y.Doc) => Uint8Array = (doc) => Y.encodeStateAsUpdate(doc),
   ) {
     this.sweeper = setInterval(() => this.forgetIdle(), REPLICA_IDLE_MS / 4)
     this.sweeper.unref()
@@ -54,16 +54,11 @@ export class ReplicaFeeds {
   feedFor(doc: Y.Doc): ReplicaFeed {
     const existing = this.feeds.get(doc)
     if (existing) {
-      existing.lastExport = this.now()
+      existing.lastExport = Date.now()
       return { id: existing.id, state: null, updates: this.take(existing) }
     }
     const feed = this.follow(doc)
     return { id: feed.id, state: this.encodeState(doc), updates: [] }
-  }
-
-  /** Forgets the worker's copy of `doc`, if it has one: its next export starts a new one. */
-  forgetCopy(doc: Y.Doc): void {
-    this.drop(doc)
   }
 
   /** The worker was lost with every copy it held: each starts again at its next export. */
@@ -89,12 +84,12 @@ export class ReplicaFeeds {
       if (feed.bytes > FORWARD_BYTES)
         this.channel.feed({ id: feed.id, state: null, updates: this.take(feed) })
     }
-    const onDestroy = () => this.drop(doc)
+    const onDestroy = () => this.forgetCopy(doc)
     const feed: Feed = {
       id: this.nextId++,
       updates: [],
       bytes: 0,
-      lastExport: this.now(),
+      lastExport: Date.now(),
       stop: () => {
         doc.off('update', onUpdate)
         doc.off('destroy', onDestroy)
@@ -114,7 +109,8 @@ export class ReplicaFeeds {
     return updates
   }
 
-  private drop(doc: Y.Doc): void {
+  /** Forgets the worker's copy of `doc`, if it has one: its next export starts a new one. */
+  forgetCopy(doc: Y.Doc): void {
     const feed = this.feeds.get(doc)
     if (!feed) return
     feed.stop()
@@ -123,7 +119,7 @@ export class ReplicaFeeds {
   }
 
   private forgetIdle(): void {
-    const before = this.now() - REPLICA_IDLE_MS
-    for (const [doc, feed] of this.feeds) if (feed.lastExport < before) this.drop(doc)
+    const before = Date.now() - REPLICA_IDLE_MS
+    for (const [doc, feed] of this.feeds) if (feed.lastExport < before) this.forgetCopy(doc)
   }
 }

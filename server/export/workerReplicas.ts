@@ -11,14 +11,13 @@ export class WorkerReplicas {
 
   /** The copy brought up to date by `feed`. */
   apply(feed: ReplicaFeed): Y.Doc {
-    let doc = this.docs.get(feed.id)
     if (feed.state) {
-      doc?.destroy()
-      doc = docFromUpdate(feed.state)
-      this.docs.set(feed.id, doc)
+      this.forget(feed.id)
+      this.docs.set(feed.id, docFromUpdate(feed.state))
     }
+    const doc = this.docs.get(feed.id)
     if (!doc) throw new Error(`the export worker has no copy ${feed.id}`)
-    for (const update of feed.updates) Y.applyUpdate(doc, update)
+    this.follow(feed)
     return doc
   }
 

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react'
+import { useState } from 'react'
 import { Route, Routes, useParams } from 'react-router-dom'
 import { AuthProvider } from './account/auth.tsx'
 import { LoginScreen } from './account/LoginScreen.tsx'
@@ -6,6 +6,7 @@ import { RequireAuth } from './account/RequireAuth.tsx'
 import { SetupScreen } from './account/SetupScreen.tsx'
 import { UsersScreen } from './account/UsersScreen.tsx'
 import { prefetchDeliverable } from './editor/deliverablePrefetch.ts'
+import { useEditorCode } from './editor/editorCode.ts'
 import { ImportScreen } from './import/ImportScreen.tsx'
 import { NewMeetingScreen } from './meetings/MeetingForms.tsx'
 import { MeetingScreen } from './meetings/MeetingScreen.tsx'
@@ -18,25 +19,26 @@ import { NewDeliverableScreen } from './workspace/NewDeliverableScreen.tsx'
 import { NewGroupScreen } from './workspace/NewGroupScreen.tsx'
 import { WorkspaceScreen } from './workspace/WorkspaceScreen.tsx'
 
-// The editor (Tiptap, Yjs) is most of the code: load it only when a deliverable is opened.
-const EditorScreen = lazy(() =>
-  import('./editor/EditorScreen.tsx').then((m) => ({ default: m.EditorScreen })),
-)
-
 function EditorRoute() {
   const { id = '' } = useParams()
   // Once per opening: the deliverable is asked for while the editor's code loads.
   useState(() => prefetchDeliverable(id))
+  const code = useEditorCode()
+  if (code.module) return <code.module.EditorScreen />
+  if (code.failed) {
+    return (
+      <main id="main" className="page">
+        <p role="alert">The editor could not be loaded (the connection may have dropped).</p>
+        <button type="button" onClick={code.retry}>
+          Try again
+        </button>
+      </main>
+    )
+  }
   return (
-    <Suspense
-      fallback={
-        <p className="loading-page" role="status">
-          Loading the editor…
-        </p>
-      }
-    >
-      <EditorScreen />
-    </Suspense>
+    <p className="loading-page" role="status">
+      Loading the editor…
+    </p>
   )
 }
 

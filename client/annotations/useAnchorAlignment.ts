@@ -7,9 +7,13 @@
  * the anchors' heights are read, the new margins are computed (a thread's height does not depend on its margin),
  * then written. Setting each margin and reading the next thread's place in turn laid the page out once per thread:
  * with 100 threads on the 120,000-word deliverable that was 74 ms at opening and again each time the typing paused.
+ *
+ * A thread out of view is not laid out (annotations.css): its height is its last one, or a guess before it was ever
+ * shown. When a thread's height changes (first shown, a reply added, its text edited), the threads are lined up
+ * again in the next frame.
  */
 import type { Editor } from '@tiptap/core'
-import { type RefObject, useLayoutEffect } from 'react'
+import { type RefObject, useEffect, useLayoutEffect, useRef } from 'react'
 
 export function useAnchorAlignment(
   list: RefObject<HTMLElement | null>,
@@ -17,11 +21,10 @@ export function useAnchorAlignment(
   positions: ReadonlyMap<string, number>,
   version: number,
 ): void {
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version asks for a new measurement
-  useLayoutEffect(() => {
+  const align = () => {
     const root = list.current
     if (!root || !editor || editor.isDestroyed) return
-    const items = [...root.querySelectorAll<HTMLElement>(':scope > li[data-thread-id]')]
+    const items = threadItems(root)
     // Measuring forces a layout of the whole text: not when there is nothing to line up.
     if (items.length === 0) return
     for (const item of items) item.style.marginTop = ''
@@ -33,7 +36,46 @@ export function useAnchorAlignment(
       const gap = margins[i] ?? 0
       item.style.marginTop = gap ? `${gap}px` : ''
     })
-  }, [list, editor, positions, version])
+  }
+  const alignRef = useRef(align)
+  alignRef.current = align
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version asks for a new measurement
+  useLayoutEffect(() => alignRef.current(), [list, editor, positions, version])
+
+  // The threads shown change with `positions`: observe the heights of the current ones.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: positions changes with the threads shown
+  useEffect(() => {
+    const root = list.current
+    if (!root || typeof ResizeObserver === 'undefined') return
+    const heights = new WeakMap<Element, number>()
+    let frame = 0
+    const observer = new ResizeObserver((entries) => {
+      let changed = false
+      for (const entry of entries) {
+        const height = entry.borderBoxSize[0]?.blockSize ?? entry.contentRect.height
+        const before = heights.get(entry.target)
+        heights.set(entry.target, height)
+        // The first report of each thread is its height as just measured, not a change.
+        if (before !== undefined && Math.abs(before - height) > 0.5) changed = true
+      }
+      if (changed && !frame) {
+        frame = requestAnimationFrame(() => {
+          frame = 0
+          alignRef.current()
+        })
+      }
+    })
+    for (const item of threadItems(root)) observer.observe(item)
+    return () => {
+      observer.disconnect()
+      cancelAnimationFrame(frame)
+    }
+  }, [list, positions])
+}
+
+function threadItems(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(':scope > li[data-thread-id]')]
 }
 
 function anchorTop(editor: Editor, pos: number | undefined): number | null {

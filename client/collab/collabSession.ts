@@ -19,6 +19,7 @@ import { attachAccordChannel } from './accordChannel.ts'
 import { BatchedIndexeddbPersistence } from './batchedPersistence.ts'
 import { MergeCounter } from './mergeCounter.ts'
 import { offlineDocName } from './offlineStore.ts'
+import { sendAfterFrame } from './sendAfterFrame.ts'
 import type { Connection, MergeSummary } from './syncStatus.ts'
 
 export type AnnotationsMessage = Extract<ServerMessage, { type: 'annotations' }>
@@ -106,6 +107,7 @@ export class CollabSession {
   private finished = false
   private readonly merges: MergeCounter
   private readonly detachChannel: () => void
+  private readonly stopSendingAfterFrame: () => void
   private readonly annotationListeners = new Set<(message: AnnotationsMessage) => void>()
 
   constructor(private readonly options: SessionOptions) {
@@ -119,6 +121,7 @@ export class CollabSession {
       connect: false,
       disableBc: options.disableBc ?? false,
     })
+    this.stopSendingAfterFrame = sendAfterFrame(this.provider)
     this.merges = new MergeCounter(this.ydoc, this.provider)
     this.detachChannel = attachAccordChannel(this.provider, (message) => this.onAccordMessage(message))
     this.provider.on('status', this.onStatus)
@@ -173,6 +176,7 @@ export class CollabSession {
     this.provider.off('sync', this.onSync)
     this.provider.off('connection-close', this.onClose)
     this.ydoc.off('update', this.onUpdate)
+    this.stopSendingAfterFrame()
     this.provider.destroy()
     void this.persistence.destroy()
     this.ydoc.destroy()

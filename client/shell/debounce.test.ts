@@ -47,4 +47,41 @@ describe('a debounced piece of work', () => {
     vi.advanceTimersByTime(1000)
     expect(run).toHaveBeenCalledTimes(1)
   })
+
+  describe('where the browser has idle callbacks', () => {
+    let idle: (() => void)[]
+    beforeEach(() => {
+      idle = []
+      vi.stubGlobal('requestIdleCallback', (callback: () => void) => idle.push(callback))
+      vi.stubGlobal('cancelIdleCallback', (handle: number) => {
+        idle[handle - 1] = () => undefined
+      })
+    })
+    afterEach(() => vi.unstubAllGlobals())
+
+    it('runs, once due, only in the next idle moment, with the changes that came meanwhile', () => {
+      const run = vi.fn()
+      const work = debounce(run, 200)
+      work.schedule()
+      vi.advanceTimersByTime(200)
+      expect(run).not.toHaveBeenCalled()
+      // A keystroke while it waits for an idle moment neither runs it nor postpones it.
+      work.schedule()
+      expect(idle).toHaveLength(1)
+      idle[0]!()
+      expect(run).toHaveBeenCalledTimes(1)
+      vi.advanceTimersByTime(1000)
+      expect(run).toHaveBeenCalledTimes(1)
+    })
+
+    it('never runs after cancel, even when the idle moment comes', () => {
+      const run = vi.fn()
+      const work = debounce(run, 200)
+      work.schedule()
+      vi.advanceTimersByTime(200)
+      work.cancel()
+      for (const callback of idle) callback()
+      expect(run).not.toHaveBeenCalled()
+    })
+  })
 })

@@ -1,7 +1,9 @@
 /**
- * Opening a deliverable: the editor's first request (the deliverable and its clauses) leaves while the editor's code
- * is still loading, not after it has run, and it is asked for once.
+ * Opening a deliverable: the editor's code (most of the application) starts loading at start-up, before the
+ * sign-in check has answered; the deliverable is asked for while that code loads, and once; the editor's code
+ * failing to load says so and can be tried again.
  */
+import type { Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type TestBrowser } from '../support/browser.ts'
 import { buildWorkspace } from '../support/factories.ts'
@@ -24,23 +26,55 @@ afterAll(async () => {
   await server?.stop()
 })
 
+const isEditorCode = (url: string) => /\/assets\/EditorScreen-[^/]+\.js$/.test(new URL(url).pathname)
+
 describe('opening a deliverable', () => {
-  it('asks for the deliverable while the editor’s code loads, and once', async () => {
+  it('starts loading the editor’s code before the sign-in check answers, and asks for the deliverable once', async () => {
     const { page, context } = await openPage(browser.browser, server.url, workspace.editor.cookie)
     const events: string[] = []
+    // Requests of the deliverable's page only: the workspace page's own sign-in check may finish after it began.
+    const ours = new Set<Request>()
     const deliverablePath = `/api/deliverables/${workspace.deliverable.id}`
-    const isEditorCode = (url: string) => /\/assets\/EditorScreen-[^/]+\.js$/.test(new URL(url).pathname)
-    const isDeliverable = (url: string) => new URL(url).pathname === deliverablePath
     page.on('request', (request) => {
-      if (isDeliverable(request.url())) events.push('deliverable asked')
+      const url = request.url()
+      // From the deliverable's address on: what the workspace page asked for before is not counted.
+      if (request.isNavigationRequest() && new URL(url).pathname.startsWith('/d/')) {
+        events.length = 0
+        ours.clear()
+      }
+      ours.add(request)
+      if (isEditorCode(url)) events.push('editor code asked')
+      if (new URL(url).pathname === deliverablePath) events.push('deliverable asked')
     })
     page.on('requestfinished', (request) => {
-      if (isEditorCode(request.url())) events.push('editor code loaded')
+      if (ours.has(request) && new URL(request.url()).pathname === '/api/me') events.push('sign-in checked')
     })
     await page.goto('/')
+    // A slow sign-in check (a distant server): the editor's code does not wait for it.
+    await page.route('**/api/me', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await route.continue()
+    })
     await openEditor(page, workspace.deliverable.id)
-    console.log('EVENTS', JSON.stringify(events))
-    expect(events).toEqual(['deliverable asked', 'editor code loaded'])
+    expect(events.filter((event) => event === 'deliverable asked')).toHaveLength(1)
+    expect(events.filter((event) => event === 'editor code asked')).toHaveLength(1)
+    expect(events.indexOf('editor code asked')).toBeLessThan(events.indexOf('sign-in checked'))
+    expect(events.indexOf('sign-in checked')).toBeLessThan(events.indexOf('deliverable asked'))
+    await context.close()
+  })
+
+  it('says so when the editor’s code cannot be loaded, and loads it on "Try again"', async () => {
+    const { page, context } = await openPage(browser.browser, server.url, workspace.editor.cookie)
+    let refuse = true
+    await page.route(
+      (url) => isEditorCode(url.href),
+      (route) => (refuse ? route.abort('connectionreset') : route.continue()),
+    )
+    await page.goto(`/d/${workspace.deliverable.id}`)
+    await page.getByRole('alert').filter({ hasText: 'The editor could not be loaded' }).waitFor()
+    refuse = false
+    await page.getByRole('button', { name: 'Try again' }).click()
+    await page.locator('.itu-document[contenteditable="true"]').waitFor()
     await context.close()
   })
 })

@@ -22,7 +22,13 @@ export function ensureClientBuilt(): void {
   const index = path.join(ROOT, 'dist/client/index.html')
   const sources = Math.max(newestSource(path.join(ROOT, 'client')), newestSource(path.join(ROOT, 'shared')))
   if (existsSync(index) && statSync(index).mtimeMs > sources) return
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  // The bundle users get: under vitest NODE_ENV is "test", with which Vite builds React's development version
+  // (StrictMode mounting every component twice, other timings) instead of the one `npm start` serves.
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
 }
 
 /** A page in a fresh context, logged in with the session cookie, with browser errors collected for the test. */

@@ -175,3 +175,33 @@ describe('readers after an editor deleted text', () => {
     })
   }
 })
+
+// Comments and suggestions are fetched again each time the connection comes back (useAnnotations.ts): a comment
+// made while a reader's connection was down was not pushed to them.
+describe('readers and comments made while their connection was down', () => {
+  it('a participant sees such a comment once the connection is back', async () => {
+    const reader = await openReader(workspace.participant, true)
+    const sectionId = await reader.page
+      .locator('.itu-document [data-clause-id]')
+      .first()
+      .getAttribute('data-clause-id')
+    expect(sectionId).toBeTruthy()
+    const threads = reader.page.getByTestId('comment-thread')
+    const comment = async (body: string) => {
+      const path = `/api/deliverables/${workspace.deliverable.id}/comments`
+      expect((await workspace.chair.api.post(path, { sectionId, body })).status).toBe(201)
+    }
+
+    await comment('Made while connected.')
+    await threads.filter({ hasText: 'Made while connected.' }).waitFor({ timeout: LONG })
+    proxy.cut()
+    await waitForStatus(reader.page, /Reconnecting|Offline/)
+    await comment('Made while the connection was down.')
+    await reader.page.waitForTimeout(500)
+    expect(await threads.filter({ hasText: 'Made while the connection was down.' }).count()).toBe(0)
+    proxy.restore()
+    await threads.filter({ hasText: 'Made while the connection was down.' }).waitFor({ timeout: LONG })
+    await expectNoErrorShown(reader)
+    await reader.context.close()
+  })
+})

@@ -29,6 +29,8 @@ export function sendAfterFrame(provider: WebsocketProvider): () => void {
   let presence = new Set<number>()
   let scheduled = false
   let fallback: ReturnType<typeof setTimeout> | undefined
+  // Posted to from the frame's callback: its message runs once the frame is done.
+  const afterFrame = new MessageChannel()
 
   const flush = () => {
     scheduled = false
@@ -48,14 +50,7 @@ export function sendAfterFrame(provider: WebsocketProvider): () => void {
   const schedule = () => {
     if (scheduled) return
     scheduled = true
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel()
-      channel.port1.onmessage = () => {
-        channel.port1.close()
-        if (scheduled) flush()
-      }
-      channel.port2.postMessage(null)
-    })
+    requestAnimationFrame(() => afterFrame.port2.postMessage(null))
     fallback = setTimeout(() => scheduled && flush(), MAX_WAIT_MS)
   }
 
@@ -70,6 +65,7 @@ export function sendAfterFrame(provider: WebsocketProvider): () => void {
     schedule()
   }
 
+  afterFrame.port1.onmessage = () => scheduled && flush()
   doc.off('update', provider._updateHandler)
   awareness.off('update', provider._awarenessUpdateHandler)
   doc.on('update', onUpdate)
@@ -82,5 +78,6 @@ export function sendAfterFrame(provider: WebsocketProvider): () => void {
     removeEventListener('beforeunload', flush)
     doc.off('update', onUpdate)
     awareness.off('update', onAwareness)
+    afterFrame.port1.close()
   }
 }

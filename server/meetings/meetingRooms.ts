@@ -184,15 +184,11 @@ export class MeetingRooms {
       const draft = structuredClone(room.state)
       if (this.run(current, draft, user, command)) {
         const before = room.state
-        room.state = { ...draft, followers: room.state.followers }
-        this.push(current)
+        this.show(current, room, draft)
         try {
           await this.storage.files.writeLive(current.id, draft)
         } catch (error) {
-          if (this.rooms.get(current.id) === room) {
-            room.state = { ...before, followers: room.state.followers }
-            this.push(current)
-          }
+          if (this.rooms.get(current.id) === room) this.show(current, room, before)
           throw error
         }
       }
@@ -355,6 +351,12 @@ export class MeetingRooms {
       this.rooms.set(meeting.id, room)
     }
     return room
+  }
+
+  /** Makes `state` the room's state, keeping who follows (counted here, never saved), and pushes it. */
+  private show(meeting: Meeting, room: Room, state: MeetingLiveState): void {
+    room.state = { ...state, followers: room.state.followers }
+    this.push(meeting)
   }
 
   private push(meeting: Meeting): void {

@@ -4,37 +4,25 @@
  * failing to load says so and can be tried again.
  */
 import type { Request } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, type TestBrowser } from '../support/browser.ts'
-import { buildWorkspace } from '../support/factories.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { ensureClientBuilt, openEditor, openPage } from './pages.ts'
+import { describe, expect, it } from 'vitest'
+import { browserSuite } from './browserSuite.ts'
+import { openEditor, openPage } from './pages.ts'
 
-let server: TestServer
-let browser: TestBrowser
-let workspace: Awaited<ReturnType<typeof buildWorkspace>>
-
-beforeAll(async () => {
-  ensureClientBuilt()
-  server = await startTestServer()
-  workspace = await buildWorkspace(server)
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const suite = browserSuite()
 
 const isEditorCode = (url: string) => /\/assets\/EditorScreen-[^/]+\.js$/.test(new URL(url).pathname)
 
 describe('opening a deliverable', () => {
   it('starts loading the editor’s code before the sign-in check answers, and asks for the deliverable once', async () => {
-    const { page, context } = await openPage(browser.browser, server.url, workspace.editor.cookie)
+    const { page, context } = await openPage(
+      suite.browser.browser,
+      suite.server.url,
+      suite.workspace.editor.cookie,
+    )
     const events: string[] = []
     // Requests of the deliverable's page only: the workspace page's own sign-in check may finish after it began.
     const ours = new Set<Request>()
-    const deliverablePath = `/api/deliverables/${workspace.deliverable.id}`
+    const deliverablePath = `/api/deliverables/${suite.workspace.deliverable.id}`
     page.on('request', (request) => {
       const url = request.url()
       // From the deliverable's address on: what the workspace page asked for before is not counted.
@@ -55,7 +43,7 @@ describe('opening a deliverable', () => {
       await new Promise((resolve) => setTimeout(resolve, 300))
       await route.continue()
     })
-    await openEditor(page, workspace.deliverable.id)
+    await openEditor(page, suite.workspace.deliverable.id)
     expect(events.filter((event) => event === 'deliverable asked')).toHaveLength(1)
     expect(events.filter((event) => event === 'editor code asked')).toHaveLength(1)
     expect(events.indexOf('editor code asked')).toBeLessThan(events.indexOf('sign-in checked'))
@@ -64,13 +52,17 @@ describe('opening a deliverable', () => {
   })
 
   it('says so when the editor’s code cannot be loaded, and loads it on "Try again"', async () => {
-    const { page, context } = await openPage(browser.browser, server.url, workspace.editor.cookie)
+    const { page, context } = await openPage(
+      suite.browser.browser,
+      suite.server.url,
+      suite.workspace.editor.cookie,
+    )
     let refuse = true
     await page.route(
       (url) => isEditorCode(url.href),
       (route) => (refuse ? route.abort('connectionreset') : route.continue()),
     )
-    await page.goto(`/d/${workspace.deliverable.id}`)
+    await page.goto(`/d/${suite.workspace.deliverable.id}`)
     await page.getByRole('alert').filter({ hasText: 'The editor could not be loaded' }).waitFor()
     refuse = false
     await page.getByRole('button', { name: 'Try again' }).click()

@@ -4,30 +4,19 @@
  * into, which cost every keystroke after a suggestion a second layout of the page.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, type TestBrowser } from '../support/browser.ts'
-import { buildWorkspace } from '../support/factories.ts'
-import { startTestServer, type TestServer } from '../support/testServer.ts'
-import { clause, ensureClientBuilt, LONG, openEditor, openPage, typeInClause } from './pages.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { browserSuite } from './browserSuite.ts'
+import { clause, LONG, openEditor, openPage, typeInClause } from './pages.ts'
 
-let server: TestServer
-let browser: TestBrowser
+const suite = browserSuite()
 let eve: Page
 let pat: Page
 
 beforeAll(async () => {
-  ensureClientBuilt()
-  server = await startTestServer()
-  const workspace = await buildWorkspace(server)
-  browser = await launchBrowser()
+  const { browser, server, workspace } = suite
   eve = (await openPage(browser.browser, server.url, workspace.editor.cookie)).page
   pat = (await openPage(browser.browser, server.url, workspace.participant.cookie)).page
   await Promise.all([openEditor(eve, workspace.deliverable.id), openEditor(pat, workspace.deliverable.id)])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
 })
 
 describe('a suggestion’s proposed text', () => {

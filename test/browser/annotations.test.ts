@@ -1,9 +1,9 @@
 /**
  * Comments and suggestions in browsers (#24): a participant, an editor, a chair and an observer on one deliverable.
  * The participant types in suggestion mode: the document does not change, the editor sees the suggestion live and
- * accepts it, and the text changes for everyone. A comment reaches another user live; its thread survives the
- * deletion of its text and says so. axe finds nothing with the margin open; an observer has no controls to comment
- * or suggest.
+ * accepts it, and the text changes for everyone. A comment reaches another user live, and so does a reply written
+ * by keyboard; the thread survives the deletion of its text and says so. axe finds nothing with the margin open;
+ * an observer has no controls to comment or suggest.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -194,10 +194,33 @@ describe('comments', () => {
       .waitFor({ timeout: LONG })
   })
 
+  it('a reply written by keyboard reaches the other user; the form closes and "Reply" has the focus again', async () => {
+    const thread = (page: Page) =>
+      margin(page).getByTestId('comment-thread').filter({ hasText: 'Is this wording settled?' })
+    // No thread carries a form until asked (see ReplyForm).
+    expect(await margin(pat).getByRole('textbox', { name: 'Reply' }).count()).toBe(0)
+    await thread(pat).getByRole('button', { name: 'Reply to this thread' }).focus()
+    await pat.keyboard.press('Enter')
+    const field = thread(pat).getByRole('textbox', { name: 'Reply' })
+    await expect.poll(() => field.evaluate((f) => f === document.activeElement)).toBe(true)
+    await pat.keyboard.type('Settled at the last meeting.')
+    await pat.keyboard.press('Tab')
+    await pat.keyboard.press('Enter')
+    await thread(eve).getByText('Settled at the last meeting.').waitFor({ timeout: LONG })
+    await expect.poll(() => field.count(), { timeout: LONG }).toBe(0)
+    const reply = thread(pat).getByRole('button', { name: 'Reply to this thread' })
+    await expect.poll(() => reply.evaluate((b) => b === document.activeElement)).toBe(true)
+  })
+
   it('the margin, open with a thread and a reply form, has no axe violations', async () => {
-    await margin(eve).getByTestId('comment-thread').first().waitFor({ timeout: LONG })
+    const thread = margin(eve).getByTestId('comment-thread').first()
+    await thread.waitFor({ timeout: LONG })
+    await thread.getByRole('button', { name: 'Reply to this thread' }).click()
+    await thread.getByRole('textbox', { name: 'Reply' }).waitFor()
     const violations = await axeViolations(eve)
     expect(violations, describeViolations(violations)).toEqual([])
+    await thread.getByRole('button', { name: 'Cancel the reply' }).click()
+    await thread.getByRole('button', { name: 'Reply to this thread' }).waitFor()
   })
 
   it('a thread survives the deletion of its text and says so', async () => {

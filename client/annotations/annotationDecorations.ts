@@ -5,12 +5,15 @@
  * marked as not sent yet. Everything is recomputed from the anchors when the document or the annotations change.
  */
 import { Extension } from '@tiptap/core'
+import type { Node as PmNode } from '@tiptap/pm/model'
 import { type EditorState, Plugin, PluginKey } from '@tiptap/pm/state'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
+import { isClauseNode } from '../../shared/editor/clauseNodes.ts'
 import { presenceColor } from '../collab/colors.ts'
 import { formatWhen } from '../consensus/formatWhen.ts'
 import { inlineDecoration, reuseDecorations } from '../editor/decorationReuse.ts'
+import { debounce } from '../shell/debounce.ts'
 import { rangeOfAnchor } from './editorAnchors.ts'
 import type { SuggestionDraft } from './suggestionDrafts.ts'
 
@@ -48,12 +51,15 @@ function insertionWidget(text: string, title: string, color: string, pending: bo
   }
 }
 
-function decorate(state: EditorState, view: AnnotationView): Decoration[] {
+/** Draws `view`; with `only`, just the annotations of those clauses (the draft always). */
+function decorate(state: EditorState, view: AnnotationView, only: ReadonlySet<string> | null): Decoration[] {
   const decorations: Decoration[] = []
   const size = state.doc.content.size
   const inDoc = (from: number, to: number) => from >= 0 && to <= size
+  const skipped = (sectionId: string) => only !== null && !only.has(sectionId)
   for (const comment of view.comments) {
     if (!comment.anchor || comment.replyTo || comment.resolved || comment.removed) continue
+    if (skipped(comment.sectionId)) continue
     const range = rangeOfAnchor(state, comment.anchor)
     if (!range || range.from === range.to || !inDoc(range.from, range.to)) continue
     const active = comment.id === view.activeThreadId
@@ -101,6 +107,7 @@ function decorate(state: EditorState, view: AnnotationView): Decoration[] {
   }
   for (const suggestion of view.suggestions) {
     if (suggestion.status !== 'open' || suggestion.removed || suggestion.id === view.draft?.grows) continue
+    if (skipped(suggestion.sectionId)) continue
     const range = rangeOfAnchor(state, suggestion.anchor)
     if (!range || !inDoc(range.from, range.to)) continue
     const author = view.authorOf(suggestion.authorId)
@@ -121,8 +128,74 @@ function decorate(state: EditorState, view: AnnotationView): Decoration[] {
   return decorations
 }
 
+interface Drawing {
+  view: AnnotationView
+  /** Only these clauses' annotations, the rest to follow (see setAnnotationView); null: all. */
+  only: ReadonlySet<string> | null
+}
+
+/**
+ * Draws `view` in the editor. The first time many annotations are drawn (more than MAPPED_ABOVE, none before), the
+ * clauses in view come first and the rest of the document in the next idle moment: drawing 2,000 highlights and
+ * 500 suggestions over the 120,000-word deliverable at once (every anchor resolved, then every decorated paragraph
+ * rendered again, mostly in clauses nobody sees yet) kept the margin from appearing for ~70 ms after the comments
+ * arrived.
+ */
 export function setAnnotationView(editorView: EditorView, view: AnnotationView): void {
-  editorView.dispatch(editorView.state.tr.setMeta(annotationKey, view))
+  const drawn = annotationKey.getState(editorView.state)
+  const first = !drawn || anchoredCount(drawn.view) === 0
+  const only = first && anchoredCount(view) > MAPPED_ABOVE ? clausesInView(editorView) : null
+  editorView.dispatch(editorView.state.tr.setMeta(annotationKey, { view, only } satisfies Drawing))
+}
+
+/**
+ * The ids of the clauses (and their sub-clauses) in the window, with one top-level clause more on each side: the
+ * top-level nodes' boxes, searched by halves (a clause out of view keeps its box without its text being laid out).
+ * Null when that cannot be told.
+ */
+function clausesInView(view: EditorView): Set<string> | null {
+  const { doc } = view.state
+  const offsets: number[] = []
+  doc.forEach((_child, offset) => {
+    offsets.push(offset)
+  })
+  const boxes = new Map<number, DOMRect | null>()
+  const boxOf = (index: number) => {
+    if (!boxes.has(index)) {
+      const dom = view.nodeDOM(offsets[index] ?? 0)
+      boxes.set(index, dom instanceof Element ? dom.getBoundingClientRect() : null)
+    }
+    return boxes.get(index) ?? null
+  }
+  /** The first top-level node whose box ends below `y` (its count when none does); null if one has no box. */
+  const firstEndingBelow = (y: number): number | null => {
+    let low = 0
+    let high = offsets.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      const box = boxOf(middle)
+      if (!box) return null
+      if (box.bottom > y) high = middle
+      else low = middle + 1
+    }
+    return low
+  }
+  const from = firstEndingBelow(0)
+  const to = firstEndingBelow(window.innerHeight)
+  if (from === null || to === null) return null
+  const ids = new Set<string>()
+  const add = (node: PmNode) => {
+    if (isClauseNode(node) && typeof node.attrs.id === 'string') ids.add(node.attrs.id)
+  }
+  for (let i = Math.max(0, from - 1); i <= Math.min(doc.childCount - 1, to + 1); i++) {
+    const child = doc.child(i)
+    add(child)
+    child.descendants((node) => {
+      add(node)
+      return isClauseNode(node)
+    })
+  }
+  return ids
 }
 
 export function annotationViewOf(state: EditorState): AnnotationView {
@@ -155,6 +228,8 @@ interface PluginState {
   decorations: DecorationSet
   /** Mapped since last computed from the anchors: to be computed again when the typing pauses. */
   stale: boolean
+  /** Drawn for the clauses in view only: the rest follows in the next idle moment. */
+  partial: boolean
 }
 
 export const AnnotationDecorations = Extension.create({
@@ -164,41 +239,54 @@ export const AnnotationDecorations = Extension.create({
       new Plugin<PluginState>({
         key: annotationKey,
         state: {
-          init: () => ({ view: EMPTY, decorations: DecorationSet.empty, stale: false }),
+          init: () => ({ view: EMPTY, decorations: DecorationSet.empty, stale: false, partial: false }),
           apply(tr, previous, _old, state) {
             // Highlights that stay where they were stay the same objects (see decorationReuse).
-            const redraw = (view: AnnotationView): PluginState => ({
+            const redraw = ({ view, only }: Drawing): PluginState => ({
               view,
               decorations: reuseDecorations(
                 previous.decorations,
                 tr.mapping,
                 state.doc,
-                decorate(state, view),
+                decorate(state, view, only),
               ),
               stale: false,
+              partial: only !== null,
             })
-            const next = tr.getMeta(annotationKey) as AnnotationView | undefined
+            const next = tr.getMeta(annotationKey) as Drawing | undefined
             if (next) return redraw(next)
             if (!tr.docChanged) return previous
-            if (anchoredCount(previous.view) <= MAPPED_ABOVE) return redraw(previous.view)
+            if (anchoredCount(previous.view) <= MAPPED_ABOVE)
+              return redraw({ view: previous.view, only: null })
             return { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc), stale: true }
           },
         },
         props: {
           decorations: (state) => annotationKey.getState(state)?.decorations ?? null,
         },
-        view: () => {
-          let timer: ReturnType<typeof setTimeout> | undefined
+        view: (editorView) => {
+          const drawAll = () => {
+            const current = annotationKey.getState(editorView.state)
+            if (!editorView.isDestroyed && (current?.stale || current?.partial))
+              editorView.dispatch(
+                editorView.state.tr.setMeta(annotationKey, {
+                  view: current.view,
+                  only: null,
+                } satisfies Drawing),
+              )
+          }
+          const afterTyping = debounce(drawAll, RECOMPUTE_AFTER_MS)
+          const rest = debounce(drawAll, 0)
           return {
             update(view) {
-              if (!annotationKey.getState(view.state)?.stale) return
-              clearTimeout(timer)
-              timer = setTimeout(() => {
-                const current = annotationKey.getState(view.state)
-                if (!view.isDestroyed && current?.stale) setAnnotationView(view, current.view)
-              }, RECOMPUTE_AFTER_MS)
+              const current = annotationKey.getState(view.state)
+              if (current?.partial) rest.schedule()
+              else if (current?.stale) afterTyping.schedule()
             },
-            destroy: () => clearTimeout(timer),
+            destroy: () => {
+              afterTyping.cancel()
+              rest.cancel()
+            },
           }
         },
       }),

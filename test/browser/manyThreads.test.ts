@@ -4,6 +4,8 @@
  * and the margin draws a page of threads at a time. Every thread can still be shown ("Show more", by keyboard),
  * every anchored word is highlighted, Alt+Down and Alt+Up move between threads, Tab enters one (its "Show in
  * text" first, which selects its words in the text); after typing, every highlight is still there, over its word; axe finds nothing.
+ * The first draw covers the clauses in view only: a clause far below gets its highlight and its suggestion too,
+ * without being scrolled to or typed in.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +20,10 @@ import { ensureClientBuilt, LONG, openEditor, openPage, typeInClause } from './p
 const COUNT = MAPPED_ABOVE + 20
 /** Words of one length, so that none is part of another. */
 const WORDS = Array.from({ length: COUNT }, (_, n) => `word${String(n).padStart(3, '0')}`)
+/** A word of the last clause, kept out of the window by a long clause 2 (one more thread, last in the text). */
+const FAR_WORD = 'farther'
+const FILLER = Array.from({ length: 3_000 }, (_, n) => `filler${n}`).join(' ')
+const ALL_WORDS = [...WORDS, FAR_WORD]
 
 let server: TestServer
 let browser: TestBrowser
@@ -63,6 +69,27 @@ beforeAll(async () => {
         wordOf.set(made.body.comment.id, word)
       }),
     )
+  await writeParagraph(writer, server, id, 'References', FILLER)
+  const conventions = await writeParagraph(
+    writer,
+    server,
+    id,
+    'Conventions',
+    `The ${FAR_WORD} clause, out of view.`,
+  )
+  const far = await api.comment({
+    sectionId: clauseByTitle(writer.body, 'Conventions').getAttribute('id'),
+    anchor: anchorOnWord(conventions, FAR_WORD),
+    body: `On ${FAR_WORD}.`,
+  })
+  expect(far.status, JSON.stringify(far.body)).toBe(201)
+  wordOf.set(far.body.comment.id, FAR_WORD)
+  const suggested = await api.suggest({
+    sectionId: clauseByTitle(writer.body, 'Conventions').getAttribute('id'),
+    anchor: anchorOnWord(conventions, 'view'),
+    replacement: 'sight',
+  })
+  expect(suggested.status, JSON.stringify(suggested.body)).toBe(201)
   browser = await launchBrowser()
   const opened = await openPage(browser.browser, server.url, workspace.editor.cookie)
   eve = opened.page
@@ -77,21 +104,41 @@ afterAll(async () => {
 })
 
 describe(`more than ${MAPPED_ABOVE} comments on one deliverable`, () => {
+  it('a clause far out of view has its highlight and its suggestion drawn, without being scrolled to', async () => {
+    const far = eve
+      .locator('.itu-document section.clause')
+      .filter({ hasText: `The ${FAR_WORD} clause` })
+      .last()
+    expect(await far.evaluate((clause) => clause.getBoundingClientRect().top > window.innerHeight * 3)).toBe(
+      true,
+    )
+    await far
+      .locator('.comment-highlight', { hasText: FAR_WORD })
+      .waitFor({ state: 'attached', timeout: LONG })
+    await far
+      .locator('del.suggestion-deletion', { hasText: 'view' })
+      .waitFor({ state: 'attached', timeout: LONG })
+    await far
+      .locator('ins.suggestion-insertion', { hasText: 'sight' })
+      .waitFor({ state: 'attached', timeout: LONG })
+    expect(await eve.evaluate(() => window.scrollY)).toBe(0)
+  })
+
   it('every anchored word is highlighted, and the margin shows every thread once "Show more" is pressed by keyboard', async () => {
     await expect
       .poll(() => eve.locator('.itu-document .comment-highlight').count(), { timeout: LONG })
-      .toBe(COUNT)
+      .toBe(COUNT + 1)
     await threads(eve).first().waitFor({ timeout: LONG })
     const more = margin(eve).getByRole('button', { name: /^Show \d+ more of \d+ threads not shown$/ })
     await more.waitFor({ timeout: LONG })
     expect(await threads(eve).count()).toBeLessThan(COUNT)
     await more.focus()
     await eve.keyboard.press('Enter')
-    await expect.poll(() => threads(eve).count(), { timeout: LONG }).toBe(COUNT)
+    await expect.poll(() => threads(eve).count(), { timeout: LONG }).toBe(COUNT + 1)
     const shown = await threads(eve).evaluateAll((all) => all.map((t) => t.getAttribute('data-comment-id')))
     expect(new Set(shown)).toEqual(new Set(wordOf.keys()))
     // In the order of the text.
-    expect(shown.map((id) => wordOf.get(id!))).toEqual(WORDS)
+    expect(shown.map((id) => wordOf.get(id!))).toEqual(ALL_WORDS)
     expect(await more.count()).toBe(0)
   })
 
@@ -123,7 +170,7 @@ describe(`more than ${MAPPED_ABOVE} comments on one deliverable`, () => {
   it('after typing, the margin and the highlights keep every thread, each highlight over its word', async () => {
     await typeInClause(eve, '1', 'New ', 'start')
     await eve.waitForTimeout(1_000)
-    expect(await threads(eve).count()).toBe(COUNT)
+    expect(await threads(eve).count()).toBe(COUNT + 1)
     const marked = await eve
       .locator('.itu-document .comment-highlight')
       .evaluateAll((all) => all.map((h) => [h.getAttribute('data-comment-id'), h.textContent ?? '']))

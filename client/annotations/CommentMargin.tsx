@@ -13,7 +13,7 @@ import {
   useState,
 } from 'react'
 import type { Anchor } from '../../shared/domain/annotations.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { clauseAt } from '../editor/outline.ts'
 import { readPendingSelection } from '../editor/pendingSelection.ts'
 import { ErrorNote } from '../shell/ui.tsx'
@@ -31,7 +31,7 @@ import { useMarginThreads } from './useMarginThreads.ts'
 interface Props {
   annotations: AnnotationsController
   editor: Editor | null
-  outline: readonly OutlineEntry[]
+  outline: readonly OutlineRow[]
   selectedClauseId: string | null
 }
 

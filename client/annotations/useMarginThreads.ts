@@ -7,7 +7,7 @@
 import type { EditorState } from '@tiptap/pm/state'
 import { useMemo, useRef } from 'react'
 import type { PresentedComment } from '../../shared/api/annotations.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import { clausePositions, type OutlineRow } from '../editor/outline.ts'
 import { anchorRemoved, rangeOfAnchor } from './editorAnchors.ts'
 import { filterThreads, type Thread, type ThreadFilter, threadsOf } from './threads.ts'
 
@@ -25,7 +25,7 @@ export function useMarginThreads(input: {
   userId: string
   selectedClauseId: string | null
   activeThreadId: string | null
-  outline: readonly OutlineEntry[]
+  outline: readonly OutlineRow[]
   editorState: EditorState | null
   version: number
   limit: number
@@ -34,10 +34,8 @@ export function useMarginThreads(input: {
     input
   // In the order of the clauses, then as made: cheap for every thread, and the same order as the text's but within
   // a clause.
-  // The outline changes with every keystroke (positions); only its order of clauses matters here.
+  // Only the outline's order of clauses matters here (a new outline comes when a row changes: numbers, titles).
   const clauseOrder = outline.map((entry) => entry.id).join('\n')
-  const outlineNow = useRef(outline)
-  outlineNow.current = outline
   const ordered = useMemo(() => {
     const index = new Map(clauseOrder.split('\n').map((id, i) => [id, i]))
     const at = (thread: Thread) => index.get(thread.first.sectionId) ?? Number.MAX_SAFE_INTEGER
@@ -46,7 +44,7 @@ export function useMarginThreads(input: {
     )
   }, [comments, filter, userId, selectedClauseId, clauseOrder])
 
-  // Read at the time of `version`: the editor's state and outline change with every keystroke.
+  // Read at the time of `version`: the editor's state changes with every keystroke.
   const stateNow = useRef(editorState)
   stateNow.current = editorState
   // biome-ignore lint/correctness/useExhaustiveDependencies: version says the document changed
@@ -57,7 +55,7 @@ export function useMarginThreads(input: {
     if (active && !drawn.includes(active)) drawn.push(active)
     const positions = new Map<string, number>()
     const removed = new Set<string>()
-    const clausePos = new Map(outlineNow.current.map((entry) => [entry.id, entry.pos]))
+    const clausePos = editorState ? clausePositions(editorState.doc) : new Map<string, number>()
     for (const { first } of drawn) {
       if (editorState && anchorRemoved(editorState, first.sectionId, first.anchor, first.quote))
         removed.add(first.id)

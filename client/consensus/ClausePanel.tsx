@@ -9,7 +9,7 @@ import type * as Y from 'yjs'
 import type { Objection } from '../../shared/domain/types.ts'
 import { ClauseAnnotations } from '../annotations/ClauseAnnotations.tsx'
 import type { AnnotationsController } from '../annotations/useAnnotations.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { ErrorNote } from '../shell/ui.tsx'
 import { ActionForms, type Prefill } from './ActionForms.tsx'
 import { applyBlocked, type ClauseAction, clauseActions, objectionActions } from './actionOptions.ts'
@@ -28,7 +28,7 @@ import type { ConsensusController } from './useConsensusController.ts'
 
 interface Props {
   controller: ConsensusController
-  outline: readonly OutlineEntry[]
+  outline: readonly OutlineRow[]
   editor: Editor | null
   /** The replica's body: the hash a chair agrees to and the redline's current text are read from it. */
   body: Y.XmlFragment | null
@@ -71,7 +71,7 @@ function SelectedClause({
   synced,
   editable,
   annotations,
-}: Props & { entry: OutlineEntry }) {
+}: Props & { entry: OutlineRow }) {
   const { deliverableId, userId, abilities, users } = controller
   const clause = controller.clauses[entry.id] ?? draftClause(entry.id)
   const label = clauseLabel(entry.number, entry.title)

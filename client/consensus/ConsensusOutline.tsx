@@ -5,13 +5,13 @@
 import type { Editor } from '@tiptap/core'
 import { type FocusEvent, type MouseEvent, useMemo, useState } from 'react'
 import { OutlineTree } from '../editor/OutlineTree.tsx'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { OutlineFilters } from './OutlineFilters.tsx'
 import { filterOutline, NO_FILTER, type OutlineFilter } from './outlineFilter.ts'
 import type { ConsensusController } from './useConsensusController.ts'
 
 interface Props {
-  outline: OutlineEntry[]
+  outline: OutlineRow[]
   editor: Editor | null
   controller: ConsensusController
   labelledBy: string

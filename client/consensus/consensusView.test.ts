@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { wordDiff } from '../../shared/clauses/wordDiff.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { clauseActions, objectionActions } from './actionOptions.ts'
 import { clauseLabel, describeChange, draftClause, progressOf } from './clauseConsensus.ts'
 import { filterOutline, NO_FILTER } from './outlineFilter.ts'
@@ -75,8 +75,8 @@ describe('announcements', () => {
   })
 })
 
-const entry = (id: string, parent: number, level: number): OutlineEntry =>
-  ({ id, parent, level, number: id, title: id, kind: 'numbered', pos: 0 }) as OutlineEntry
+const entry = (id: string, parent: number, level: number): OutlineRow =>
+  ({ id, parent, level, number: id, title: id, kind: 'numbered', path: [] }) satisfies OutlineRow
 
 describe('outline filter', () => {
   const outline = [

@@ -4,7 +4,7 @@
  * filtered list, which keeps the outline's tree keyboard working.
  */
 import type { SectionStatus } from '../../shared/domain/types.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { type ConsensusMap, openObjections } from './clauseConsensus.ts'
 
 export interface OutlineFilter {
@@ -25,17 +25,17 @@ export function matchesFilter(id: string, consensus: ConsensusMap, filter: Outli
 }
 
 export interface FilteredOutline {
-  entries: OutlineEntry[]
+  entries: OutlineRow[]
   /** How many clauses match (ancestors shown for context are not counted). */
   matching: number
 }
 
 export function filterOutline(
-  outline: readonly OutlineEntry[],
+  outline: readonly OutlineRow[],
   consensus: ConsensusMap,
   filter: OutlineFilter,
 ) {
-  if (!isFiltering(filter)) return { entries: outline as OutlineEntry[], matching: outline.length }
+  if (!isFiltering(filter)) return { entries: outline as OutlineRow[], matching: outline.length }
   const keep = new Array<boolean>(outline.length).fill(false)
   let matching = 0
   outline.forEach((entry, index) => {
@@ -44,7 +44,7 @@ export function filterOutline(
     for (let i = index; i >= 0 && !keep[i]; i = outline[i]!.parent) keep[i] = true
   })
   const newIndex = new Map<number, number>()
-  const entries: OutlineEntry[] = []
+  const entries: OutlineRow[] = []
   outline.forEach((entry, index) => {
     if (!keep[index]) return
     newIndex.set(index, entries.length)

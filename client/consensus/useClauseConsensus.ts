@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { type Section, sectionStateOf } from '../../shared/api/sections.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import {
   type ConsensusMap,
   clauseLabel,
@@ -27,7 +27,7 @@ export function useClauseConsensus(
   initial: readonly Section[],
   /** The live connection's latest state of each section; null until the server sent it. */
   live: Readonly<Record<string, SectionState>> | null,
-  outline: readonly OutlineEntry[],
+  outline: readonly OutlineRow[],
   announce: (message: string) => void,
 ): ClauseConsensusState {
   const [consensus, setConsensus] = useState<ConsensusMap>(() =>

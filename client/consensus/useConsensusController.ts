@@ -8,7 +8,7 @@ import type { Section } from '../../shared/api/sections.ts'
 import type { SectionState } from '../../shared/protocol/messages.ts'
 import type { ApiUser } from '../api/types.ts'
 import { type ConsensusView, consensusViewOf } from '../editor/consensusState.ts'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { useStableObject } from '../shell/useStableObject.ts'
 import type { Abilities } from './actionOptions.ts'
 import { setObjectionCounts } from './clauseBadges.ts'
@@ -57,7 +57,7 @@ export interface ControllerInput {
   sections: readonly Section[]
   /** The live connection's latest state of each section; null until the server sent it. */
   live: Readonly<Record<string, SectionState>> | null
-  outline: readonly OutlineEntry[]
+  outline: readonly OutlineRow[]
   editor: Editor | null
 }
 

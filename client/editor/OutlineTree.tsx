@@ -4,10 +4,10 @@ import { type KeyboardEvent, memo, useCallback, useEffect, useRef, useState } fr
 import type { SectionStatus } from '../../shared/domain/types.ts'
 import { STATUS_LABELS } from '../consensus/clauseConsensus.ts'
 import { focusClause } from './clauseCommands.ts'
-import { clausePosition, clauseTextStart, type OutlineEntry, sameOutlineRow } from './outline.ts'
+import { clausePosition, clauseTextStart, type OutlineRow, sameOutlineRow } from './outline.ts'
 
 interface Props {
-  outline: OutlineEntry[]
+  outline: OutlineRow[]
   statuses: Readonly<Record<string, SectionStatus>>
   /** Open objections per clause id, shown beside the status. */
   objections?: Readonly<Record<string, number>>
@@ -20,7 +20,7 @@ interface Props {
  * typing adds to the text and never renames the clause; a clause with no text of its own gets it at the end of
  * its heading.
  */
-export function jumpToClause(editor: Editor, entry: OutlineEntry): void {
+export function jumpToClause(editor: Editor, entry: OutlineRow): void {
   // The outline is rebuilt after a pause in typing: find the clause in the current text.
   const pos = clausePosition(editor.state.doc, entry.id)
   if (pos < 0) return
@@ -129,7 +129,7 @@ export function OutlineTree({ outline, statuses, objections, editor, labelledBy 
 }
 
 interface ItemProps {
-  entry: OutlineEntry
+  entry: OutlineRow
   index: number
   status: SectionStatus
   objections: number

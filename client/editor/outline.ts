@@ -73,9 +73,27 @@ export function clausePosition(doc: PmNode, id: string): number {
   return found
 }
 
+/**
+ * An outline entry as the screen holds it: without its position, which changes with every keystroke above the
+ * clause (find the clause in the current text with clausePosition when needed).
+ */
+export type OutlineRow = Omit<OutlineEntry, 'pos'>
+
 /** Same clause shown the same way: what an outline row displays. */
-export function sameOutlineRow(a: OutlineEntry, b: OutlineEntry): boolean {
+export function sameOutlineRow(a: OutlineRow, b: OutlineRow): boolean {
   return a.id === b.id && a.number === b.number && a.title === b.title && a.level === b.level
+}
+
+/** Where each clause starts, by id (the first, for a duplicate not yet repaired): one walk over the clauses. */
+export function clausePositions(doc: PmNode): Map<string, number> {
+  const found = new Map<string, number>()
+  doc.descendants((node, pos) => {
+    if (!isClauseNode(node)) return false
+    const id = String(node.attrs.id ?? '')
+    if (!found.has(id)) found.set(id, pos)
+    return true
+  })
+  return found
 }
 
 /**

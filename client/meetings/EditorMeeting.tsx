@@ -2,14 +2,14 @@
 import type { Editor } from '@tiptap/core'
 import { useCallback, useMemo } from 'react'
 import type { WebsocketProvider } from 'y-websocket'
-import type { OutlineEntry } from '../editor/outline.ts'
+import type { OutlineRow } from '../editor/outline.ts'
 import { MeetingBar } from './MeetingBar.tsx'
 import { useMeetingLive } from './useMeetingLive.ts'
 
 export function EditorMeeting(props: {
   provider: WebsocketProvider | null
   deliverableId: string
-  outline: readonly OutlineEntry[]
+  outline: readonly OutlineRow[]
   editor: Editor | null
   me: { id: string; admin: boolean }
 }) {

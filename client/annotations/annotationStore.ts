@@ -1,7 +1,9 @@
 /**
  * The deliverable's comments and suggestions as this client knows them: loaded from the API, then kept live from
  * the server's `annotations` messages (each carries the changed items whole, so the newest copy wins) and from the
- * answers to the user's own requests. Reloaded after a reconnect, since messages sent meanwhile were missed.
+ * answers to the user's own requests. Asked again once connected (and after every reconnect), since messages sent
+ * before the connection was there were missed: conditionally, so that a list that did not change costs a 304.
+ * Loads run one after the other, each after the answer before it.
  */
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import { annotationsApi } from './annotationsApi.ts'
@@ -18,7 +20,13 @@ export class AnnotationStore {
   private readonly suggestions = new Map<string, PresentedSuggestion>()
   private snapshot: AnnotationSnapshot = { comments: [], suggestions: [], loaded: false, error: null }
   private readonly listeners = new Set<() => void>()
-  private loading: AbortController | null = null
+  private readonly lifetime = new AbortController()
+  private queue: Promise<void> = Promise.resolve()
+  /** The entity tags of the last answers (null: none yet, or the server sent none). */
+  private readonly etags: { comments: string | null; suggestions: string | null } = {
+    comments: null,
+    suggestions: null,
+  }
 
   constructor(readonly deliverableId: string) {}
 
@@ -29,21 +37,40 @@ export class AnnotationStore {
     return () => this.listeners.delete(listener)
   }
 
-  async load(): Promise<void> {
-    this.loading?.abort()
-    const controller = new AbortController()
-    this.loading = controller
+  /**
+   * Loads both lists; `ifChanged`: only those that changed since the last answer. Runs after any load in flight
+   * (whose answer may be older than what this one must see).
+   */
+  load(options: { ifChanged?: boolean } = {}): Promise<void> {
+    const run = this.queue.then(() => this.loadNow(options.ifChanged ?? false))
+    this.queue = run
+    return run
+  }
+
+  private async loadNow(ifChanged: boolean): Promise<void> {
+    const { signal } = this.lifetime
+    if (signal.aborted) return
     try {
       const [comments, suggestions] = await Promise.all([
-        annotationsApi.comments(this.deliverableId, controller.signal),
-        annotationsApi.suggestions(this.deliverableId, controller.signal),
+        annotationsApi.comments(this.deliverableId, ifChanged ? this.etags.comments : null, signal),
+        annotationsApi.suggestions(this.deliverableId, ifChanged ? this.etags.suggestions : null, signal),
       ])
-      if (controller.signal.aborted) return
-      this.comments.clear()
-      this.suggestions.clear()
-      this.merge(comments.comments, suggestions.suggestions, null)
+      if (signal.aborted) return
+      if (!comments && !suggestions) {
+        if (this.snapshot.error) this.publish(null)
+        return
+      }
+      if (comments) {
+        this.etags.comments = comments.etag
+        this.comments.clear()
+      }
+      if (suggestions) {
+        this.etags.suggestions = suggestions.etag
+        this.suggestions.clear()
+      }
+      this.merge(comments?.body.comments ?? [], suggestions?.body.suggestions ?? [], null)
     } catch (error) {
-      if (controller.signal.aborted) return
+      if (signal.aborted) return
       this.publish((error as Error).message || 'Comments and suggestions could not be loaded.')
     }
   }
@@ -60,7 +87,7 @@ export class AnnotationStore {
   }
 
   destroy(): void {
-    this.loading?.abort()
+    this.lifetime.abort()
     this.listeners.clear()
   }
 

@@ -1,7 +1,7 @@
 /** The comment and suggestion calls of the HTTP API (API.md and docs/API.md "Comments and suggestions"). */
 import type { PresentedComment, PresentedSuggestion } from '../../shared/api/annotations.ts'
 import type { Anchor } from '../../shared/domain/annotations.ts'
-import { http, request } from '../api/http.ts'
+import { getIfChanged, http, request } from '../api/http.ts'
 import type { Mentionable } from './mentions.ts'
 
 export type SuggestionDecision = 'accept' | 'reject' | 'withdraw'
@@ -18,10 +18,14 @@ export interface NewComment {
 }
 
 export const annotationsApi = {
-  comments: (deliverableId: string, signal?: AbortSignal) =>
-    http.get<{ comments: PresentedComment[] }>(`${base(deliverableId)}/comments`, { signal }),
-  suggestions: (deliverableId: string, signal?: AbortSignal) =>
-    http.get<{ suggestions: PresentedSuggestion[] }>(`${base(deliverableId)}/suggestions`, { signal }),
+  /** The comments, unless they are still those of the answer tagged `etag` (then null). */
+  comments: (deliverableId: string, etag: string | null, signal?: AbortSignal) =>
+    getIfChanged<{ comments: PresentedComment[] }>(`${base(deliverableId)}/comments`, etag, { signal }),
+  /** The suggestions, unless they are still those of the answer tagged `etag` (then null). */
+  suggestions: (deliverableId: string, etag: string | null, signal?: AbortSignal) =>
+    getIfChanged<{ suggestions: PresentedSuggestion[] }>(`${base(deliverableId)}/suggestions`, etag, {
+      signal,
+    }),
   addComment: (deliverableId: string, body: NewComment) =>
     http.post<{ comment: PresentedComment }>(`${base(deliverableId)}/comments`, body),
   editComment: (deliverableId: string, commentId: string, body: { body: string; mentions: string[] }) =>

@@ -11,7 +11,7 @@ import type { CollabSession } from '../collab/collabSession.ts'
 import { userName } from '../consensus/useClauseRecord.ts'
 import { setSuggestionHandler } from '../editor/suggestionMode.ts'
 import { type Author, setAnnotationView } from './annotationDecorations.ts'
-import { AnnotationStore } from './annotationStore.ts'
+import { type AnnotationSnapshot, AnnotationStore } from './annotationStore.ts'
 import { annotationsApi } from './annotationsApi.ts'
 import type { Mentionable } from './mentions.ts'
 import { type SuggestionDraft, SuggestionDrafts } from './suggestionDrafts.ts'
@@ -62,11 +62,20 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
   const { deliverableId, userId, abilities, session, online, editor, users, announce } = input
   const store = useMemo(() => new AnnotationStore(deliverableId), [deliverableId])
   useEffect(() => () => store.destroy(), [store])
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
-
+  const loaded = useSyncExternalStore(store.subscribe, store.getSnapshot)
+  // Asked for at once, while the connection opens (asked once synced, the comments of a large deliverable came
+  // ~50 ms after its text), and shown once the text is there: anchors resolve in the text, not in an empty replica.
   useEffect(() => {
-    if (online) void store.load()
+    void store.load()
+  }, [store])
+  const [synced, setSynced] = useState(online)
+  useEffect(() => {
+    if (!online) return
+    setSynced(true)
+    // Connected (again): pushed changes reach this client from now on; what changed before, the load tells.
+    void store.load({ ifChanged: true })
   }, [store, online])
+  const snapshot = synced ? loaded : NOTHING_YET
   useEffect(
     () => session?.onAnnotations((message) => store.merge(message.comments, message.suggestions)),
     [session, store],
@@ -170,6 +179,7 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
 }
 
 const NOBODY: readonly Mentionable[] = []
+const NOTHING_YET: AnnotationSnapshot = { comments: [], suggestions: [], loaded: false, error: null }
 
 /** Whom the user may mention, fetched once when they may comment (a failure leaves the picker empty). */
 function useMentionable(deliverableId: string, mayComment: boolean): readonly Mentionable[] {

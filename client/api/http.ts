@@ -49,18 +49,50 @@ export async function request<T>(
   body?: unknown,
   options: RequestOptions = {},
 ): Promise<T> {
+  const { json } = await exchange(method, path, body, options, {})
+  return json as T
+}
+
+/** A GET answered only if the resource changed since the answer tagged `etag` (null: it did not change). */
+export async function getIfChanged<T>(
+  path: string,
+  etag: string | null,
+  options: RequestOptions = {},
+): Promise<{ body: T; etag: string | null } | null> {
+  // Not through the browser's cache: it would turn the server's 304 into the stored answer, to be parsed again.
+  const { response, json } = await exchange(
+    'GET',
+    path,
+    undefined,
+    options,
+    etag ? { 'If-None-Match': etag } : {},
+  )
+  if (response.status === 304) return null
+  return { body: json as T, etag: response.headers.get('ETag') }
+}
+
+async function exchange(
+  method: string,
+  path: string,
+  body: unknown,
+  options: RequestOptions,
+  headers: Record<string, string>,
+): Promise<{ response: Response; json: unknown }> {
   let response: Response
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
       // A FormData (a file upload) sets its own multipart Content-Type.
-      headers:
-        body === undefined || body instanceof FormData
+      headers: {
+        ...(body === undefined || body instanceof FormData
           ? { Accept: 'application/json' }
-          : { 'Content-Type': 'application/json' },
+          : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
       signal: options.signal,
+      ...(method === 'GET' && 'If-None-Match' in headers ? { cache: 'no-store' as const } : {}),
     })
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error
@@ -69,7 +101,7 @@ export async function request<T>(
   if (response.status === 401 && !options.quietUnauthorized) {
     for (const listener of unauthorizedListeners) listener()
   }
-  if (response.status === 204) return undefined as T
+  if (response.status === 204 || response.status === 304) return { response, json: undefined }
   const text = await response.text()
   const json = text ? safeJson(text) : undefined
   if (!response.ok) {
@@ -78,7 +110,7 @@ export async function request<T>(
       error?.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`
     throw new ApiError(response.status, error?.code ?? String(response.status), message)
   }
-  return json as T
+  return { response, json }
 }
 
 function safeJson(text: string): unknown {

@@ -191,3 +191,40 @@ test('the mention picker offers exactly those who may see the deliverable, to th
   expect((await ws.observer.api.get(`/api/deliverables/${id}/mentionable`)).status).toBe(403)
   expect((await ws.outsider.api.get(`/api/deliverables/${id}/mentionable`)).status).toBe(404)
 })
+
+test('the lists answer 304 to a client that holds them unchanged, whatever its Cache-Control, and 200 once changed', async () => {
+  const { server, ws } = fixture
+  for (const list of ['comments', 'suggestions'] as const) {
+    const url = `${server.url}/api/deliverables/${id}/${list}`
+    const ask = (headers: Record<string, string> = {}) =>
+      fetch(url, { cache: 'no-store', headers: { cookie: ws.participant.cookie, ...headers } })
+    const first = await ask()
+    expect(first.status).toBe(200)
+    const tag = first.headers.get('etag')
+    expect(tag).toMatch(/^W\/".+"$/)
+    await first.text()
+    // A fetch with its own If-None-Match also says `Cache-Control: no-cache` (the Fetch standard adds it).
+    const unchanged = await ask({ 'If-None-Match': `W/"other", ${tag}`, 'Cache-Control': 'no-cache' })
+    expect(unchanged.status).toBe(304)
+    expect(await unchanged.text()).toBe('')
+    expect((await ask({ 'If-None-Match': 'W/"other"' })).status).toBe(200)
+
+    const participant = annotationsOf(ws.participant, id)
+    const made =
+      list === 'comments'
+        ? await participant.comment({ sectionId, body: 'A new comment changes the list.' })
+        : await participant.suggest({
+            sectionId,
+            anchor: anchorOnWord(scope, 'focus group'),
+            replacement: 'group',
+          })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const changed = await ask({ 'If-None-Match': tag! })
+    expect(changed.status).toBe(200)
+    expect(changed.headers.get('etag')).not.toBe(tag)
+    const body = (await changed.json()) as Record<string, { id: string }[]>
+    expect(body[list]!.map((item) => item.id)).toContain(
+      list === 'comments' ? made.body.comment.id : made.body.suggestion.id,
+    )
+  }
+})

@@ -176,21 +176,71 @@ describe('readers after an editor deleted text', () => {
   }
 })
 
-// Comments and suggestions are fetched again each time the connection comes back (useAnnotations.ts): a comment
-// made while a reader's connection was down was not pushed to them.
+// Comments and suggestions are asked for as the editor opens and again, conditionally, each time the connection
+// comes up (useAnnotations.ts): a comment made before a reader's connection was there was not pushed to them.
 describe('readers and comments made while their connection was down', () => {
-  it('a participant sees such a comment once the connection is back', async () => {
-    const reader = await openReader(workspace.participant, true)
-    const sectionId = await reader.page
+  /** The chair comments on the first clause (as the editor's page shows it). */
+  const comment = async (body: string) => {
+    const sectionId = await editor
       .locator('.itu-document [data-clause-id]')
       .first()
       .getAttribute('data-clause-id')
     expect(sectionId).toBeTruthy()
+    const path = `/api/deliverables/${workspace.deliverable.id}/comments`
+    expect((await workspace.chair.api.post(path, { sectionId, body })).status).toBe(201)
+  }
+  /** The statuses of the page's requests for the comments list, in order. */
+  const commentLists = (page: Page) => {
+    const statuses: number[] = []
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('/comments')) statuses.push(response.status())
+    })
+    return statuses
+  }
+
+  it('the lists are asked for as the editor opens, and once connected only whether they changed (304)', async () => {
+    const { context, page, errors } = await openPage(
+      browser.browser,
+      server.url,
+      workspace.participant.cookie,
+    )
+    const statuses = commentLists(page)
+    await openEditor(page, workspace.deliverable.id, true)
+    await expect.poll(() => statuses, { timeout: LONG }).toEqual([200, 304])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('a comment made after the lists were asked for, before the live connection was up, shows once it is', async () => {
+    const { context, page, errors } = await openPage(
+      browser.browser,
+      server.url,
+      workspace.participant.cookie,
+    )
+    const statuses = commentLists(page)
+    let connect = () => {}
+    const connecting = new Promise<void>((resolve) => {
+      connect = resolve
+    })
+    // The live connection waits until the comment is made.
+    await page.routeWebSocket(/\/sync\//, async (socket) => {
+      await connecting
+      socket.connectToServer()
+    })
+    await page.goto(`/d/${workspace.deliverable.id}`)
+    await expect.poll(() => statuses, { timeout: LONG }).toEqual([200])
+    await comment('Made while the connection was opening.')
+    connect()
+    const threads = page.getByTestId('comment-thread')
+    await threads.filter({ hasText: 'Made while the connection was opening.' }).waitFor({ timeout: LONG })
+    expect(statuses).toEqual([200, 200])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('a participant sees such a comment once the connection is back', async () => {
+    const reader = await openReader(workspace.participant, true)
     const threads = reader.page.getByTestId('comment-thread')
-    const comment = async (body: string) => {
-      const path = `/api/deliverables/${workspace.deliverable.id}/comments`
-      expect((await workspace.chair.api.post(path, { sectionId, body })).status).toBe(201)
-    }
 
     await comment('Made while connected.')
     await threads.filter({ hasText: 'Made while connected.' }).waitFor({ timeout: LONG })

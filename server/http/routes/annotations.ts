@@ -10,6 +10,7 @@ import {
 import { fields } from '../../../shared/api/fields.ts'
 import type { AppContext } from '../../context.ts'
 import type { SuggestionDecision } from '../../domain/annotationService.ts'
+import { sendJsonIfChanged } from '../conditionalJson.ts'
 import { requireUser } from '../middleware.ts'
 import { routeDeliverable } from '../routeDeliverable.ts'
 import { parseBody, routeId } from '../validation.ts'
@@ -28,7 +29,7 @@ export function annotationRoutes(ctx: AppContext): Router {
   const caller = (req: Request) => routeDeliverable(req, deliverables)
 
   router.get('/:id/comments', async (req, res) => {
-    res.json({ comments: await annotations.comments(caller(req).deliverable) })
+    sendJsonIfChanged(req, res, { comments: await annotations.comments(caller(req).deliverable) })
   })
 
   router.post('/:id/comments', async (req, res) => {
@@ -66,7 +67,7 @@ export function annotationRoutes(ctx: AppContext): Router {
     })
 
   router.get('/:id/suggestions', async (req, res) => {
-    res.json({ suggestions: await annotations.suggestions(caller(req).deliverable) })
+    sendJsonIfChanged(req, res, { suggestions: await annotations.suggestions(caller(req).deliverable) })
   })
 
   router.post('/:id/suggestions', async (req, res) => {

@@ -63,11 +63,21 @@ export function useAnnotations(input: AnnotationsInput): AnnotationsController {
   const store = useMemo(() => new AnnotationStore(deliverableId), [deliverableId])
   useEffect(() => () => store.destroy(), [store])
   const loaded = useSyncExternalStore(store.subscribe, store.getSnapshot)
-  // Asked for at once, while the connection opens (asked once synced, the comments of a large deliverable came
-  // ~50 ms after its text), and shown once the text is there: anchors resolve in the text, not in an empty replica.
+  // Asked for as the live connection opens, while the text travels (asked once synced, the comments of a large
+  // deliverable came ~50 ms after its text), and shown once the text is there: anchors resolve in the text, not in
+  // an empty replica. Not earlier: the server would serve the lists before the replica's sync request, which it
+  // has by then, and the text would wait for them.
   useEffect(() => {
-    void store.load()
-  }, [store])
+    if (!session) return
+    let asked = false
+    const ask = () => {
+      if (asked) return
+      asked = true
+      void store.load()
+    }
+    if (session.socketOpen) ask()
+    return session.onSocketOpen(ask)
+  }, [store, session])
   const [synced, setSynced] = useState(online)
   useEffect(() => {
     if (!online) return

@@ -109,6 +109,7 @@ export class CollabSession {
   private readonly detachChannel: () => void
   private readonly stopSendingAfterFrame: () => void
   private readonly annotationListeners = new Set<(message: AnnotationsMessage) => void>()
+  private readonly openListeners = new Set<() => void>()
 
   constructor(private readonly options: SessionOptions) {
     this.body = this.ydoc.getXmlFragment(BODY_FIELD)
@@ -161,6 +162,17 @@ export class CollabSession {
     return () => this.annotationListeners.delete(listener)
   }
 
+  /** Each time the socket opens (before the first sync): the server has the replica's sync request by then. */
+  onSocketOpen(listener: () => void): () => void {
+    this.openListeners.add(listener)
+    return () => this.openListeners.delete(listener)
+  }
+
+  /** The socket is open now. */
+  get socketOpen(): boolean {
+    return this.socketOpened
+  }
+
   dismissMerge(): void {
     this.update({ merged: null })
   }
@@ -203,6 +215,7 @@ export class CollabSession {
     if (status === 'connected') {
       this.socketOpened = true
       if (this.everDisconnected) this.merges.start()
+      for (const listener of this.openListeners) listener()
       return
     }
     if (status === 'disconnected') {

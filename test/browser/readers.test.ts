@@ -211,28 +211,34 @@ describe('readers and comments made while their connection was down', () => {
     await context.close()
   })
 
-  it('a comment made after the lists were asked for, before the live connection was up, shows once it is', async () => {
+  it('a comment made after the lists were answered, before the server heard the replica, shows once synced', async () => {
     const { context, page, errors } = await openPage(
       browser.browser,
       server.url,
       workspace.participant.cookie,
     )
     const statuses = commentLists(page)
-    let connect = () => {}
-    const connecting = new Promise<void>((resolve) => {
-      connect = resolve
-    })
-    // The live connection waits until the comment is made.
-    await page.routeWebSocket(/\/sync\//, async (socket) => {
-      await connecting
-      socket.connectToServer()
+    // The socket opens (the lists are asked for then), but what the page sends (hello, sync) waits for the comment.
+    let release = () => {}
+    await page.routeWebSocket(/\/sync\//, (socket) => {
+      const toServer = socket.connectToServer()
+      const held: (string | Buffer)[] = []
+      let holding = true
+      socket.onMessage((message) => {
+        if (holding) held.push(message)
+        else toServer.send(message)
+      })
+      release = () => {
+        holding = false
+        for (const message of held.splice(0)) toServer.send(message)
+      }
     })
     await page.goto(`/d/${workspace.deliverable.id}`)
     await expect.poll(() => statuses, { timeout: LONG }).toEqual([200])
-    await comment('Made while the connection was opening.')
-    connect()
+    await comment('Made before the server heard the replica.')
+    release()
     const threads = page.getByTestId('comment-thread')
-    await threads.filter({ hasText: 'Made while the connection was opening.' }).waitFor({ timeout: LONG })
+    await threads.filter({ hasText: 'Made before the server heard the replica.' }).waitFor({ timeout: LONG })
     expect(statuses).toEqual([200, 200])
     expect(errors).toEqual([])
     await context.close()

@@ -189,22 +189,18 @@ describe('readers and comments made while their connection was down', () => {
     const path = `/api/deliverables/${workspace.deliverable.id}/comments`
     expect((await workspace.chair.api.post(path, { sectionId, body })).status).toBe(201)
   }
-  /** The statuses of the page's requests for the comments list, in order. */
-  const commentLists = (page: Page) => {
+  /** A participant's page, with the statuses of its requests for the comments list, in order. */
+  const openWatched = async () => {
+    const opened = await openPage(browser.browser, server.url, workspace.participant.cookie)
     const statuses: number[] = []
-    page.on('response', (response) => {
+    opened.page.on('response', (response) => {
       if (new URL(response.url()).pathname.endsWith('/comments')) statuses.push(response.status())
     })
-    return statuses
+    return { ...opened, statuses }
   }
 
   it('the lists are asked for as the editor opens, and once connected only whether they changed (304)', async () => {
-    const { context, page, errors } = await openPage(
-      browser.browser,
-      server.url,
-      workspace.participant.cookie,
-    )
-    const statuses = commentLists(page)
+    const { context, page, errors, statuses } = await openWatched()
     await openEditor(page, workspace.deliverable.id, true)
     await expect.poll(() => statuses, { timeout: LONG }).toEqual([200, 304])
     expect(errors).toEqual([])
@@ -212,12 +208,7 @@ describe('readers and comments made while their connection was down', () => {
   })
 
   it('a comment made after the lists were answered, before the server heard the replica, shows once synced', async () => {
-    const { context, page, errors } = await openPage(
-      browser.browser,
-      server.url,
-      workspace.participant.cookie,
-    )
-    const statuses = commentLists(page)
+    const { context, page, errors, statuses } = await openWatched()
     // The socket opens (the lists are asked for then), but what the page sends (hello, sync) waits for the comment.
     let release = () => {}
     await page.routeWebSocket(/\/sync\//, (socket) => {

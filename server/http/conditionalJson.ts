@@ -12,8 +12,9 @@ export function sendJsonIfChanged(req: Request, res: Response, value: unknown): 
   // Express's own tag function: the tag `res.send` sets on the body is this one.
   const tagOf = req.app.get('etag fn') as ((body: string, encoding: BufferEncoding) => string) | undefined
   const tag = tagOf?.(body, 'utf8')
+  // Set here, `res.send` does not hash the body again.
+  if (tag) res.setHeader('ETag', tag)
   if (tag && namesTag(req.headers['if-none-match'], tag)) {
-    res.setHeader('ETag', tag)
     res.status(304).end()
     return
   }
